@@ -1,0 +1,156 @@
+"""Earned value as of a date, and the plan status derived from the performance indices.
+
+Planned value spreads each task's baseline cost evenly over its baseline working days, counting
+the as-of date as worked. Money comes back rounded to cents and the indices to four places.
+Any ratio whose denominator is zero (nothing planned yet, no cost booked yet) is None.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from .calendar import WorkCalendar
+
+CENT = Decimal("0.01")
+INDEX_PLACES = Decimal("0.0001")
+
+ON_TRACK_MIN = Decimal("0.95")
+"""A plan is on track when neither SPI nor CPI is below this (5 % slippage is tolerated)."""
+
+OFF_TRACK_BELOW = Decimal("0.85")
+"""A plan is off track when SPI or CPI is below this; between the two thresholds it is at risk."""
+
+
+class PlanStatus(StrEnum):
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+
+
+@dataclass(frozen=True)
+class EarnedValueTask:
+    """One task's baseline (inclusive dates and cost) and its progress so far."""
+
+    baseline_start: date
+    baseline_finish: date
+    budget: Decimal
+    percent_complete: float
+    actual_cost: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class EarnedValue:
+    """The earned-value figures of a plan as of a date."""
+
+    as_of: date
+    bac: Decimal
+    pv: Decimal
+    ev: Decimal
+    ac: Decimal
+    sv: Decimal
+    cv: Decimal
+    spi: Decimal | None
+    cpi: Decimal | None
+    eac: Decimal | None
+    etc: Decimal | None
+    vac: Decimal | None
+    forecast_finish: date | None
+
+    @property
+    def status(self) -> PlanStatus:
+        return plan_status(self.spi, self.cpi)
+
+
+def planned_fraction(
+    calendar: WorkCalendar, baseline_start: date, baseline_finish: date, as_of: date
+) -> Decimal:
+    """Share of a task's baseline working days that fall on or before ``as_of``."""
+    day_after_finish = baseline_finish + timedelta(days=1)
+    total = calendar.working_days_between(baseline_start, day_after_finish)
+    if total <= 0:
+        return Decimal(1) if as_of >= baseline_finish else Decimal(0)
+    worked = calendar.working_days_between(
+        baseline_start, min(as_of + timedelta(days=1), day_after_finish)
+    )
+    return Decimal(max(worked, 0)) / Decimal(total)
+
+
+def earned_value(
+    tasks: Iterable[EarnedValueTask], as_of: date, calendar: WorkCalendar
+) -> EarnedValue:
+    """PV, EV, AC and everything derived from them, for the given tasks as of ``as_of``."""
+    tasks = list(tasks)
+    bac = sum((task.budget for task in tasks), Decimal(0))
+    pv = sum(
+        (
+            task.budget
+            * planned_fraction(calendar, task.baseline_start, task.baseline_finish, as_of)
+            for task in tasks
+        ),
+        Decimal(0),
+    )
+    ev = sum(
+        (task.budget * Decimal(str(task.percent_complete)) / 100 for task in tasks), Decimal(0)
+    )
+    ac = sum((task.actual_cost for task in tasks), Decimal(0))
+    spi = _ratio(ev, pv)
+    cpi = _ratio(ev, ac)
+    # BAC / CPI written as BAC * AC / EV so that rounding CPI does not leak into money.
+    eac = _ratio(bac * ac, ev)
+    return EarnedValue(
+        as_of=as_of,
+        bac=_money(bac),
+        pv=_money(pv),
+        ev=_money(ev),
+        ac=_money(ac),
+        sv=_money(ev - pv),
+        cv=_money(ev - ac),
+        spi=_index(spi),
+        cpi=_index(cpi),
+        eac=_money(eac),
+        etc=_money(None if eac is None else eac - ac),
+        vac=_money(None if eac is None else bac - eac),
+        forecast_finish=_forecast_finish(tasks, spi, calendar),
+    )
+
+
+def plan_status(spi: Decimal | float | None, cpi: Decimal | float | None) -> PlanStatus:
+    """on_track when both indices are >= ON_TRACK_MIN, off_track when either is below
+    OFF_TRACK_BELOW, at_risk otherwise. An index that is None (no planned value or no cost
+    yet) gives no evidence either way and is ignored."""
+    known = [Decimal(str(index)) for index in (spi, cpi) if index is not None]
+    if any(index < OFF_TRACK_BELOW for index in known):
+        return PlanStatus.OFF_TRACK
+    if all(index >= ON_TRACK_MIN for index in known):
+        return PlanStatus.ON_TRACK
+    return PlanStatus.AT_RISK
+
+
+def _forecast_finish(
+    tasks: list[EarnedValueTask], spi: Decimal | None, calendar: WorkCalendar
+) -> date | None:
+    """Baseline duration stretched by 1 / SPI, counted in working days from the baseline start."""
+    if not tasks or not spi:
+        return None
+    start = min(task.baseline_start for task in tasks)
+    finish = max(task.baseline_finish for task in tasks)
+    baseline_days = calendar.working_days_between(start, finish + timedelta(days=1))
+    forecast_days = max(math.ceil(Decimal(baseline_days) / spi), 1)
+    return calendar.to_date(calendar.to_index(start) + forecast_days - 1)
+
+
+def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    return None if denominator == 0 else numerator / denominator
+
+
+def _money(amount: Decimal | None) -> Decimal | None:
+    return None if amount is None else amount.quantize(CENT)
+
+
+def _index(ratio: Decimal | None) -> Decimal | None:
+    return None if ratio is None else ratio.quantize(INDEX_PLACES)

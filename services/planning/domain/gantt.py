@@ -1,0 +1,468 @@
+"""Gantt charts as standalone SVG documents: bars, progress, baselines, links and today.
+
+The chart is one row per task (about 22 px, so it grows downwards for long plans) beside a
+label column of WBS code and indented name. Dates are inclusive calendar dates: a bar covers
+its start day to the end of its finish day; a milestone sits at the end of its day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from xml.sax.saxutils import escape, quoteattr
+
+ROW_HEIGHT = 22
+BAR_HEIGHT = 12
+TITLE_HEIGHT = 40
+AXIS_HEIGHT = 40
+LEGEND_HEIGHT = 40
+TARGET_CHART_WIDTH = 960
+NAME_COLUMN_WIDTH = 290
+INDENT = 14
+CHAR_WIDTH = 6.4
+FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
+
+COLOURS = {
+    "task": "#9fc3ea",
+    "task_done": "#2b6cb0",
+    "critical": "#f4a7a3",
+    "critical_done": "#c53030",
+    "summary": "#2d3748",
+    "milestone": "#6b46c1",
+    "baseline": "#a0aec0",
+    "link": "#718096",
+    "critical_link": "#c53030",
+    "today": "#e53e3e",
+    "grid": "#e2e8f0",
+    "weekend": "#f7f7f9",
+    "stripe": "#f8fafc",
+    "text": "#1a202c",
+    "muted": "#718096",
+}
+
+
+@dataclass(frozen=True)
+class GanttRow:
+    """One line of the chart; dates are inclusive, ``level`` 0 is the top of the WBS."""
+
+    id: Hashable
+    wbs_code: str
+    name: str
+    level: int
+    start: date
+    finish: date
+    percent_complete: float = 0.0
+    critical: bool = False
+    milestone: bool = False
+    summary: bool = False
+    baseline_start: date | None = None
+    baseline_finish: date | None = None
+
+
+@dataclass(frozen=True)
+class GanttLink:
+    """A dependency arrow; ``type`` is FS, SS, FF or SF as in scheduling."""
+
+    predecessor: Hashable
+    successor: Hashable
+    type: str = "FS"
+
+
+def render_gantt(
+    rows: Sequence[GanttRow],
+    *,
+    today: date | None = None,
+    dependencies: Iterable[GanttLink] = (),
+    title: str = "",
+) -> str:
+    """The chart as an SVG document (a string starting with ``<svg``)."""
+    return _Chart(rows, today, list(dependencies), title).render()
+
+
+class _Chart:
+    """Geometry shared by the parts of one chart."""
+
+    def __init__(
+        self, rows: Sequence[GanttRow], today: date | None, links: list[GanttLink], title: str
+    ) -> None:
+        self.rows = list(rows)
+        self.today = today
+        self.links = links
+        self.title = title
+        days = [day for row in self.rows for day in _row_dates(row)]
+        if today is not None:
+            days.append(today)
+        first, last = (min(days), max(days)) if days else (date.today(), date.today())
+        # Start on a Monday and leave a few days of air at the end.
+        self.first_day = first - timedelta(days=first.weekday() + 7 if days else 14)
+        span = (last - self.first_day).days + 10
+        self.day_width = min(28.0, max(3.0, TARGET_CHART_WIDTH / span))
+        self.day_count = span
+        longest_code = max((len(row.wbs_code) for row in self.rows), default=3)
+        self.code_width = max(36, round(longest_code * CHAR_WIDTH + 16))
+        self.chart_left = self.code_width + NAME_COLUMN_WIDTH
+        self.chart_width = round(span * self.day_width)
+        self.width = self.chart_left + self.chart_width + 48
+        self.rows_top = TITLE_HEIGHT + AXIS_HEIGHT
+        self.rows_bottom = self.rows_top + ROW_HEIGHT * len(self.rows)
+        self.height = self.rows_bottom + LEGEND_HEIGHT
+        self.row_of = {row.id: number for number, row in enumerate(self.rows)}
+
+    def x(self, day: date) -> float:
+        """Left edge of a day's column."""
+        return self.chart_left + (day - self.first_day).days * self.day_width
+
+    def row_middle(self, number: int) -> float:
+        return self.rows_top + number * ROW_HEIGHT + ROW_HEIGHT / 2
+
+    def render(self) -> str:
+        parts = [
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width}" '
+            f'height="{self.height}" viewBox="0 0 {self.width} {self.height}" '
+            f'font-family="{FONT}" font-size="12">',
+            "<defs>",
+            _arrowhead("arrow", COLOURS["link"]),
+            _arrowhead("arrow-critical", COLOURS["critical_link"]),
+            "</defs>",
+            f'<rect width="{self.width}" height="{self.height}" fill="#ffffff"/>',
+            *self._title(),
+            *self._background(),
+            *self._axis(),
+            *self._labels(),
+            *self._links(),
+            *self._bars(),
+            *self._today_line(),
+            *self._legend(),
+            "</svg>",
+        ]
+        return "\n".join(parts) + "\n"
+
+    def _title(self) -> list[str]:
+        return [
+            _text(12, 26, self.title, size=16, weight="bold"),
+        ]
+
+    def _background(self) -> list[str]:
+        parts = []
+        for number in range(len(self.rows)):
+            if number % 2:
+                y = self.rows_top + number * ROW_HEIGHT
+                parts.append(_rect(0, y, self.width, ROW_HEIGHT, COLOURS["stripe"]))
+        if self.day_width >= 6:
+            for offset in range(self.day_count):
+                day = self.first_day + timedelta(days=offset)
+                if day.weekday() >= 5:
+                    parts.append(
+                        _rect(
+                            self.x(day),
+                            self.rows_top,
+                            self.day_width,
+                            self.rows_bottom - self.rows_top,
+                            COLOURS["weekend"],
+                            opacity=0.9,
+                        )
+                    )
+        for offset in range(0, self.day_count + 1, 7):
+            x = self.x(self.first_day + timedelta(days=offset))
+            parts.append(_line(x, self.rows_top - AXIS_HEIGHT / 2, x, self.rows_bottom, "grid"))
+        parts.append(
+            _line(self.chart_left, TITLE_HEIGHT, self.chart_left, self.rows_bottom, "muted")
+        )
+        parts.append(_line(0, self.rows_top, self.width, self.rows_top, "muted"))
+        parts.append(_line(0, self.rows_bottom, self.width, self.rows_bottom, "muted"))
+        return parts
+
+    def _axis(self) -> list[str]:
+        parts = [
+            _text(8, self.rows_top - 8, "WBS", weight="bold", colour="muted"),
+            _text(self.code_width, self.rows_top - 8, "Task", weight="bold", colour="muted"),
+        ]
+        month_top = TITLE_HEIGHT + 14
+        last = self.first_day + timedelta(days=self.day_count)
+        month = self.first_day.replace(day=1)
+        while month < last:
+            following = (month + timedelta(days=32)).replace(day=1)
+            left = max(self.x(month), self.chart_left)
+            right = min(self.x(following), self.chart_left + self.chart_width)
+            if right - left > 30:
+                label = month.strftime("%B %Y" if right - left > 90 else "%b %y")
+                parts.append(_text(left + 4, month_top, label, weight="bold"))
+            if month > self.first_day:
+                parts.append(_line(left, TITLE_HEIGHT, left, self.rows_top, "muted"))
+            month = following
+        week_width = 7 * self.day_width
+        for offset in range(0, self.day_count, 7):
+            monday = self.first_day + timedelta(days=offset)
+            if week_width >= 44:
+                label = f"{monday.day} {monday:%b}"
+            elif week_width >= 18:
+                label = str(monday.day)
+            else:
+                continue
+            parts.append(
+                _text(self.x(monday) + 3, self.rows_top - 8, label, size=10, colour="muted")
+            )
+        parts.append(
+            _line(
+                self.chart_left,
+                TITLE_HEIGHT + AXIS_HEIGHT / 2,
+                self.chart_left + self.chart_width,
+                TITLE_HEIGHT + AXIS_HEIGHT / 2,
+                "grid",
+            )
+        )
+        return parts
+
+    def _labels(self) -> list[str]:
+        parts = []
+        for number, row in enumerate(self.rows):
+            baseline = self.row_middle(number) + 4
+            weight = "bold" if row.summary else "normal"
+            parts.append(_text(8, baseline, row.wbs_code, colour="muted", weight=weight))
+            indent = self.code_width + row.level * INDENT
+            room = int((self.chart_left - indent - 10) / CHAR_WIDTH)
+            parts.append(_text(indent, baseline, _clip(row.name, room), weight=weight))
+        return parts
+
+    def _bars(self) -> list[str]:
+        parts = []
+        for number, row in enumerate(self.rows):
+            middle = self.row_middle(number)
+            parts.append(f"<g><title>{escape(_tooltip(row))}</title>")
+            if row.baseline_start and row.baseline_finish:
+                left = self.x(row.baseline_start)
+                right = self.x(row.baseline_finish + timedelta(days=1))
+                parts.append(
+                    _rect(
+                        left,
+                        middle + BAR_HEIGHT / 2 + 1,
+                        max(right - left, 2),
+                        3,
+                        COLOURS["baseline"],
+                    )
+                )
+            if row.milestone:
+                parts.append(self._milestone(row, middle))
+            elif row.summary:
+                parts.append(self._summary(row, middle))
+            else:
+                parts.extend(self._task(row, middle))
+            parts.append("</g>")
+        return parts
+
+    def _task(self, row: GanttRow, middle: float) -> list[str]:
+        left = self.x(row.start)
+        width = max(self.x(row.finish + timedelta(days=1)) - left, 2)
+        top = middle - BAR_HEIGHT / 2
+        fill, done = ("critical", "critical_done") if row.critical else ("task", "task_done")
+        progress = width * min(max(row.percent_complete, 0), 100) / 100
+        parts = [_rect(left, top, width, BAR_HEIGHT, COLOURS[fill], radius=2)]
+        if progress:
+            parts.append(_rect(left, top, progress, BAR_HEIGHT, COLOURS[done], radius=2))
+        parts.append(
+            f'<rect x="{left:.1f}" y="{top:.1f}" width="{width:.1f}" height="{BAR_HEIGHT}" '
+            f'rx="2" fill="none" stroke="{COLOURS[done]}" stroke-width="0.8"/>'
+        )
+        parts.append(
+            _text(
+                left + width + 5,
+                middle + 4,
+                f"{row.percent_complete:.0f}%",
+                size=10,
+                colour="muted",
+            )
+        )
+        return parts
+
+    def _summary(self, row: GanttRow, middle: float) -> str:
+        left = self.x(row.start)
+        right = max(self.x(row.finish + timedelta(days=1)), left + 4)
+        top = middle - 5
+        colour = COLOURS["critical_done"] if row.critical else COLOURS["summary"]
+        points = [
+            (left, top),
+            (right, top),
+            (right, top + 10),
+            (right - 4, top + 5),
+            (left + 4, top + 5),
+            (left, top + 10),
+        ]
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        return f'<polygon points="{path}" fill="{colour}"/>'
+
+    def _milestone(self, row: GanttRow, middle: float) -> str:
+        centre = self.x(row.finish + timedelta(days=1))
+        size = 7
+        colour = COLOURS["critical_done"] if row.critical else COLOURS["milestone"]
+        points = [
+            (centre, middle - size),
+            (centre + size, middle),
+            (centre, middle + size),
+            (centre - size, middle),
+        ]
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        label = _text(centre + size + 4, middle + 4, f"{row.finish:%d %b}", size=10, colour="muted")
+        return f'<polygon points="{path}" fill="{colour}" stroke="#ffffff"/>{label}'
+
+    def _anchor(self, row: GanttRow, at_start: bool) -> float:
+        if row.milestone:
+            return self.x(row.finish + timedelta(days=1))
+        if at_start:
+            return self.x(row.start)
+        return self.x(row.finish + timedelta(days=1))
+
+    def _links(self) -> list[str]:
+        parts = []
+        for link in self.links:
+            if link.predecessor not in self.row_of or link.successor not in self.row_of:
+                continue
+            source_row = self.row_of[link.predecessor]
+            target_row = self.row_of[link.successor]
+            source, target = self.rows[source_row], self.rows[target_row]
+            kind = str(link.type).upper()
+            from_start, into_finish = kind[0] == "S", kind[1] == "F"
+            points = self._link_points(
+                self._anchor(source, from_start),
+                self.row_middle(source_row),
+                from_start,
+                self._anchor(target, not into_finish),
+                self.row_middle(target_row),
+                into_finish,
+            )
+            critical = source.critical and target.critical
+            colour = COLOURS["critical_link" if critical else "link"]
+            marker = "arrow-critical" if critical else "arrow"
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+            parts.append(
+                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1" '
+                f'marker-end="url(#{marker})"/>'
+            )
+        return parts
+
+    @staticmethod
+    def _link_points(
+        x1: float, y1: float, from_start: bool, x2: float, y2: float, into_finish: bool
+    ) -> list[tuple[float, float]]:
+        """An elbow line from a bar end to another bar's start (or end)."""
+        down = 1 if y2 >= y1 else -1
+        if not from_start and not into_finish and x2 + 6 >= x1 + 2:
+            # Finish to start with room: across to just inside the successor, then onto its top.
+            return [(x1, y1), (x2 + 6, y1), (x2 + 6, y2 - down * (BAR_HEIGHT / 2 + 1))]
+        out = x1 - 8 if from_start else x1 + 8
+        entry = x2 + 8 if into_finish else x2 - 8
+        between = y2 - down * ROW_HEIGHT / 2
+        end = x2 + 1 if into_finish else x2 - 1
+        return [(x1, y1), (out, y1), (out, between), (entry, between), (entry, y2), (end, y2)]
+
+    def _today_line(self) -> list[str]:
+        if self.today is None:
+            return []
+        x = self.x(self.today) + self.day_width / 2
+        return [
+            f'<line x1="{x:.1f}" y1="{TITLE_HEIGHT + 18}" x2="{x:.1f}" y2="{self.rows_bottom}" '
+            f'stroke="{COLOURS["today"]}" stroke-width="1.5" stroke-dasharray="4 3"/>',
+            _text(x + 3, TITLE_HEIGHT + 30, "Today", size=10, colour="today", weight="bold"),
+        ]
+
+    def _legend(self) -> list[str]:
+        top = self.rows_bottom + 14
+        middle = top + 7
+        parts = []
+        x = 12.0
+        samples = [
+            ("Task", _rect(0, middle - 5, 26, 10, COLOURS["task"], radius=2)),
+            ("Progress", _rect(0, middle - 5, 26, 10, COLOURS["task_done"], radius=2)),
+            ("Critical", _rect(0, middle - 5, 26, 10, COLOURS["critical_done"], radius=2)),
+            (
+                "Summary",
+                f'<polygon points="0,{middle - 5} 26,{middle - 5} 26,{middle + 5} '
+                f'22,{middle} 4,{middle} 0,{middle + 5}" fill="{COLOURS["summary"]}"/>',
+            ),
+            (
+                "Milestone",
+                f'<polygon points="13,{middle - 7} 20,{middle} 13,{middle + 7} '
+                f'6,{middle}" fill="{COLOURS["milestone"]}"/>',
+            ),
+            ("Baseline", _rect(0, middle - 1.5, 26, 3, COLOURS["baseline"])),
+            (
+                "Dependency",
+                f'<polyline points="0,{middle} 22,{middle}" stroke="{COLOURS["link"]}"'
+                ' fill="none" marker-end="url(#arrow)"/>',
+            ),
+            (
+                "Today",
+                f'<line x1="13" y1="{middle - 7}" x2="13" y2="{middle + 7}" '
+                f'stroke="{COLOURS["today"]}" stroke-width="1.5" stroke-dasharray="4 3"/>',
+            ),
+        ]
+        for label, sample in samples:
+            parts.append(f'<g transform="translate({x:.1f},0)">{sample}</g>')
+            parts.append(_text(x + 32, middle + 4, label, size=11))
+            x += 40 + len(label) * CHAR_WIDTH + 18
+        return parts
+
+
+def _row_dates(row: GanttRow) -> list[date]:
+    return [day for day in (row.start, row.finish, row.baseline_start, row.baseline_finish) if day]
+
+
+def _tooltip(row: GanttRow) -> str:
+    span = (
+        f"{row.start:%Y-%m-%d}"
+        if row.milestone
+        else f"{row.start:%Y-%m-%d} – {row.finish:%Y-%m-%d}"
+    )
+    return f"{row.wbs_code} {row.name}: {span}, {row.percent_complete:.0f}% complete"
+
+
+def _clip(text: str, room: int) -> str:
+    return text if len(text) <= room else text[: max(room - 1, 1)] + "…"
+
+
+def _arrowhead(name: str, colour: str) -> str:
+    return (
+        f'<marker id="{name}" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" '
+        f'markerHeight="7" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="{colour}"/></marker>'
+    )
+
+
+def _rect(
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+    fill: str,
+    *,
+    radius: float = 0,
+    opacity: float = 1.0,
+) -> str:
+    extra = f' rx="{radius}"' if radius else ""
+    extra += f' fill-opacity="{opacity}"' if opacity != 1.0 else ""
+    return (
+        f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" '
+        f'fill="{fill}"{extra}/>'
+    )
+
+
+def _line(x1: float, y1: float, x2: float, y2: float, colour: str) -> str:
+    return (
+        f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+        f'stroke="{COLOURS[colour]}" stroke-width="1"/>'
+    )
+
+
+def _text(
+    x: float,
+    y: float,
+    content: str,
+    *,
+    size: int = 12,
+    weight: str = "normal",
+    colour: str = "text",
+) -> str:
+    weight_attribute = f' font-weight="{weight}"' if weight != "normal" else ""
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" fill={quoteattr(COLOURS[colour])}'
+        f"{weight_attribute}>{escape(content)}</text>"
+    )
