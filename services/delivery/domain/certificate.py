@@ -220,11 +220,23 @@ def _section(pdf: _CertificatePdf, title: str) -> None:
     pdf.ln(1)
 
 
-def _table_styles() -> dict:
+_CRITERIA_COLUMNS = (9, 52, 14, 45)
+_COLUMN_TITLE_STYLE = FontFace(
+    family="Helvetica", emphasis="B", size_pt=9, color=(255, 255, 255), fill_color=_ACCENT
+)
+
+
+def _body_text(pdf: _CertificatePdf) -> None:
+    # Tables take their body font and rule colour from the document state when rendered.
+    pdf.set_font("Helvetica", "", 9)
+    pdf.set_text_color(*_INK)
+    pdf.set_draw_color(*_RULE)
+    pdf.set_line_width(0.2)
+
+
+def _table_styles(headings_style: FontFace = _COLUMN_TITLE_STYLE) -> dict:
     return {
-        "headings_style": FontFace(
-            family="Helvetica", emphasis="B", size_pt=9, color=(255, 255, 255), fill_color=_ACCENT
-        ),
+        "headings_style": headings_style,
         "borders_layout": TableBordersLayout.HORIZONTAL_LINES,
         "text_align": "LEFT",
         "line_height": 5,
@@ -235,19 +247,19 @@ def _table_styles() -> dict:
 
 def _criteria_table(pdf: _CertificatePdf, deliverables: Sequence[CertificateDeliverable]) -> None:
     _section(pdf, "Deliverables and acceptance criteria")
-    pdf.set_font("Helvetica", "", 9)
-    pdf.set_text_color(*_INK)
-    pdf.set_draw_color(*_RULE)
-    pdf.set_line_width(0.2)
+    _criteria_column_titles(pdf)
     group_style = FontFace(family="Helvetica", emphasis="B", size_pt=9.5, fill_color=_BAND)
-    with pdf.table(col_widths=(8, 52, 15, 45), **_table_styles()) as table:
-        heading = table.row()
-        for title in ("#", "Acceptance criterion", "Result", "Comment"):
-            heading.cell(title)
-        for number, deliverable in enumerate(deliverables, start=1):
-            table.row().cell(
-                pdf_safe(f"{number}. {deliverable.name}"), colspan=4, style=group_style
-            )
+    for number, deliverable in enumerate(deliverables, start=1):
+        # One table per deliverable: its name repeats if the table runs onto the next page,
+        # and a name is never left alone at the foot of a page.
+        if pdf.will_page_break(24):
+            pdf.add_page()
+            _criteria_column_titles(pdf)
+        _body_text(pdf)
+        with pdf.table(
+            col_widths=_CRITERIA_COLUMNS, **_table_styles(headings_style=group_style)
+        ) as table:
+            table.row().cell(pdf_safe(f"{number}. {deliverable.name}"), colspan=4)
             for index, criterion in enumerate(deliverable.criteria, start=1):
                 verdict, colour = _VERDICT_LABELS[criterion.verdict]
                 row = table.row()
@@ -258,10 +270,17 @@ def _criteria_table(pdf: _CertificatePdf, deliverables: Sequence[CertificateDeli
     pdf.ln(6)
 
 
+def _criteria_column_titles(pdf: _CertificatePdf) -> None:
+    _body_text(pdf)
+    with pdf.table(col_widths=_CRITERIA_COLUMNS, **_table_styles()) as table:
+        heading = table.row()
+        for title in ("#", "Acceptance criterion", "Result", "Comment"):
+            heading.cell(title)
+
+
 def _punch_list(pdf: _CertificatePdf, punch_list: Sequence[PunchItem]) -> None:
     _section(pdf, "Punch list (conditions of acceptance)")
-    pdf.set_font("Helvetica", "", 9)
-    pdf.set_text_color(*_INK)
+    _body_text(pdf)
     with pdf.table(col_widths=(8, 72, 22, 18), **_table_styles()) as table:
         heading = table.row()
         for title in ("#", "Outstanding item", "Due date", "Status"):
@@ -280,7 +299,7 @@ def _reasons(pdf: _CertificatePdf, reasons: Sequence[str]) -> None:
     pdf.set_font("Helvetica", "", 10)
     pdf.set_text_color(*_INK)
     for reason in reasons:
-        pdf.cell(6, 5.5, "-")
+        pdf.cell(6, 5.5, "\u2022")
         pdf.multi_cell(0, 5.5, pdf_safe(reason), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(5)
 
