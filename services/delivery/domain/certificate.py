@@ -42,6 +42,9 @@ class CertificateCriterion:
     verdict: Verdict
     comment: str = ""
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "verdict", Verdict(self.verdict))
+
 
 @dataclass(frozen=True)
 class CertificateDeliverable:
@@ -72,6 +75,9 @@ class CertificateData:
     punch_list: Sequence[PunchItem] = ()
     reasons: Sequence[str] = ()
     issuer: str = "Ordo"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "decision", Decision(self.decision))
 
 
 def pdf_safe(text: str) -> str:
@@ -281,7 +287,7 @@ def _criteria_column_titles(pdf: _CertificatePdf) -> None:
 def _punch_list(pdf: _CertificatePdf, punch_list: Sequence[PunchItem]) -> None:
     _section(pdf, "Punch list (conditions of acceptance)")
     _body_text(pdf)
-    with pdf.table(col_widths=(8, 72, 22, 18), **_table_styles()) as table:
+    with pdf.table(col_widths=(9, 71, 22, 18), **_table_styles()) as table:
         heading = table.row()
         for title in ("#", "Outstanding item", "Due date", "Status"):
             heading.cell(title)

@@ -1,0 +1,177 @@
+"""Unit tests of the acceptance certificate PDF."""
+
+import re
+import zlib
+from datetime import date, datetime, timedelta, timezone
+
+from services.delivery.domain import (
+    CertificateCriterion,
+    CertificateData,
+    CertificateDeliverable,
+    Decision,
+    PunchItem,
+    SignatureBlock,
+    Verdict,
+    pdf_safe,
+    render_certificate,
+)
+
+DIGEST = "3f79bb7b435b05321651daefd374cdc681dc06faa65e374e38337b88ca046dea"
+
+
+def certificate(decision=Decision.ACCEPTED, deliverable_count=2, **changes):
+    deliverables = [
+        CertificateDeliverable(
+            f"Deliverable {number}",
+            [
+                CertificateCriterion("Exports orders as CSV", Verdict.MET, "checked 200 orders"),
+                CertificateCriterion("Loads in under 2 s", Verdict.MET),
+            ],
+        )
+        for number in range(1, deliverable_count + 1)
+    ]
+    values = dict(
+        order_number="ORD-2026-0042",
+        customer_name="Zoë Ærø – 東京",
+        package_version=2,
+        package_date=date(2026, 11, 20),
+        decision=decision,
+        deliverables=deliverables,
+        signature=SignatureBlock(
+            "Zoë Ærø – 東京",
+            "Head of Operations",
+            datetime(2026, 11, 26, 22, 4, 7, tzinfo=timezone(timedelta(hours=1))),
+            "203.0.113.42",
+        ),
+        content_sha256=DIGEST,
+    )
+    return CertificateData(**(values | changes))
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    """The text shown on each page, one string per line drawn."""
+    pages = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            content = zlib.decompress(stream)
+        except zlib.error:
+            continue
+        strings = re.findall(rb"\(((?:\\.|[^\\)])*)\) Tj", content)
+        if strings:
+            lines = [re.sub(rb"\\(.)", rb"\1", s).decode("cp1252") for s in strings]
+            pages.append("\n".join(lines))
+    return pages
+
+
+def certificate_text(data: CertificateData) -> str:
+    return "\n".join(pages_text(render_certificate(data)))
+
+
+def test_core_font_text_keeps_western_characters_and_replaces_the_rest():
+    assert pdf_safe("Zoë Ærø – 東京") == "Zoë Ærø – ??"
+
+
+def test_accented_letters_outside_the_core_fonts_lose_only_their_accent():
+    assert pdf_safe("Łódź, Kraków – Ağa") == "?ódz, Kraków – Aga"
+
+
+def test_the_certificate_is_a_reproducible_pdf():
+    pdf = render_certificate(certificate())
+
+    assert pdf.startswith(b"%PDF-")
+    assert pdf.rstrip().endswith(b"%%EOF")
+    assert render_certificate(certificate()) == pdf
+
+
+def test_the_certificate_shows_order_customer_package_and_decision():
+    text = certificate_text(certificate())
+
+    assert "Certificate of Acceptance" in text
+    assert "ORD-2026-0042" in text
+    assert "Zoë Ærø – ??" in text
+    assert "Version 2 of 2026-11-20" in text
+    assert "ACCEPTED" in text
+
+
+def test_every_criterion_appears_under_its_deliverable_with_its_result():
+    data = certificate(
+        Decision.REJECTED,
+        deliverables=[
+            CertificateDeliverable(
+                "Portal",
+                [CertificateCriterion("Works in Edge", Verdict.NOT_MET, "date picker broken")],
+            )
+        ],
+        reasons=["Keyboard navigation fails in Edge"],
+    )
+
+    text = certificate_text(data)
+
+    assert "Record of Rejection" in text
+    assert "1. Portal\n1.1\nWorks in Edge\nNot met\ndate picker broken" in text
+    assert "Reasons for rejection" in text
+    assert "Keyboard navigation fails in Edge" in text
+
+
+def test_a_conditional_certificate_lists_the_punch_items():
+    data = certificate(
+        Decision.CONDITIONALLY_ACCEPTED,
+        punch_list=[PunchItem("Fix the Edge date picker", date(2026, 12, 15))],
+    )
+
+    text = certificate_text(data)
+
+    assert "Certificate of Conditional Acceptance" in text
+    assert "Fix the Edge date picker\n2026-12-15\nOpen" in text
+
+
+def test_an_unconditional_certificate_has_no_punch_list_section():
+    text = certificate_text(certificate())
+
+    assert "Punch list" not in text
+
+
+def test_the_signature_block_shows_signer_time_in_utc_address_and_digest():
+    text = certificate_text(certificate())
+
+    assert "Zoë Ærø – ??\nHead of Operations, Zoë Ærø – ??" in text
+    assert "Signed at (UTC)\n2026-11-26 21:04:07 UTC" in text
+    assert "Client address\n203.0.113.42" in text
+    assert f"Package content SHA-256\n{DIGEST}" in text
+
+
+def test_a_naive_signing_time_is_taken_as_utc():
+    signature = SignatureBlock("A", "B", datetime(2026, 11, 26, 21, 4, 7), "::1")
+
+    text = certificate_text(certificate(signature=signature))
+
+    assert "2026-11-26 21:04:07 UTC" in text
+
+
+def test_a_long_certificate_breaks_pages_and_numbers_them():
+    pages = pages_text(render_certificate(certificate(deliverable_count=40)))
+
+    assert len(pages) > 3
+    for number, page in enumerate(pages, start=1):
+        # The total page count is drawn as its own piece of text.
+        assert f"Page {number} of \n{len(pages)}" in page
+    assert "40. Deliverable 40" in "\n".join(pages)
+    assert "Package content SHA-256" in pages[-1]
+
+
+def test_a_short_deliverable_is_kept_on_one_page_with_its_name():
+    pages = pages_text(render_certificate(certificate(deliverable_count=40)))
+
+    for page in pages[:-1]:
+        body = page.rsplit("\nOrder ORD-2026-0042 - package", 1)[0]
+        assert re.search(r"\nLoads in under 2 s\nMet\n-$", body)
+
+
+def test_decision_and_verdicts_may_be_given_as_their_stored_text():
+    data = certificate(
+        "rejected",
+        deliverables=[CertificateDeliverable("Portal", [CertificateCriterion("Fast", "not_met")])],
+        reasons=["Too slow"],
+    )
+
+    assert "Record of Rejection" in certificate_text(data)
