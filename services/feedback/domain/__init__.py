@@ -1,5 +1,6 @@
 """The feedback service's rules: scores, surveys, KPIs and the KPI chart, free of Flask and SQL."""
 
+from .chart import render_kpi_chart
 from .kpis import (
     EVENT_FIELDS,
     KPI_EVENT_TYPES,
@@ -60,6 +61,7 @@ __all__ = [
     "percentage",
     "recent_months",
     "reminder_due",
+    "render_kpi_chart",
     "validate_answers",
     "validate_csat",
     "validate_nps",

@@ -141,6 +141,11 @@ def _is_newest(known: datetime | None, time: datetime) -> bool:
     return known is None or time >= known
 
 
+def _as_id(value: object) -> str | None:
+    # A consumer that loaded the data through its schema hands over UUIDs, not strings.
+    return None if value is None else str(value)
+
+
 def _as_date(value: object) -> date | None:
     if value is None or isinstance(value, date):
         return value
@@ -149,13 +154,13 @@ def _as_date(value: object) -> date | None:
 
 def _created(facts: OrderFacts, data: Mapping[str, Any], time: datetime) -> None:
     facts.created_at = _earliest(facts.created_at, time)
-    facts.customer_id = facts.customer_id or data.get(EVENT_FIELDS.customer_id)
+    facts.customer_id = facts.customer_id or _as_id(data.get(EVENT_FIELDS.customer_id))
     facts.original_due_date = facts.original_due_date or _as_date(data.get(EVENT_FIELDS.due_date))
 
 
 def _confirmed(facts: OrderFacts, data: Mapping[str, Any], time: datetime) -> None:
     facts.confirmed_at = _earliest(facts.confirmed_at, time)
-    facts.customer_id = facts.customer_id or data.get(EVENT_FIELDS.customer_id)
+    facts.customer_id = facts.customer_id or _as_id(data.get(EVENT_FIELDS.customer_id))
     # The date agreed at confirmation is the baseline, whatever the draft said.
     facts.original_due_date = _as_date(data.get(EVENT_FIELDS.due_date)) or facts.original_due_date
 

@@ -1,6 +1,7 @@
 """Unit tests of the order read model folded from events and the KPIs computed from it."""
 
 from datetime import UTC, date, datetime
+from uuid import uuid4
 
 import pytest
 from hypothesis import given, settings
@@ -289,3 +290,11 @@ def test_recent_months_run_oldest_first_across_the_new_year():
 @given(st.permutations(EVENTS + EVENTS[::3]))
 def test_any_arrival_order_with_redeliveries_folds_to_the_same_facts(events):
     assert fold(events) == fold(EVENTS)
+
+
+def test_ids_and_dates_loaded_by_a_schema_are_read_like_their_json_form():
+    order_id, customer_id = uuid4(), uuid4()
+    data = {"order_id": order_id, "customer_id": customer_id, "due_date": date(2026, 4, 1)}
+    facts = fold([("ordo.order.created", data, at(3, 1))])
+    assert facts[str(order_id)].customer_id == str(customer_id)
+    assert facts[str(order_id)].due_date == date(2026, 4, 1)
