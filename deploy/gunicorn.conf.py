@@ -1,0 +1,17 @@
+"""gunicorn settings for every Ordo web process, from the environment."""
+
+import os
+
+bind = os.environ.get("ORDO_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("ORDO_WEB_WORKERS", "2"))
+threads = int(os.environ.get("ORDO_WEB_THREADS", "4"))
+worker_class = "gthread"
+timeout = int(os.environ.get("ORDO_WEB_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("ORDO_WEB_GRACEFUL_TIMEOUT", "20"))
+keepalive = 5
+preload_app = False  # each worker builds its own app, engine and connections after fork
+accesslog = "-"
+access_log_format = (
+    '{"time":"%(t)s","remote":"%(h)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'
+    '"bytes":%(B)s,"duration_ms":%(M)s,"request_id":"%({x-request-id}o)s"}'
+)

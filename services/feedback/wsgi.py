@@ -1,0 +1,5 @@
+"""gunicorn entry point: `gunicorn services.feedback.wsgi:app`."""
+
+from services.feedback.app import create_app
+
+app = create_app()

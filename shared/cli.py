@@ -1,0 +1,201 @@
+"""The `ordo` command: run the suite, migrate, mint tokens, replay events."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from shared.config import SERVICES, load_settings, port, var_dir
+from shared.db import alembic_config, migrate
+from shared.http.auth import ROLES, mint_token
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN_CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
+
+
+def migrations_dir(service: str) -> Path:
+    spec = importlib.util.find_spec(f"services.{service}")
+    if spec is None or spec.origin is None:
+        raise SystemExit(f"unknown service {service}")
+    return Path(spec.origin).parent / "migrations"
+
+
+def cmd_migrate(args) -> int:
+    for service in args.service or SERVICES:
+        migrate(migrations_dir(service), load_settings(service).database_url)
+        print(f"migrated {service}", file=sys.stderr)
+    return 0
+
+
+def cmd_makemigrations(args) -> int:
+    """Autogenerate a revision by diffing the models against a scratch database at head."""
+    from alembic import command
+
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite:///{scratch}/scratch.db"
+        migrate(migrations_dir(args.service), url)
+        existing = len(list((migrations_dir(args.service) / "versions").glob("*.py")))
+        command.revision(
+            alembic_config(migrations_dir(args.service), url),
+            message=args.message,
+            autogenerate=True,
+            rev_id=f"{existing + 1:04d}",
+        )
+    return 0
+
+
+def cmd_token(args) -> int:
+    settings = load_settings("orders")
+    roles = args.role or ["admin"]
+    print(mint_token(settings.jwt_secret, args.sub, roles, args.customer_id, args.ttl_hours))
+    return 0
+
+
+def cmd_replay(args) -> int:
+    from shared.db import Database
+    from shared.events.relay import replay
+
+    # By name, at run time: shared never imports a service's code statically.
+    module = importlib.import_module(f"services.{args.service}.models")
+    settings = load_settings(args.service)
+    db = Database(settings.database_url, module.Base.metadata, args.service)
+    until = args.until or datetime.now(UTC)
+    count = replay(db, settings, args.queue, args.since, until, args.type)
+    print(f"replayed {count} events from {args.service} to {args.queue}", file=sys.stderr)
+    return 0
+
+
+def cmd_up(args) -> int:
+    """Declare the topology, migrate, then run web + worker per service until Ctrl-C."""
+    from shared.events.broker import connect, declare_topology
+
+    var_dir().mkdir(parents=True, exist_ok=True)
+    services = args.service or list(SERVICES)
+    with connect(load_settings("orders")) as connection:
+        declare_topology(connection, load_settings("orders"))
+    for service in services:
+        migrate(migrations_dir(service), load_settings(service).database_url)
+    processes: list[tuple[str, subprocess.Popen]] = []
+    for service in services:
+        environment = {**os.environ, "ORDO_BIND": f"{args.host}:{port(service)}"}
+        processes.append((f"{service}-web", _spawn(_web_command(service), environment)))
+        processes.append((f"{service}-worker", _spawn(_worker_command(service), environment)))
+    print(
+        "ordo is up: "
+        + ", ".join(f"{s} http://{args.host}:{port(s)}" for s in services)
+        + " (Ctrl-C stops)",
+        file=sys.stderr,
+    )
+    return _supervise(processes)
+
+
+def _web_command(service: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(GUNICORN_CONFIG),
+        f"services.{service}.wsgi:app",
+    ]
+
+
+def _worker_command(service: str) -> list[str]:
+    return [sys.executable, "-m", f"services.{service}.worker"]
+
+
+def _spawn(command: list[str], environment: dict) -> subprocess.Popen:
+    return subprocess.Popen(command, env=environment, cwd=ROOT)
+
+
+def _supervise(processes: list[tuple[str, subprocess.Popen]]) -> int:
+    stopping = False
+
+    def request_stop(_signum, _frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    exit_code = 0
+    while not stopping:
+        for name, process in processes:
+            if process.poll() is not None:
+                print(f"{name} exited with {process.returncode}; stopping", file=sys.stderr)
+                stopping, exit_code = True, 1
+        time.sleep(0.2)
+    for _name, process in processes:
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + 25
+    for _name, process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+    print("ordo stopped", file=sys.stderr)
+    return exit_code
+
+
+def _timestamp(value: str) -> datetime:
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="ordo", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    up = commands.add_parser("up", help="run the whole suite locally (Ctrl-C stops it)")
+    up.add_argument("--service", action="append", choices=SERVICES, help="only these services")
+    up.add_argument("--host", default="127.0.0.1")
+    up.set_defaults(run=cmd_up)
+
+    migrate_ = commands.add_parser("migrate", help="upgrade the services' databases")
+    migrate_.add_argument("--service", action="append", choices=SERVICES)
+    migrate_.set_defaults(run=cmd_migrate)
+
+    make = commands.add_parser("makemigrations", help="autogenerate a migration (developers)")
+    make.add_argument("service", choices=SERVICES)
+    make.add_argument("-m", "--message", required=True)
+    make.set_defaults(run=cmd_makemigrations)
+
+    token = commands.add_parser("token", help="mint a development bearer token")
+    token.add_argument("--role", action="append", choices=ROLES, help="repeat for several roles")
+    token.add_argument("--customer-id", help="for customer tokens")
+    token.add_argument("--sub", default="dev", help="the subject (user name)")
+    token.add_argument("--ttl-hours", type=int, default=12)
+    token.set_defaults(run=cmd_token)
+
+    events = commands.add_parser("events", help="event operations")
+    event_commands = events.add_subparsers(dest="event_command", required=True)
+    replay_ = event_commands.add_parser("replay", help="replay a service's outbox to a queue")
+    replay_.add_argument("--service", required=True, choices=SERVICES, help="whose events")
+    replay_.add_argument("--queue", required=True, help="the queue to publish to")
+    replay_.add_argument("--since", required=True, type=_timestamp, help="ISO 8601 start")
+    replay_.add_argument("--until", type=_timestamp, help="ISO 8601 end (default: now)")
+    replay_.add_argument("--type", help="only types starting with this, e.g. ordo.order.")
+    replay_.set_defaults(run=cmd_replay)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ValueError as error:
+        print(f"ordo: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

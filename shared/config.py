@@ -1,0 +1,111 @@
+"""Settings read from the environment (12-factor), with development defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+SERVICES = ("orders", "planning", "delivery", "feedback")
+DEFAULT_PORTS = {"orders": 8001, "planning": 8002, "delivery": 8003, "feedback": 8004}
+
+
+def var_dir() -> Path:
+    """Where the embedded mode keeps its SQLite files and broker folders."""
+    return Path(os.environ.get("ORDO_VAR_DIR", "var")).resolve()
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+def _env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name) or default)
+
+
+def database_url(service: str) -> str:
+    default = f"sqlite:///{var_dir() / f'{service}.db'}"
+    return _env(f"ORDO_{service.upper()}_DATABASE_URL", default)
+
+
+def broker_url() -> str:
+    return _env("ORDO_BROKER_URL", "filesystem://")
+
+
+def port(service: str) -> int:
+    return _env_int(f"ORDO_{service.upper()}_PORT", DEFAULT_PORTS[service])
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything one service process needs to know about its surroundings."""
+
+    service: str
+    database_url: str
+    broker_url: str
+    jwt_secret: str
+    jwt_public_key: str | None = None
+    namespace: str = ""
+    queue_type: str = "classic"
+    prefetch: int = 50
+    inbox_max_attempts: int = 5
+    inbox_retry_base_seconds: float = 1.0
+    outbox_retention_days: int = 7
+    relay_batch_size: int = 200
+    relay_idle_seconds: float = 0.02
+    confirm_timeout_seconds: float = 5.0
+    max_body_bytes: int = 1024 * 1024
+    link_ttl_hours: int = 14 * 24
+    public_base_url: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def exchange(self) -> str:
+        return prefixed(self.namespace, "ordo.events")
+
+    @property
+    def queue(self) -> str:
+        return prefixed(self.namespace, f"ordo.{self.service}")
+
+    def with_overrides(self, overrides: dict[str, Any] | None) -> Settings:
+        if not overrides:
+            return self
+        known = {k: v for k, v in overrides.items() if k in self.__dataclass_fields__}
+        extra = {k: v for k, v in overrides.items() if k not in self.__dataclass_fields__}
+        return replace(self, **known, extra={**self.extra, **extra})
+
+
+def prefixed(namespace: str, name: str) -> str:
+    return f"{namespace}.{name}" if namespace else name
+
+
+def load_settings(service: str, overrides: dict[str, Any] | None = None) -> Settings:
+    """Settings for `service` from the environment, then `overrides` (tests use these)."""
+    settings = Settings(
+        service=service,
+        database_url=database_url(service),
+        broker_url=broker_url(),
+        jwt_secret=_env("ORDO_JWT_SECRET", "ordo-dev-secret-change-me"),
+        jwt_public_key=os.environ.get("ORDO_JWT_PUBLIC_KEY") or None,
+        namespace=_env("ORDO_NAMESPACE", ""),
+        queue_type=_env("ORDO_QUEUE_TYPE", "classic"),
+        prefetch=_env_int("ORDO_PREFETCH", 50),
+        inbox_max_attempts=_env_int("ORDO_INBOX_MAX_ATTEMPTS", 5),
+        inbox_retry_base_seconds=_env_float("ORDO_INBOX_RETRY_BASE_SECONDS", 1.0),
+        outbox_retention_days=_env_int("ORDO_OUTBOX_RETENTION_DAYS", 7),
+        relay_batch_size=_env_int("ORDO_RELAY_BATCH_SIZE", 200),
+        confirm_timeout_seconds=_env_float("ORDO_CONFIRM_TIMEOUT_SECONDS", 5.0),
+        max_body_bytes=_env_int("ORDO_MAX_BODY_BYTES", 1024 * 1024),
+        link_ttl_hours=_env_int("ORDO_LINK_TTL_HOURS", 14 * 24),
+        public_base_url=_env(
+            f"ORDO_{service.upper()}_PUBLIC_URL", f"http://127.0.0.1:{port(service)}"
+        ),
+    )
+    if settings.queue_type not in ("classic", "quorum"):
+        raise ValueError(f"ORDO_QUEUE_TYPE must be classic or quorum, not {settings.queue_type!r}")
+    return settings.with_overrides(overrides)

@@ -1,0 +1,195 @@
+"""Engines, sessions, the tables every service shares (outbox, inbox, idempotency), migrations."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """A timezone-aware UTC datetime on every backend (SQLite stores naive values)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC datetimes")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+def engine_url(url: str) -> str:
+    """Pin PostgreSQL URLs to psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def make_engine(url: str) -> sa.Engine:
+    url = engine_url(url)
+    if url.startswith("sqlite"):
+        path = sa.make_url(url).database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # Let SQLAlchemy, not pysqlite, open transactions so BEGIN is explicit.
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def infrastructure_tables(metadata: sa.MetaData) -> Infrastructure:
+    """Add the outbox, inbox and idempotency tables to a service's metadata."""
+    big_id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+    outbox = sa.Table(
+        "outbox",
+        metadata,
+        sa.Column("position", big_id, primary_key=True, autoincrement=True),
+        sa.Column("id", sa.String(64), nullable=False, unique=True),
+        sa.Column("type", sa.String(128), nullable=False),
+        sa.Column("subject", sa.String(64)),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("published_at", UTCDateTime, index=True),
+    )
+    inbox = sa.Table(
+        "inbox",
+        metadata,
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("type", sa.String(128)),
+        sa.Column("subject", sa.String(64)),
+        sa.Column("status", sa.String(16), nullable=False, index=True),
+        sa.Column("attempts", sa.Integer, nullable=False, default=0),
+        sa.Column("last_error", sa.Text),
+        sa.Column("next_attempt_at", UTCDateTime),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("received_at", UTCDateTime, nullable=False),
+        sa.Column("processed_at", UTCDateTime),
+    )
+    idempotency = sa.Table(
+        "idempotency_keys",
+        metadata,
+        sa.Column("scope", sa.String(300), primary_key=True),
+        sa.Column("key", sa.String(200), primary_key=True),
+        sa.Column("status_code", sa.Integer, nullable=False),
+        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("headers", sa.JSON, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+    )
+    return Infrastructure(outbox, inbox, idempotency)
+
+
+@dataclass(frozen=True)
+class Infrastructure:
+    outbox: sa.Table
+    inbox: sa.Table
+    idempotency: sa.Table
+
+    @classmethod
+    def of(cls, metadata: sa.MetaData) -> Infrastructure:
+        tables = metadata.tables
+        return cls(tables["outbox"], tables["inbox"], tables["idempotency_keys"])
+
+
+class Database:
+    """One service's engine and session factory; build it after fork, never at import."""
+
+    def __init__(self, url: str, metadata: sa.MetaData, service: str | None = None):
+        self.url = url
+        self.service = service
+        self.metadata = metadata
+        self.engine = make_engine(url)
+        self.tables = Infrastructure.of(metadata)
+        self.sessions = sessionmaker(
+            self.engine, expire_on_commit=False, info={"tables": self.tables, "service": service}
+        )
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work commits at the end of the block, or rolls back on error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    def create_all(self) -> None:
+        self.metadata.create_all(self.engine)
+
+    def ping(self) -> None:
+        with self.engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def tables_of(session: Session) -> Infrastructure:
+    return session.info["tables"]
+
+
+def migrate(migrations_dir: Path, url: str, revision: str = "head") -> None:
+    """Upgrade a service's database with its Alembic scripts."""
+    from alembic import command
+
+    command.upgrade(alembic_config(migrations_dir, url), revision)
+
+
+def alembic_config(migrations_dir: Path, url: str):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    config.set_main_option("sqlalchemy.url", engine_url(url).replace("%", "%%"))
+    return config
+
+
+def run_alembic_env(metadata: sa.MetaData) -> None:
+    """The body of every service's migrations/env.py (online mode only)."""
+    from alembic import context
+
+    url = context.config.get_main_option("sqlalchemy.url")
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()

@@ -1,0 +1,48 @@
+"""The consumer: takes messages off the service's queue into the inbox, then acks them."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from kombu import Connection, Queue
+from kombu.mixins import ConsumerMixin
+
+from shared.events.inbox import Inbox
+
+logger = logging.getLogger(__name__)
+
+
+class InboxConsumer(ConsumerMixin):
+    """Acks a message only once the inbox row and the handler's writes are committed."""
+
+    def __init__(self, connection: Connection, queue: Queue, inbox: Inbox, prefetch: int):
+        self.connection = connection
+        self.queue = queue
+        self.inbox = inbox
+        self.prefetch = prefetch
+
+    def get_consumers(self, Consumer, channel):
+        # on_message receives the raw body: CloudEvents JSON is parsed by the inbox, not Kombu.
+        return [
+            Consumer(
+                queues=[self.queue.bind(channel)],
+                on_message=self.on_message,
+                prefetch_count=self.prefetch,
+                no_declare=True,
+            )
+        ]
+
+    def on_message(self, message) -> None:
+        try:
+            self.inbox.receive(message.body, message.headers)
+        except Exception:
+            # Not durably in the inbox (the database is away?): let the broker keep it.
+            logger.exception("consumer: could not record a message; it goes back to the queue")
+            time.sleep(1.0)
+            message.requeue()
+            return
+        message.ack()
+
+    def on_connection_error(self, exc, interval):
+        logger.warning("consumer: broker connection lost (%s); retrying in %ss", exc, interval)

@@ -1,0 +1,88 @@
+"""The event catalog: one marshmallow schema per event type, its producer and consumers.
+
+Publishers validate `data` against the schema before writing the outbox; consumers
+validate on receipt; the AsyncAPI document is generated from the same schemas. A change
+that breaks old consumers is a new type version, not an edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError
+
+from shared.events.envelope import InvalidEvent, to_primitives
+
+
+@dataclass(frozen=True)
+class Contract:
+    type: str
+    schema: type[Schema]
+    producer: str
+    consumers: tuple[str, ...]
+    summary: str
+    version: int = 1
+    subject_field: str = "order_id"
+
+    @property
+    def dataschema(self) -> str:
+        return f"urn:ordo:event:{self.type}:{self.version}"
+
+    @property
+    def source(self) -> str:
+        return f"/ordo/{self.producer}"
+
+
+CATALOG: dict[str, Contract] = {}
+
+
+def contract(
+    type: str,
+    producer: str,
+    consumers: tuple[str, ...] = (),
+    summary: str = "",
+    subject_field: str = "order_id",
+):
+    """Class decorator registering a data schema as the contract of one event type."""
+
+    def register(schema: type[Schema]) -> type[Schema]:
+        if type in CATALOG:
+            raise ValueError(f"event type {type} is registered twice")
+        CATALOG[type] = Contract(type, schema, producer, consumers, summary, 1, subject_field)
+        return schema
+
+    return register
+
+
+def contract_for(type: str) -> Contract:
+    try:
+        return CATALOG[type]
+    except KeyError:
+        raise InvalidEvent(f"unknown event type {type!r}") from None
+
+
+def validated_for_publish(type: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The JSON form of `data`, strictly checked (unknown fields refused); InvalidEvent if bad."""
+    primitives = to_primitives(data)
+    try:
+        contract_for(type).schema(unknown=RAISE).load(primitives)
+    except ValidationError as error:
+        raise InvalidEvent(f"{type} data does not match its schema", error.messages) from error
+    return primitives
+
+
+def loaded_for_consume(type: str, data: dict[str, Any]) -> dict[str, Any]:
+    """`data` as typed values (UUID, date, Decimal); fields added by newer producers are ignored."""
+    try:
+        return contract_for(type).schema(unknown=EXCLUDE).load(data)
+    except ValidationError as error:
+        raise InvalidEvent(f"{type} data does not match its schema", error.messages) from error
+
+
+def consumed_by(service: str) -> list[str]:
+    return sorted(t for t, c in CATALOG.items() if service in c.consumers)
+
+
+# Importing the producer modules fills the catalog.
+from shared.events.contracts import delivery, feedback, orders, planning  # noqa: E402,F401

@@ -1,0 +1,75 @@
+"""Events the delivery service publishes."""
+
+from marshmallow import Schema, fields, validate
+
+from shared.events.contracts import contract
+from shared.events.contracts.common import CriterionResult, OrderEvent
+
+
+class FailedCriterion(Schema):
+    criterion_id = fields.UUID(required=True)
+    text = fields.String(required=True)
+    comment = fields.String(allow_none=True, load_default=None)
+
+
+class DeliveredItem(Schema):
+    deliverable_id = fields.UUID(required=True)
+    requirement_id = fields.UUID(required=True)
+
+
+@contract(
+    "ordo.quality_check.failed",
+    "delivery",
+    ("planning", "feedback"),
+    "A quality check failed: rework is planned per failed criterion",
+)
+class QualityCheckFailed(OrderEvent):
+    deliverable_id = fields.UUID(required=True)
+    requirement_id = fields.UUID(required=True)
+    check_id = fields.UUID(required=True)
+    non_conformance_id = fields.UUID(allow_none=True, load_default=None)
+    failed_criteria = fields.List(fields.Nested(FailedCriterion), required=True)
+
+
+class DeliveryEvent(OrderEvent):
+    delivery_id = fields.UUID(required=True)
+    package_version = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+@contract(
+    "ordo.delivery.submitted",
+    "delivery",
+    ("orders", "feedback"),
+    "A delivery package was handed over: the order is delivered and an acceptance link issued",
+)
+class DeliverySubmitted(DeliveryEvent):
+    acceptance_url = fields.String(required=True)
+    expires_at = fields.DateTime(required=True)
+    deliverables = fields.List(fields.Nested(DeliveredItem), required=True)
+
+
+@contract(
+    "ordo.delivery.accepted",
+    "delivery",
+    ("orders", "planning", "feedback"),
+    "The customer accepted (possibly with a punch list): survey and retrospective open",
+)
+class DeliveryAccepted(DeliveryEvent):
+    decision = fields.String(
+        required=True, validate=validate.OneOf(("accepted", "conditionally_accepted"))
+    )
+    results = fields.List(fields.Nested(CriterionResult), required=True)
+    punch_list_count = fields.Integer(load_default=0)
+    signed_by = fields.String(required=True)
+    signed_at = fields.DateTime(required=True)
+
+
+@contract(
+    "ordo.delivery.rejected",
+    "delivery",
+    ("orders", "planning", "feedback"),
+    "The customer rejected the delivery: rework is planned per rejected criterion",
+)
+class DeliveryRejected(DeliveryEvent):
+    results = fields.List(fields.Nested(CriterionResult), required=True)
+    reasons = fields.List(fields.String(), required=True, validate=validate.Length(min=1))

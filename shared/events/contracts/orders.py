@@ -1,0 +1,112 @@
+"""Events the orders service publishes."""
+
+from marshmallow import Schema, fields, validate
+
+from shared.events.contracts import contract
+from shared.events.contracts.common import ORDER_STATUSES, Money, OrderEvent
+
+REQUIREMENT_KINDS = ("core", "latent", "constraint")
+MOSCOW = ("must", "should", "could", "wont")
+
+
+class AcceptanceCriterion(Schema):
+    criterion_id = fields.UUID(required=True)
+    text = fields.String(required=True)
+    position = fields.Integer(required=True)
+
+
+class Requirement(Schema):
+    requirement_id = fields.UUID(required=True)
+    title = fields.String(required=True)
+    description = fields.String(load_default="")
+    kind = fields.String(required=True, validate=validate.OneOf(REQUIREMENT_KINDS))
+    priority = fields.String(required=True, validate=validate.OneOf(MOSCOW))
+    estimate_days = fields.Integer(allow_none=True, load_default=None)
+    revision = fields.Integer(required=True)
+    acceptance_criteria = fields.List(fields.Nested(AcceptanceCriterion), required=True)
+
+
+@contract(
+    "ordo.customer.registered",
+    "orders",
+    ("feedback",),
+    "A customer was registered: contact for surveys",
+    subject_field="customer_id",
+)
+class CustomerRegistered(Schema):
+    customer_id = fields.UUID(required=True)
+    name = fields.String(required=True)
+    email = fields.Email(allow_none=True, load_default=None)
+    contact_name = fields.String(allow_none=True, load_default=None)
+    version = fields.Integer()
+
+
+@contract("ordo.order.created", "orders", ("feedback",), "An order was created as a draft")
+class OrderCreated(OrderEvent):
+    number = fields.String(required=True)
+    customer_id = fields.UUID(required=True)
+    title = fields.String(required=True)
+    priority = fields.String(required=True)
+    due_date = fields.Date(allow_none=True, load_default=None)
+    value = fields.Nested(Money, allow_none=True, load_default=None)
+
+
+@contract("ordo.order.submitted", "orders", (), "An order was submitted for review")
+class OrderSubmitted(OrderEvent):
+    number = fields.String(required=True)
+    requirement_count = fields.Integer(required=True)
+
+
+@contract(
+    "ordo.order.confirmed",
+    "orders",
+    ("planning", "delivery", "feedback"),
+    "Review approved: carries the approved requirements with acceptance criteria and estimates",
+)
+class OrderConfirmed(OrderEvent):
+    number = fields.String(required=True)
+    customer_id = fields.UUID(required=True)
+    title = fields.String(required=True)
+    priority = fields.String(required=True)
+    due_date = fields.Date(allow_none=True, load_default=None)
+    value = fields.Nested(Money, allow_none=True, load_default=None)
+    confirmed_at = fields.DateTime(required=True)
+    requirements = fields.List(fields.Nested(Requirement), required=True)
+
+
+class RequirementChange(Schema):
+    action = fields.String(required=True, validate=validate.OneOf(("add", "modify", "remove")))
+    requirement_id = fields.UUID(required=True)
+    requirement = fields.Nested(Requirement, allow_none=True, load_default=None)
+
+
+@contract(
+    "ordo.order.change_approved",
+    "orders",
+    ("planning", "delivery", "feedback"),
+    "A change request was approved: requirement delta, schedule and cost impact",
+)
+class OrderChangeApproved(OrderEvent):
+    change_request_id = fields.UUID(required=True)
+    changes = fields.List(fields.Nested(RequirementChange), required=True)
+    schedule_impact_days = fields.Integer(required=True)
+    cost_impact = fields.Nested(Money, required=True)
+    new_due_date = fields.Date(allow_none=True, load_default=None)
+    new_value = fields.Nested(Money, allow_none=True, load_default=None)
+    reason = fields.String(required=True)
+
+
+@contract(
+    "ordo.order.cancelled",
+    "orders",
+    ("planning", "delivery", "feedback"),
+    "Stop all work on the order",
+)
+class OrderCancelled(OrderEvent):
+    reason = fields.String(required=True)
+    previous_status = fields.String(required=True, validate=validate.OneOf(ORDER_STATUSES))
+
+
+@contract("ordo.order.closed", "orders", ("feedback",), "The order is closed")
+class OrderClosed(OrderEvent):
+    closed_by = fields.String(required=True, validate=validate.OneOf(("retrospective", "manager")))

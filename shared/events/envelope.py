@@ -1,0 +1,138 @@
+"""The CloudEvents 1.0 envelope: build, serialise, parse, and the ce-* AMQP headers."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from shared.context import current_cause
+
+CONTENT_TYPE = "application/cloudevents+json"
+SPEC_VERSION = "1.0"
+REQUIRED_ATTRIBUTES = ("specversion", "id", "source", "type")
+
+
+class InvalidEvent(ValueError):
+    """A message that is not a valid Ordo event (unparseable, wrong envelope or bad data)."""
+
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+@dataclass(frozen=True)
+class Envelope:
+    id: str
+    type: str
+    source: str
+    subject: str | None
+    time: str
+    data: dict[str, Any]
+    dataschema: str | None = None
+    correlationid: str | None = None
+    causationid: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        document = {
+            "specversion": SPEC_VERSION,
+            "id": self.id,
+            "source": self.source,
+            "type": self.type,
+            "subject": self.subject,
+            "time": self.time,
+            "datacontenttype": "application/json",
+            "dataschema": self.dataschema,
+            "correlationid": self.correlationid,
+            "causationid": self.causationid,
+            "data": self.data,
+        }
+        return {key: value for key, value in document.items() if value is not None}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), separators=(",", ":"), default=json_default)
+
+    def headers(self) -> dict[str, str]:
+        """The ce-* AMQP headers that let a subscriber route without parsing the body."""
+        headers = {"ce-id": self.id, "ce-type": self.type, "ce-source": self.source}
+        if self.subject:
+            headers["ce-subject"] = self.subject
+        return headers
+
+    def with_data(self, data: dict[str, Any]) -> Envelope:
+        return replace(self, data=data)
+
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return format_time(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def format_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def to_primitives(data: dict[str, Any]) -> dict[str, Any]:
+    """Turn UUIDs, dates and decimals into their JSON forms."""
+    return json.loads(json.dumps(data, default=json_default))
+
+
+def build(
+    type: str,
+    data: dict[str, Any],
+    *,
+    source: str,
+    subject: str | None = None,
+    dataschema: str | None = None,
+) -> Envelope:
+    """A new envelope; correlation and causation come from the current request or event."""
+    cause = current_cause()
+    event_id = str(uuid.uuid4())
+    return Envelope(
+        id=event_id,
+        type=type,
+        source=source,
+        subject=subject,
+        time=format_time(datetime.now(UTC)),
+        data=to_primitives(data),
+        dataschema=dataschema,
+        correlationid=cause.correlation_id or event_id,
+        causationid=cause.causation_id,
+    )
+
+
+def parse(body: bytes | str) -> Envelope:
+    """Parse a structured-mode CloudEvents JSON document; InvalidEvent if it is not one."""
+    try:
+        document = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InvalidEvent(f"body is not JSON: {error}") from error
+    if not isinstance(document, dict):
+        raise InvalidEvent("body is not a JSON object")
+    missing = [name for name in REQUIRED_ATTRIBUTES if not document.get(name)]
+    if missing:
+        raise InvalidEvent(f"missing CloudEvents attributes: {', '.join(missing)}")
+    if document["specversion"] != SPEC_VERSION:
+        raise InvalidEvent(f"unsupported specversion {document['specversion']!r}")
+    data = document.get("data")
+    if not isinstance(data, dict):
+        raise InvalidEvent("data must be a JSON object")
+    return Envelope(
+        id=str(document["id"]),
+        type=str(document["type"]),
+        source=str(document["source"]),
+        subject=document.get("subject"),
+        time=str(document.get("time") or ""),
+        data=data,
+        dataschema=document.get("dataschema"),
+        correlationid=document.get("correlationid"),
+        causationid=document.get("causationid"),
+    )

@@ -1,0 +1,44 @@
+"""The outbox: events are written in the caller's transaction, published later by the relay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from shared.db import tables_of, utcnow
+from shared.events.contracts import contract_for, validated_for_publish
+from shared.events.envelope import Envelope, InvalidEvent, build
+
+
+def record(
+    session: Session, type: str, data: dict[str, Any], *, subject: str | None = None
+) -> Envelope:
+    """Validate `data` against the contract of `type` and add the event to the outbox.
+
+    Raises InvalidEvent before anything is written if the data does not match the schema
+    or the calling service does not produce this type.
+    """
+    contract = contract_for(type)
+    service = session.info.get("service")
+    if service and contract.producer != service:
+        raise InvalidEvent(f"{service} does not produce {type}; {contract.producer} does")
+    primitives = validated_for_publish(type, data)
+    envelope = build(
+        type,
+        primitives,
+        source=contract.source,
+        subject=subject or primitives.get(contract.subject_field),
+        dataschema=contract.dataschema,
+    )
+    session.execute(
+        sa.insert(tables_of(session).outbox).values(
+            id=envelope.id,
+            type=type,
+            subject=envelope.subject,
+            body=envelope.to_json(),
+            created_at=utcnow(),
+        )
+    )
+    return envelope

@@ -1,0 +1,137 @@
+"""The relay: publishes outbox rows in order, marks them only once the broker confirmed."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from shared.config import Settings
+from shared.db import Database, utcnow
+from shared.events.broker import connect
+from shared.events.publisher import BatchPublisher, OutgoingMessage, PublishFailed
+
+logger = logging.getLogger(__name__)
+
+MAX_BACKOFF_SECONDS = 30.0
+PURGE_EVERY_SECONDS = 600.0
+
+
+def outgoing(row) -> OutgoingMessage:
+    document = json.loads(row.body)
+    headers = {"ce-id": row.id, "ce-type": row.type, "ce-source": document["source"]}
+    if row.subject:
+        headers["ce-subject"] = row.subject
+    return OutgoingMessage(id=row.id, routing_key=row.type, body=row.body, headers=headers)
+
+
+class Relay:
+    def __init__(self, db: Database, settings: Settings, publisher: BatchPublisher | None = None):
+        self.db = db
+        self.settings = settings
+        self.publisher = publisher or BatchPublisher(
+            connect(settings), settings.confirm_timeout_seconds
+        )
+
+    def publish_pending(self) -> int:
+        """Publish one batch of unpublished rows; return how many were published."""
+        outbox = self.db.tables.outbox
+        query = (
+            sa.select(
+                outbox.c.position, outbox.c.id, outbox.c.type, outbox.c.subject, outbox.c.body
+            )
+            .where(outbox.c.published_at.is_(None))
+            .order_by(outbox.c.position)
+            .limit(self.settings.relay_batch_size)
+            .with_for_update(skip_locked=True)
+        )
+        with self.db.transaction() as session:
+            rows = session.execute(query).all()
+            if not rows:
+                return 0
+            self.publisher.publish(self.settings.exchange, [outgoing(row) for row in rows])
+            session.execute(
+                sa.update(outbox)
+                .where(outbox.c.position.in_([row.position for row in rows]))
+                .values(published_at=utcnow())
+            )
+        return len(rows)
+
+    def purge(self, now: datetime | None = None) -> int:
+        """Delete published rows older than the retention period."""
+        cutoff = (now or utcnow()) - timedelta(days=self.settings.outbox_retention_days)
+        outbox = self.db.tables.outbox
+        with self.db.transaction() as session:
+            result = session.execute(
+                sa.delete(outbox).where(
+                    outbox.c.published_at.is_not(None), outbox.c.published_at < cutoff
+                )
+            )
+        return result.rowcount
+
+    def run(self, stop: threading.Event) -> None:
+        """Relay until `stop` is set, backing off while the broker is away."""
+        backoff = 0.0
+        next_purge = 0.0
+        while not stop.is_set():
+            try:
+                published = self.publish_pending()
+                backoff = 0.0
+            except PublishFailed as error:
+                backoff = min(max(backoff * 2, 0.25), MAX_BACKOFF_SECONDS)
+                logger.warning("relay: broker unavailable (%s); retrying in %.2fs", error, backoff)
+                stop.wait(backoff)
+                continue
+            except sa.exc.OperationalError:
+                logger.exception("relay: database unavailable")
+                stop.wait(1.0)
+                continue
+            if published == 0:
+                stop.wait(self.settings.relay_idle_seconds)
+            if (now := time.monotonic()) >= next_purge:
+                next_purge = now + PURGE_EVERY_SECONDS
+                purged = self.purge()
+                if purged:
+                    logger.info("relay: purged %d published events", purged)
+        self.publisher.reset()
+
+
+def replay(
+    db: Database,
+    settings: Settings,
+    queue: str,
+    since: datetime,
+    until: datetime,
+    type_prefix: str | None = None,
+) -> int:
+    """Publish the outbox rows recorded in [since, until) straight to `queue` (backfill)."""
+    outbox = db.tables.outbox
+    query = (
+        sa.select(outbox.c.position, outbox.c.id, outbox.c.type, outbox.c.subject, outbox.c.body)
+        .where(outbox.c.created_at >= since, outbox.c.created_at < until)
+        .order_by(outbox.c.position)
+    )
+    if type_prefix:
+        query = query.where(outbox.c.type.startswith(type_prefix))
+    publisher = BatchPublisher(connect(settings), settings.confirm_timeout_seconds)
+    count = 0
+    with db.sessions() as session:
+        batch: list[OutgoingMessage] = []
+        for row in session.execute(query):
+            batch.append(outgoing(row))
+            if len(batch) >= settings.relay_batch_size:
+                count += _publish_to_queue(publisher, queue, batch)
+                batch = []
+        count += _publish_to_queue(publisher, queue, batch)
+    publisher.reset()
+    return count
+
+
+def _publish_to_queue(publisher: BatchPublisher, queue: str, batch: list[OutgoingMessage]) -> int:
+    # The default exchange routes by queue name, so the message reaches only that queue.
+    publisher.publish("", [OutgoingMessage(m.id, queue, m.body, m.headers) for m in batch])
+    return len(batch)

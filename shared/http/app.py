@@ -1,0 +1,117 @@
+"""The app factory every service uses: flask-smorest Api, problem details, auth, operations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, g, request
+from flask_smorest import Api, Blueprint
+
+from shared.config import Settings, load_settings
+from shared.context import begin_cause, end_cause
+from shared.db import Database
+from shared.events.inbox import Handler, Inbox
+from shared.http import operations
+from shared.http.auth import authenticate
+from shared.http.errors import Problem, handle_http_exception, handle_unexpected
+from shared.http.requests import discard_transaction, finish_transaction, request_ids
+from shared.logs import configure_logging
+
+SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+BODY_METHODS = ("POST", "PUT", "PATCH")
+
+
+@dataclass
+class ServiceContext:
+    """What a request needs of its service: settings, database, inbox (for admin replay)."""
+
+    settings: Settings
+    db: Database
+    inbox: Inbox
+
+
+class OrdoApi(Api):
+    def handle_http_exception(self, error):
+        return handle_http_exception(error)
+
+
+def create_service_app(
+    service: str,
+    *,
+    metadata: sa.MetaData,
+    blueprints: Iterable[Blueprint],
+    handle: Handler,
+    config: dict[str, Any] | None = None,
+    title: str,
+    description: str = "",
+) -> Flask:
+    settings = load_settings(service, config)
+    configure_logging(service)
+    app = Flask(f"ordo.{service}")
+    app.config.update(
+        API_TITLE=title,
+        API_VERSION="1.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL=SWAGGER_UI_URL,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "security": [{"bearerAuth": []}],
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+                }
+            },
+        },
+    )
+    db = Database(settings.database_url, metadata, service)
+    app.extensions["ordo"] = ServiceContext(settings, db, Inbox(db, settings, handle))
+
+    api = OrdoApi(app)
+    for blueprint in (operations.health, operations.admin, *blueprints):
+        api.register_blueprint(blueprint)
+
+    app.before_request(operations.start_timer)
+    app.before_request(_begin_request)
+    app.before_request(_require_json_body)
+    app.before_request(authenticate)
+    app.after_request(finish_transaction)
+    app.after_request(operations.observe)
+    app.after_request(_echo_ids)
+    app.teardown_request(discard_transaction)
+    app.teardown_request(_end_request)
+    app.register_error_handler(Exception, handle_unexpected)
+    return app
+
+
+def _begin_request() -> None:
+    g.request_id, g.correlation_id = request_ids()
+    g.cause_token = begin_cause(g.correlation_id, g.request_id)
+
+
+def _end_request(_error=None) -> None:
+    token = g.pop("cause_token", None)
+    if token is not None:
+        end_cause(token)
+
+
+def _require_json_body() -> None:
+    if request.method not in BODY_METHODS or not request.content_length:
+        return
+    if request.is_json or request.mimetype == "multipart/form-data":
+        return
+    raise Problem(
+        415, f"Send the body as application/json, not {request.mimetype or 'an unnamed type'}."
+    )
+
+
+def _echo_ids(response):
+    response.headers["X-Request-Id"] = g.get("request_id", "")
+    response.headers["X-Correlation-Id"] = g.get("correlation_id", "")
+    return response

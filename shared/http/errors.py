@@ -1,0 +1,75 @@
+"""RFC 9457 problem details for every error a client can see."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Response, json
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class Problem(HTTPException):
+    """An HTTP error with a detail and extra problem members (e.g. the allowed actions)."""
+
+    def __init__(self, status: int, detail: str, *, title: str | None = None, **extra: Any):
+        super().__init__(description=detail)
+        self.code = status
+        self.title = title
+        self.extra = extra
+
+
+def abort_problem(status: int, detail: str, **extra: Any):
+    raise Problem(status, detail, **extra)
+
+
+def problem_response(
+    status: int, title: str, detail: str | None = None, headers: dict | None = None, **extra: Any
+) -> Response:
+    body = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def handle_http_exception(error: HTTPException) -> Response:
+    status = error.code or 500
+    title = getattr(error, "title", None) or error.name
+    extra = dict(getattr(error, "extra", {}) or {})
+    data = getattr(error, "data", None) or {}
+    detail = error.description
+    if "messages" in data:  # webargs/flask-smorest validation errors, keyed by location
+        extra["errors"] = _field_errors(data["messages"])
+        detail = "The request body or parameters are not valid."
+    if data.get("message"):
+        detail = data["message"]
+    headers = dict(data.get("headers") or {})
+    if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
+    return problem_response(status, title, detail, headers, **extra)
+
+
+def handle_unexpected(error: Exception) -> Response:
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)
+    logger.exception("unhandled error")
+    return problem_response(500, InternalServerError.name, "An unexpected error occurred.")
+
+
+def _field_errors(messages: dict) -> dict:
+    """Flatten {"json": {...}, "query": {...}} into one mapping of field -> messages."""
+    flat: dict[str, Any] = {}
+    for location, errors in messages.items():
+        if isinstance(errors, dict):
+            flat.update(errors)
+        else:
+            flat[f"_{location}"] = errors
+    return flat

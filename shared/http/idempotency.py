@@ -1,0 +1,73 @@
+"""`Idempotency-Key` on creates: the same key gives the same response, creates nothing twice."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+import sqlalchemy as sa
+from flask import Response, request
+
+from shared.db import utcnow
+from shared.http.auth import current_principal
+from shared.http.errors import Problem
+from shared.http.requests import db_session
+
+MAX_KEY_LENGTH = 200
+REPLAYED_HEADERS = ("Location", "ETag", "Content-Type")
+
+
+def idempotent(view):
+    """Put above @blp.arguments/@blp.response on a create view."""
+
+    @functools.wraps(view)
+    def guarded(*args, **kwargs):
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return view(*args, **kwargs)
+        if not key.strip() or len(key) > MAX_KEY_LENGTH:
+            raise Problem(400, f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.")
+        session = db_session()
+        table = session.info["tables"].idempotency
+        scope = _scope()
+        stored = session.execute(
+            sa.select(table).where(table.c.scope == scope, table.c.key == key)
+        ).first()
+        if stored is not None:
+            if stored.headers.get("request_hash") != _request_hash():
+                raise Problem(422, "This Idempotency-Key was used with a different request.")
+            replay = Response(stored.body, status=stored.status_code)
+            for name, value in stored.headers.get("response", {}).items():
+                replay.headers[name] = value
+            replay.headers["Idempotent-Replayed"] = "true"
+            return replay
+        response = view(*args, **kwargs)
+        if isinstance(response, Response) and response.status_code < 400:
+            session.execute(
+                sa.insert(table).values(
+                    scope=scope,
+                    key=key,
+                    status_code=response.status_code,
+                    body=response.get_data(as_text=True),
+                    headers={
+                        "request_hash": _request_hash(),
+                        "response": {
+                            n: response.headers[n]
+                            for n in REPLAYED_HEADERS
+                            if n in response.headers
+                        },
+                    },
+                    created_at=utcnow(),
+                )
+            )
+        return response
+
+    return guarded
+
+
+def _scope() -> str:
+    return f"{current_principal().sub}:{request.method}:{request.path}"[:300]
+
+
+def _request_hash() -> str:
+    return hashlib.sha256(request.get_data()).hexdigest()

@@ -1,0 +1,177 @@
+"""Endpoints every service has: health, readiness, metrics, and the inbox/outbox admin API."""
+
+from __future__ import annotations
+
+import time
+
+import sqlalchemy as sa
+from flask import Response, current_app, g, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+
+from shared.events.broker import connect
+from shared.events.inbox import DEAD, FAILED, PROCESSED
+from shared.http.auth import public, roles_required
+from shared.http.errors import Problem
+from shared.http.requests import PageArgsSchema, db_session, page_of, paginate
+
+REQUESTS = Counter(
+    "ordo_http_requests_total", "HTTP requests", ["service", "method", "route", "status"]
+)
+LATENCY = Histogram(
+    "ordo_http_request_duration_seconds", "HTTP request latency", ["service", "method", "route"]
+)
+OUTBOX_ROWS = Gauge("ordo_outbox_events", "Outbox events by state", ["service", "state"])
+INBOX_ROWS = Gauge("ordo_inbox_events", "Inbox events by status", ["service", "status"])
+
+health = Blueprint("operations", __name__, description="Health, readiness and metrics")
+admin = Blueprint("admin", __name__, url_prefix="/admin", description="Inbox and outbox operations")
+
+
+def start_timer() -> None:
+    g.started_at = time.perf_counter()
+
+
+def observe(response):
+    route = request.url_rule.rule if request.url_rule else "unmatched"
+    service = current_app.extensions["ordo"].settings.service
+    REQUESTS.labels(service, request.method, route, response.status_code).inc()
+    if "started_at" in g:
+        LATENCY.labels(service, request.method, route).observe(time.perf_counter() - g.started_at)
+    return response
+
+
+@health.route("/healthz")
+@public
+def healthz():
+    """Alive: the process answers."""
+    return {"status": "ok"}
+
+
+@health.route("/readyz")
+@public
+def readyz():
+    """Ready: the database and the broker are reachable."""
+    ordo = current_app.extensions["ordo"]
+    checks = {}
+    try:
+        ordo.db.ping()
+        checks["database"] = "ok"
+    except Exception as error:  # any failure means not ready; say which
+        checks["database"] = f"unavailable: {type(error).__name__}"
+    try:
+        with connect(ordo.settings) as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+        checks["broker"] = "ok"
+    except Exception as error:
+        checks["broker"] = f"unavailable: {type(error).__name__}"
+    if any(state != "ok" for state in checks.values()):
+        raise Problem(503, "A dependency is unavailable.", title="Not Ready", checks=checks)
+    return {"status": "ready", "checks": checks}
+
+
+@health.route("/metrics")
+@public
+def metrics():
+    """Prometheus metrics: requests, latency, outbox backlog, inbox by status."""
+    ordo = current_app.extensions["ordo"]
+    service = ordo.settings.service
+    tables = ordo.db.tables
+    with ordo.db.sessions() as session:
+        published = tables.outbox.c.published_at.is_(None)
+        counts = dict(
+            session.execute(
+                sa.select(published, sa.func.count()).select_from(tables.outbox).group_by(published)
+            ).all()
+        )
+        inbox = dict(
+            session.execute(
+                sa.select(tables.inbox.c.status, sa.func.count()).group_by(tables.inbox.c.status)
+            ).all()
+        )
+    OUTBOX_ROWS.labels(service, "pending").set(counts.get(True, 0))
+    OUTBOX_ROWS.labels(service, "published").set(counts.get(False, 0))
+    for status in (PROCESSED, FAILED, DEAD):
+        INBOX_ROWS.labels(service, status).set(inbox.get(status, 0))
+    return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+
+
+class InboxQueryArgsSchema(PageArgsSchema):
+    status = fields.String(validate=validate.OneOf((PROCESSED, FAILED, DEAD)))
+    type = fields.String()
+
+
+class InboxEventSchema(Schema):
+    id = fields.String()
+    type = fields.String(allow_none=True)
+    subject = fields.String(allow_none=True)
+    status = fields.String()
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    next_attempt_at = fields.DateTime(allow_none=True)
+    received_at = fields.DateTime()
+    processed_at = fields.DateTime(allow_none=True)
+    body = fields.String()
+
+
+class OutboxBacklogSchema(Schema):
+    pending = fields.Integer()
+    oldest_pending_at = fields.DateTime(allow_none=True)
+    published_retained = fields.Integer()
+    last_published_at = fields.DateTime(allow_none=True)
+
+
+@admin.route("/inbox")
+class InboxEvents(MethodView):
+    @roles_required("admin")
+    @admin.arguments(InboxQueryArgsSchema, location="query")
+    @admin.response(200, page_of(InboxEventSchema))
+    def get(self, args):
+        """List received events, e.g. the dead ones"""
+        table = current_app.extensions["ordo"].db.tables.inbox
+        query = sa.select(table).order_by(table.c.received_at.desc())
+        if "status" in args:
+            query = query.where(table.c.status == args["status"])
+        if "type" in args:
+            query = query.where(table.c.type == args["type"])
+        return paginate(db_session(), query, args, rows=True)
+
+
+@admin.route("/inbox/<string:event_id>/replay")
+class InboxEventReplay(MethodView):
+    @roles_required("admin")
+    @admin.response(200, InboxEventSchema)
+    def post(self, event_id):
+        """Run a dead event again now, with a fresh retry budget"""
+        ordo = current_app.extensions["ordo"]
+        table = ordo.db.tables.inbox
+        with ordo.db.sessions() as session:
+            row = session.execute(sa.select(table).where(table.c.id == event_id)).first()
+        if row is None:
+            raise Problem(404, f"No received event {event_id}.")
+        if row.status != DEAD:
+            raise Problem(409, f"Only dead events are replayed; this one is {row.status}.")
+        ordo.inbox.replay(event_id)
+        with ordo.db.sessions() as session:
+            return session.execute(sa.select(table).where(table.c.id == event_id)).first()
+
+
+@admin.route("/outbox")
+class OutboxBacklog(MethodView):
+    @roles_required("admin")
+    @admin.response(200, OutboxBacklogSchema)
+    def get(self):
+        """The events waiting to be published"""
+        table = current_app.extensions["ordo"].db.tables.outbox
+        pending = table.c.published_at.is_(None)
+        session = db_session()
+        return {
+            "pending": session.scalar(sa.select(sa.func.count()).where(pending)),
+            "oldest_pending_at": session.scalar(
+                sa.select(sa.func.min(table.c.created_at)).where(pending)
+            ),
+            "published_retained": session.scalar(sa.select(sa.func.count()).where(~pending)),
+            "last_published_at": session.scalar(sa.select(sa.func.max(table.c.published_at))),
+        }
