@@ -14,13 +14,14 @@ from xml.sax.saxutils import escape, quoteattr
 
 ROW_HEIGHT = 22
 BAR_HEIGHT = 12
-TITLE_HEIGHT = 40
+TITLE_HEIGHT = 64
 AXIS_HEIGHT = 40
-LEGEND_HEIGHT = 40
+BOTTOM_MARGIN = 12
 TARGET_CHART_WIDTH = 960
 NAME_COLUMN_WIDTH = 290
 INDENT = 14
 CHAR_WIDTH = 6.4
+BOLD_CHAR_WIDTH = 7.6
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 
 COLOURS = {
@@ -106,7 +107,7 @@ class _Chart:
         self.width = self.chart_left + self.chart_width + 48
         self.rows_top = TITLE_HEIGHT + AXIS_HEIGHT
         self.rows_bottom = self.rows_top + ROW_HEIGHT * len(self.rows)
-        self.height = self.rows_bottom + LEGEND_HEIGHT
+        self.height = self.rows_bottom + BOTTOM_MARGIN
         self.row_of = {row.id: number for number, row in enumerate(self.rows)}
 
     def x(self, day: date) -> float:
@@ -185,8 +186,8 @@ class _Chart:
             following = (month + timedelta(days=32)).replace(day=1)
             left = max(self.x(month), self.chart_left)
             right = min(self.x(following), self.chart_left + self.chart_width)
-            if right - left > 30:
-                label = month.strftime("%B %Y" if right - left > 90 else "%b %y")
+            label = _widest_fitting(month, right - left - 8)
+            if label:
                 parts.append(_text(left + 4, month_top, label, weight="bold"))
             if month > self.first_day:
                 parts.append(_line(left, TITLE_HEIGHT, left, self.rows_top, "muted"))
@@ -264,15 +265,9 @@ class _Chart:
             f'<rect x="{left:.1f}" y="{top:.1f}" width="{width:.1f}" height="{BAR_HEIGHT}" '
             f'rx="2" fill="none" stroke="{COLOURS[done]}" stroke-width="0.8"/>'
         )
-        parts.append(
-            _text(
-                left + width + 5,
-                middle + 4,
-                f"{row.percent_complete:.0f}%",
-                size=10,
-                colour="muted",
-            )
-        )
+        if row.percent_complete > 0:
+            label = f"{row.percent_complete:.0f}%"
+            parts.append(_text(left + width + 5, middle + 4, label, size=10, colour="muted"))
         return parts
 
     def _summary(self, row: GanttRow, middle: float) -> str:
@@ -359,21 +354,23 @@ class _Chart:
         if self.today is None:
             return []
         x = self.x(self.today) + self.day_width / 2
+        label = f"Today {self.today.day} {self.today:%b}"
+        pill = len(label) * 6.2 + 10
         return [
-            f'<line x1="{x:.1f}" y1="{TITLE_HEIGHT + 18}" x2="{x:.1f}" y2="{self.rows_bottom}" '
+            f'<line x1="{x:.1f}" y1="{TITLE_HEIGHT + 10}" x2="{x:.1f}" y2="{self.rows_bottom}" '
             f'stroke="{COLOURS["today"]}" stroke-width="1.5" stroke-dasharray="4 3"/>',
-            _text(x + 3, TITLE_HEIGHT + 30, "Today", size=10, colour="today", weight="bold"),
+            _rect(x - pill / 2, TITLE_HEIGHT + 2, pill, 15, COLOURS["today"], radius=7),
+            f'<text x="{x:.1f}" y="{TITLE_HEIGHT + 13}" font-size="10" font-weight="bold" '
+            f'fill="#ffffff" text-anchor="middle">{escape(label)}</text>',
         ]
 
     def _legend(self) -> list[str]:
-        top = self.rows_bottom + 14
-        middle = top + 7
+        middle = 46
         parts = []
         x = 12.0
         samples = [
-            ("Task", _rect(0, middle - 5, 26, 10, COLOURS["task"], radius=2)),
-            ("Progress", _rect(0, middle - 5, 26, 10, COLOURS["task_done"], radius=2)),
-            ("Critical", _rect(0, middle - 5, 26, 10, COLOURS["critical_done"], radius=2)),
+            ("Task, progress", _legend_bar(middle, "task", "task_done")),
+            ("Critical task", _legend_bar(middle, "critical", "critical_done")),
             (
                 "Summary",
                 f'<polygon points="0,{middle - 5} 26,{middle - 5} 26,{middle + 5} '
@@ -399,8 +396,23 @@ class _Chart:
         for label, sample in samples:
             parts.append(f'<g transform="translate({x:.1f},0)">{sample}</g>')
             parts.append(_text(x + 32, middle + 4, label, size=11))
-            x += 40 + len(label) * CHAR_WIDTH + 18
+            x += 32 + len(label) * CHAR_WIDTH + 22
         return parts
+
+
+def _widest_fitting(month: date, room: float) -> str:
+    """The longest of "November 2026", "Nov 2026" and "Nov" that fits in ``room`` pixels."""
+    for pattern in ("%B %Y", "%b %Y", "%b"):
+        label = month.strftime(pattern)
+        if len(label) * BOLD_CHAR_WIDTH <= room:
+            return label
+    return ""
+
+
+def _legend_bar(middle: float, fill: str, done: str) -> str:
+    return _rect(0, middle - 5, 26, 10, COLOURS[fill], radius=2) + _rect(
+        0, middle - 5, 13, 10, COLOURS[done], radius=2
+    )
 
 
 def _row_dates(row: GanttRow) -> list[date]:

@@ -106,9 +106,9 @@ def level_resources(
     """Delay non-critical tasks within their total float to remove over-allocations.
 
     Over-allocated days are handled earliest first. For each, the non-critical tasks of that
-    resource working on that day are tried, most float first, at each later start within their
-    float; the first delay that lowers the total excess load is kept. Days no delay can relieve
-    are returned as unresolved.
+    resource working on that day are tried at each later start within their float, and the delay
+    that lowers the total excess load most is kept. Days no delay can relieve are returned as
+    unresolved.
     """
     return _Leveller(tasks, dependencies, allocations, capacities, existing_load).run()
 
@@ -146,7 +146,7 @@ class _Leveller:
         given_up: set[tuple[ResourceId, int]] = set()
         while pending := [over for over in overs if (over.resource_id, over.day) not in given_up]:
             target = pending[0]
-            improved = self._first_improving_delay(target, tasks, current, excess)
+            improved = self._best_delay(target, tasks, current, excess)
             if improved is None:
                 given_up.add((target.resource_id, target.day))
             else:
@@ -174,10 +174,13 @@ class _Leveller:
             for task_id, start in self.critical_starts.items()
         )
 
-    def _first_improving_delay(
+    def _best_delay(
         self, target: OverAllocation, tasks: list[Task], current: Schedule, excess: float
     ) -> tuple[list[Task], Schedule, float, list[OverAllocation]] | None:
-        """Try delaying each task that loads ``target``; the first that lowers excess wins."""
+        """The delay of a task loading ``target`` that lowers the excess most, if any does.
+
+        Ties go to the task with more float, then to the earlier start.
+        """
         candidates = [
             current.tasks[task_id]
             for task_id in dict.fromkeys(self.tasks_of[target.resource_id])
@@ -188,6 +191,7 @@ class _Leveller:
             < current.tasks[task_id].early_finish
         ]
         candidates.sort(key=lambda task: -task.total_float)
+        best = None
         for candidate in candidates:
             number = self.position[candidate.id]
             latest_start = candidate.early_start + candidate.total_float
@@ -198,6 +202,6 @@ class _Leveller:
                 if not self._keeps_plan_shape(trial):
                     continue
                 trial_excess, trial_overs = self._excess(trial)
-                if trial_excess < excess - _TOLERANCE:
-                    return trial_tasks, trial, trial_excess, trial_overs
-        return None
+                if trial_excess < excess - _TOLERANCE and (best is None or trial_excess < best[2]):
+                    best = trial_tasks, trial, trial_excess, trial_overs
+        return best

@@ -233,7 +233,8 @@ def _first_duplicate(ids: list[TaskId]) -> TaskId:
 
 
 def _find_cycle(successors: list[list[tuple[int, int]]], waiting_on: list[int]) -> list[int]:
-    """One cycle among the tasks Kahn's algorithm could not release, in dependency order."""
+    """One cycle among the tasks Kahn's algorithm could not release, in dependency order,
+    starting from the task given first."""
     stuck = {number for number, count in enumerate(waiting_on) if count}
     # Every stuck task has a stuck predecessor, so walking predecessors must revisit a task.
     stuck_predecessor: dict[int, int] = {}
@@ -248,7 +249,9 @@ def _find_cycle(successors: list[list[tuple[int, int]]], waiting_on: list[int]) 
         seen[current] = len(walk)
         walk.append(current)
         current = stuck_predecessor[current]
-    return list(reversed(walk[seen[current] :]))
+    cycle = list(reversed(walk[seen[current] :]))
+    first = cycle.index(min(cycle))
+    return cycle[first:] + cycle[:first]
 
 
 def _critical_path(
