@@ -1,0 +1,59 @@
+"""Signed, expiring links (acceptance, survey): the token is the only credential.
+
+Single use is the service's job: it stores when the link's object was used and refuses a
+second use with 410.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import jwt
+
+from shared.http.errors import Problem
+
+ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True)
+class LinkClaims:
+    purpose: str
+    subject_id: uuid.UUID
+    expires_at: datetime
+    nonce: str
+
+
+def sign_link(secret: str, purpose: str, subject_id: uuid.UUID, expires_at: datetime) -> str:
+    """A token naming what it opens (`purpose` and `subject_id`) until `expires_at`."""
+    claims = {
+        "aud": f"ordo:{purpose}",
+        "sub": str(subject_id),
+        "exp": expires_at,
+        "iat": datetime.now(UTC),
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def verify_link(secret: str, purpose: str, token: str) -> LinkClaims:
+    """The link's claims; 410 if it expired, 401 if it was forged, tampered or is for elsewhere."""
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            audience=f"ordo:{purpose}",
+            options={"require": ["exp", "sub", "aud", "jti"]},
+        )
+        return LinkClaims(
+            purpose=purpose,
+            subject_id=uuid.UUID(claims["sub"]),
+            expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+            nonce=claims["jti"],
+        )
+    except jwt.ExpiredSignatureError:
+        raise Problem(410, "This link has expired.", title="Gone") from None
+    except (jwt.InvalidTokenError, ValueError):
+        raise Problem(401, "This link is not valid.", title="Unauthorized") from None
