@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,9 +24,17 @@ logger = logging.getLogger(__name__)
 RETRY_POLL_SECONDS = 0.5
 
 
+Periodic = tuple[float, Callable[[Database], Any]]
+
+
 def run_worker(
-    service: str, metadata: sa.MetaData, handle: Handler, config: dict[str, Any] | None = None
+    service: str,
+    metadata: sa.MetaData,
+    handle: Handler,
+    config: dict[str, Any] | None = None,
+    periodic: tuple[Periodic, ...] = (),
 ) -> None:
+    """Consume, relay and retry until SIGTERM; also run each `(seconds, job(db))` in `periodic`."""
     settings = load_settings(service, config)
     configure_logging(service)
     db = Database(settings.database_url, metadata, service)
@@ -46,7 +56,11 @@ def run_worker(
     signal.signal(signal.SIGINT, shut_down)
     loops = [
         threading.Thread(target=Relay(db, settings).run, args=(stop,), name="relay"),
-        threading.Thread(target=_retry_loop, args=(inbox, stop), name="retry"),
+        threading.Thread(target=_every, args=(RETRY_POLL_SECONDS, inbox.retry_due, stop)),
+        *(
+            threading.Thread(target=_every, args=(s, functools.partial(job, db), stop))
+            for s, job in periodic
+        ),
     ]
     for loop in loops:
         loop.start()
@@ -62,10 +76,10 @@ def run_worker(
         logger.info("worker: stopped")
 
 
-def _retry_loop(inbox: Inbox, stop: threading.Event) -> None:
+def _every(seconds: float, job: Callable[[], Any], stop: threading.Event) -> None:
     while not stop.is_set():
         try:
-            inbox.retry_due()
-        except sa.exc.OperationalError:
-            logger.exception("retry loop: database unavailable")
-        stop.wait(RETRY_POLL_SECONDS)
+            job()
+        except Exception:  # a failing job must not stop the worker; it runs again next time
+            logger.exception("worker: periodic job failed")
+        stop.wait(seconds)
