@@ -37,8 +37,16 @@ calendars = st.builds(
 def test_weekdays_are_numbered_from_the_anchor_and_weekends_skipped():
     calendar = WorkCalendar(MONDAY)
     assert [calendar.to_index(MONDAY + timedelta(days=n)) for n in range(9)] == [
-        0, 1, 2, 3, 4, 5, 5, 5, 6,
-    ]  # fmt: skip
+        0,
+        1,
+        2,
+        3,
+        4,
+        5,
+        5,
+        5,
+        6,
+    ]
     assert calendar.to_date(5) == date(2026, 11, 9)
     assert calendar.to_date(-1) == date(2026, 10, 30)
 

@@ -32,8 +32,13 @@ def test_inserting_at_a_position_renumbers_the_later_siblings():
     tree = sample_tree()
     tree.insert("a0", "a", position=0)
     assert tree.codes() == {
-        "a": "1", "a0": "1.1", "a1": "1.2", "a2": "1.3", "b": "2", "b1": "2.1",
-    }  # fmt: skip
+        "a": "1",
+        "a0": "1.1",
+        "a1": "1.2",
+        "a2": "1.3",
+        "b": "2",
+        "b1": "2.1",
+    }
 
 
 def test_moving_a_subtree_renumbers_both_old_and_new_siblings():
@@ -41,8 +46,13 @@ def test_moving_a_subtree_renumbers_both_old_and_new_siblings():
     tree.insert("a1x", "a1")
     tree.move("a1", "b", position=0)
     assert tree.codes() == {
-        "a": "1", "a2": "1.1", "b": "2", "a1": "2.1", "a1x": "2.1.1", "b1": "2.2",
-    }  # fmt: skip
+        "a": "1",
+        "a2": "1.1",
+        "b": "2",
+        "a1": "2.1",
+        "a1x": "2.1.1",
+        "b1": "2.2",
+    }
 
 
 def test_deleting_removes_the_subtree_and_closes_the_gap():
