@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from shared.config import load_settings
+from shared.config import Settings, load_settings
 from shared.db import Database
 from shared.events.broker import connect, declare_topology, service_queue
 from shared.events.consumer import InboxConsumer
@@ -23,8 +23,70 @@ logger = logging.getLogger(__name__)
 
 RETRY_POLL_SECONDS = 0.5
 
-
 Periodic = tuple[float, Callable[[Database], Any]]
+
+
+class Worker:
+    """Consumes the service's queue, relays its outbox, retries failed events, runs jobs."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        metadata: sa.MetaData,
+        handle: Handler,
+        periodic: tuple[Periodic, ...] = (),
+    ):
+        self.settings = settings
+        self.db = Database(settings.database_url, metadata, settings.service)
+        self.inbox = Inbox(self.db, settings, handle)
+        self.periodic = periodic
+        self.stopping = threading.Event()
+        self.connection = connect(settings)
+        self.consumer = InboxConsumer(
+            self.connection, service_queue(settings), self.inbox, settings.prefetch
+        )
+
+    def run(self) -> None:
+        """Run until stop() is called."""
+        if not self.settings.broker_url.startswith("filesystem"):
+            # Every worker declares the whole topology so no start order loses an event; the
+            # embedded broker races on concurrent declarations, so `ordo up` declares it once.
+            declare_topology(self.connection, self.settings)
+        loops = [
+            threading.Thread(target=Relay(self.db, self.settings).run, args=(self.stopping,)),
+            self._every(RETRY_POLL_SECONDS, self.inbox.retry_due),
+            *(
+                self._every(seconds, functools.partial(job, self.db))
+                for seconds, job in self.periodic
+            ),
+        ]
+        for loop in loops:
+            loop.start()
+        logger.info("worker: %s consuming %s", self.settings.service, self.settings.queue)
+        try:
+            self.consumer.run()
+        finally:
+            self.stopping.set()
+            for loop in loops:
+                loop.join(timeout=10)
+            self.connection.release()
+            self.db.dispose()
+            logger.info("worker: stopped")
+
+    def stop(self) -> None:
+        self.consumer.should_stop = True
+        self.stopping.set()
+
+    def _every(self, seconds: float, job: Callable[[], Any]) -> threading.Thread:
+        def loop() -> None:
+            while not self.stopping.is_set():
+                try:
+                    job()
+                except Exception:  # a failing job must not stop the worker; it runs again
+                    logger.exception("worker: periodic job failed")
+                self.stopping.wait(seconds)
+
+        return threading.Thread(target=loop, daemon=True)
 
 
 def run_worker(
@@ -34,52 +96,17 @@ def run_worker(
     config: dict[str, Any] | None = None,
     periodic: tuple[Periodic, ...] = (),
 ) -> None:
-    """Consume, relay and retry until SIGTERM; also run each `(seconds, job(db))` in `periodic`."""
-    settings = load_settings(service, config)
+    """The worker process's main: run until SIGTERM or SIGINT.
+
+    `periodic` holds `(seconds, job)` pairs; each job is called with the service's Database.
+    """
     configure_logging(service)
-    db = Database(settings.database_url, metadata, service)
-    inbox = Inbox(db, settings, handle)
-    stop = threading.Event()
-    connection = connect(settings)
-    if not settings.broker_url.startswith("filesystem"):
-        # Every worker declares the whole topology so no start order loses an event; the
-        # embedded broker races on concurrent declarations, so `ordo up` declares it once.
-        declare_topology(connection, settings)
-    consumer = InboxConsumer(connection, service_queue(settings), inbox, settings.prefetch)
+    worker = Worker(load_settings(service, config), metadata, handle, periodic)
 
     def shut_down(signum, _frame):
         logger.info("worker: signal %s, stopping", signum)
-        consumer.should_stop = True
-        stop.set()
+        worker.stop()
 
     signal.signal(signal.SIGTERM, shut_down)
     signal.signal(signal.SIGINT, shut_down)
-    loops = [
-        threading.Thread(target=Relay(db, settings).run, args=(stop,), name="relay"),
-        threading.Thread(target=_every, args=(RETRY_POLL_SECONDS, inbox.retry_due, stop)),
-        *(
-            threading.Thread(target=_every, args=(s, functools.partial(job, db), stop))
-            for s, job in periodic
-        ),
-    ]
-    for loop in loops:
-        loop.start()
-    logger.info("worker: %s consuming %s", service, settings.queue)
-    try:
-        consumer.run()
-    finally:
-        stop.set()
-        for loop in loops:
-            loop.join(timeout=10)
-        connection.release()
-        db.dispose()
-        logger.info("worker: stopped")
-
-
-def _every(seconds: float, job: Callable[[], Any], stop: threading.Event) -> None:
-    while not stop.is_set():
-        try:
-            job()
-        except Exception:  # a failing job must not stop the worker; it runs again next time
-            logger.exception("worker: periodic job failed")
-        stop.wait(seconds)
+    worker.run()

@@ -24,17 +24,23 @@ Handler = Callable[[Envelope, Session], Any]
 PROCESSED, FAILED, DEAD = "processed", "failed", "dead"
 
 
-def dispatcher(handlers: dict[str, Handler], every_event: Handler | None = None) -> Handler:
+class dispatcher:
     """One handler that runs `every_event` (if any), then the handler for the event's type."""
 
-    def handle(event: Envelope, session: Session) -> None:
-        if every_event is not None:
-            every_event(event, session)
-        handler = handlers.get(event.type)
+    def __init__(self, handlers: dict[str, Handler], every_event: Handler | None = None):
+        self.handlers = handlers
+        self.every_event = every_event
+
+    @property
+    def handled_types(self) -> set[str]:
+        return set(self.handlers)
+
+    def __call__(self, event: Envelope, session: Session) -> None:
+        if self.every_event is not None:
+            self.every_event(event, session)
+        handler = self.handlers.get(event.type)
         if handler is not None:
             handler(event, session)
-
-    return handle
 
 
 def decode(body: bytes | str) -> Envelope:

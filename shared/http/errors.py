@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from flask import Response, json
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
     logger.exception("unhandled error")
-    return problem_response(500, InternalServerError.name, "An unexpected error occurred.")
+    return problem_response(500, "Internal Server Error", "An unexpected error occurred.")
 
 
 def _field_errors(messages: dict) -> dict:
