@@ -46,7 +46,6 @@ from .scheduling import (
     dates_to_index_span,
     index_span_to_dates,
     schedule,
-    start_offset,
 )
 from .wbs import Rollup, WbsCycleError, WbsError, WbsNode, WbsTree, WorkFigures, roll_up
 
@@ -99,5 +98,4 @@ __all__ = [
     "risk_score",
     "roll_up",
     "schedule",
-    "start_offset",
 ]

@@ -36,6 +36,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from .calendar import WorkCalendar
 
@@ -70,8 +71,7 @@ class Dependency:
     lag: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class ScheduledTask:
+class ScheduledTask(NamedTuple):
     """The early and late dates of one task, as indices, with its floats."""
 
     id: TaskId
@@ -123,16 +123,14 @@ class CycleError(ScheduleInputError):
         super().__init__(f"dependencies form a cycle: {path}")
 
 
-def start_offset(
-    dependency_type: DependencyType, lag: int, predecessor_duration: int, successor_duration: int
-) -> int:
-    """The least gap ``successor start - predecessor start`` that a dependency demands."""
-    offset = lag
-    if dependency_type in (DependencyType.FS, DependencyType.FF):
-        offset += predecessor_duration
-    if dependency_type in (DependencyType.FF, DependencyType.SF):
-        offset -= successor_duration
-    return offset
+# For each type: does the gap between the starts include the predecessor's duration, and does
+# it exclude the successor's? (FS: start_s >= start_p + d_p + lag, so (True, False).)
+_DURATIONS_IN_OFFSET = {
+    DependencyType.FS: (True, False),
+    DependencyType.SS: (False, False),
+    DependencyType.FF: (True, True),
+    DependencyType.SF: (False, True),
+}
 
 
 def schedule(tasks: Sequence[Task], dependencies: Iterable[Dependency]) -> Schedule:
@@ -166,9 +164,17 @@ def schedule(tasks: Sequence[Task], dependencies: Iterable[Dependency]) -> Sched
             ) from None
         if before == after:
             raise SelfDependencyError(f"task {dependency.predecessor!r} cannot depend on itself")
-        offset = start_offset(
-            DependencyType(dependency.type), dependency.lag, durations[before], durations[after]
-        )
+        try:
+            adds_predecessor, subtracts_successor = _DURATIONS_IN_OFFSET[dependency.type]
+        except KeyError:
+            raise ScheduleInputError(
+                f"dependency type must be one of FS, SS, FF, SF, got {dependency.type!r}"
+            ) from None
+        offset = dependency.lag
+        if adds_predecessor:
+            offset += durations[before]
+        if subtracts_successor:
+            offset -= durations[after]
         successors[before].append((after, offset))
         waiting_on[after] += 1
 
