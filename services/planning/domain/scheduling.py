@@ -137,8 +137,8 @@ def schedule(tasks: Sequence[Task], dependencies: Iterable[Dependency]) -> Sched
     """Forward and backward pass over the network: early/late dates, floats and a critical path.
 
     Raises :class:`NegativeDurationError`, :class:`DuplicateTaskError`,
-    :class:`UnknownTaskError`, :class:`SelfDependencyError` or :class:`CycleError` (all
-    ``ValueError``) for a network that cannot be scheduled.
+    :class:`UnknownTaskError`, :class:`SelfDependencyError`, :class:`CycleError` or, for an
+    unknown dependency type, :class:`ScheduleInputError` (all ``ValueError``).
     """
     ids = [task.id for task in tasks]
     position = {task_id: number for number, task_id in enumerate(ids)}
