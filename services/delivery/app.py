@@ -1,16 +1,24 @@
-"""The delivery service."""
+"""The delivery service: deliverables, quality control, documents, packages and acceptance."""
 
 from services.delivery import handlers
+from services.delivery.api import blueprints
+from services.delivery.domain import MAX_DOCUMENT_BYTES
 from services.delivery.models import Base
 from shared.http.app import create_service_app
+
+# Room for the multipart envelope around the largest document, so that the document limit
+# (a clear 413 naming it) is what a user meets rather than the generic body limit.
+MAX_UPLOAD_BODY_BYTES = MAX_DOCUMENT_BYTES + 64 * 1024
 
 
 def create_app(config=None):
     return create_service_app(
         "delivery",
         metadata=Base.metadata,
-        blueprints=(),
+        blueprints=blueprints,
         handle=handlers.handle,
-        config=config,
+        config={"max_body_bytes": MAX_UPLOAD_BODY_BYTES, **(config or {})},
         title="Ordo delivery",
+        description="Deliverables, quality control, delivery documents, packages and customer "
+        "acceptance with a signed certificate.",
     )

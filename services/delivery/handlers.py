@@ -1,5 +1,180 @@
 """What the delivery service does with the events it hears."""
 
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.delivery.domain import (
+    FINAL_DELIVERABLE_STATUSES,
+    DeliverableStatus,
+    status_after_criteria_change,
+)
+from services.delivery.models import Deliverable, DeliverableCriterion, Delivery, OrderRecord
+from shared.events.envelope import Envelope
 from shared.events.inbox import dispatcher
 
-handle = dispatcher({})
+# Packages still open when the order is cancelled; their acceptance links stop working.
+OPEN_PACKAGE_STATUSES = ("draft", "submitted")
+
+
+class OrderNotKnownYet(RuntimeError):
+    """An event about an order whose confirmation has not arrived: the inbox retries it."""
+
+
+def on_order_confirmed(event: Envelope, session: Session) -> None:
+    """One deliverable per approved requirement, with a snapshot of its criteria."""
+    data = event.data
+    if session.get(OrderRecord, data["order_id"]) is not None:
+        return
+    order = OrderRecord(
+        order_id=data["order_id"],
+        customer_id=data["customer_id"],
+        number=data["number"],
+        title=data["title"],
+        order_version=data.get("version") or 0,
+        confirmed_at=data["confirmed_at"],
+    )
+    session.add(order)
+    session.flush()
+    for requirement in data["requirements"]:
+        add_deliverable(session, order, requirement)
+
+
+def on_order_change_approved(event: Envelope, session: Session) -> None:
+    """Add, update or withdraw deliverables and their criteria as the change says."""
+    data = event.data
+    order = known_order(session, data["order_id"])
+    version = data.get("version")
+    if version is not None and version <= order.order_version:
+        return
+    deliverables = {
+        deliverable.requirement_id: deliverable
+        for deliverable in session.scalars(
+            sa.select(Deliverable).where(Deliverable.order_id == order.order_id)
+        )
+    }
+    for change in data["changes"]:
+        deliverable = deliverables.get(change["requirement_id"])
+        requirement = change["requirement"]
+        if change["action"] == "remove":
+            if deliverable is not None and deliverable.status not in FINAL_DELIVERABLE_STATUSES:
+                deliverable.status = DeliverableStatus.WITHDRAWN
+        elif deliverable is None and requirement is not None:
+            add_deliverable(session, order, requirement)
+        elif requirement is not None and deliverable.status not in FINAL_DELIVERABLE_STATUSES:
+            update_deliverable(session, deliverable, requirement)
+    if version is not None:
+        order.order_version = version
+
+
+def on_order_cancelled(event: Envelope, session: Session) -> None:
+    """Stop: open deliverables are cancelled and open packages can no longer be decided."""
+    order = known_order(session, event.data["order_id"])
+    order.cancelled = True
+    for deliverable in session.scalars(
+        sa.select(Deliverable).where(Deliverable.order_id == order.order_id)
+    ):
+        if deliverable.status not in FINAL_DELIVERABLE_STATUSES:
+            deliverable.status = DeliverableStatus.CANCELLED
+    for delivery in session.scalars(
+        sa.select(Delivery).where(
+            Delivery.order_id == order.order_id, Delivery.status.in_(OPEN_PACKAGE_STATUSES)
+        )
+    ):
+        delivery.status = "cancelled"
+
+
+def on_plan_completed(event: Envelope, session: Session) -> None:
+    """All work is done: pending and reworked deliverables go to quality control."""
+    order = known_order(session, event.data["order_id"])
+    order.plan_completed = True
+    waiting = (DeliverableStatus.PENDING, DeliverableStatus.REJECTED)
+    for deliverable in session.scalars(
+        sa.select(Deliverable).where(
+            Deliverable.order_id == order.order_id, Deliverable.status.in_(waiting)
+        )
+    ):
+        deliverable.status = DeliverableStatus.READY_FOR_QC
+
+
+def known_order(session: Session, order_id) -> OrderRecord:
+    order = session.get(OrderRecord, order_id)
+    if order is None:
+        raise OrderNotKnownYet(f"order {order_id} has not been confirmed here yet")
+    return order
+
+
+def add_deliverable(session: Session, order: OrderRecord, requirement: dict) -> Deliverable:
+    status = DeliverableStatus.READY_FOR_QC if order.plan_completed else DeliverableStatus.PENDING
+    if order.cancelled:
+        status = DeliverableStatus.CANCELLED
+    deliverable = Deliverable(
+        order_id=order.order_id,
+        requirement_id=requirement["requirement_id"],
+        requirement_revision=requirement["revision"],
+        title=requirement["title"],
+        description=requirement.get("description") or "",
+        status=status,
+    )
+    session.add(deliverable)
+    session.flush()
+    for criterion in requirement["acceptance_criteria"]:
+        session.add(
+            DeliverableCriterion(
+                deliverable_id=deliverable.id,
+                criterion_id=criterion["criterion_id"],
+                text=criterion["text"],
+                position=criterion["position"],
+            )
+        )
+    session.flush()
+    session.refresh(deliverable, ["criteria"])
+    return deliverable
+
+
+def update_deliverable(session: Session, deliverable: Deliverable, requirement: dict) -> None:
+    """Bring the deliverable to the requirement's new revision; changed criteria void QC."""
+    if requirement["revision"] <= deliverable.requirement_revision:
+        return
+    deliverable.requirement_revision = requirement["revision"]
+    deliverable.title = requirement["title"]
+    deliverable.description = requirement.get("description") or ""
+    if deliverable.status == DeliverableStatus.WITHDRAWN:
+        return
+    wanted = {c["criterion_id"]: c for c in requirement["acceptance_criteria"]}
+    changed = False
+    for criterion in deliverable.criteria:
+        new = wanted.pop(criterion.criterion_id, None)
+        if new is None:
+            changed |= not criterion.withdrawn
+            criterion.withdrawn = True
+            continue
+        changed |= criterion.withdrawn or criterion.text != new["text"]
+        criterion.withdrawn = False
+        criterion.text = new["text"]
+        criterion.position = new["position"]
+    for new in wanted.values():
+        changed = True
+        session.add(
+            DeliverableCriterion(
+                deliverable_id=deliverable.id,
+                criterion_id=new["criterion_id"],
+                text=new["text"],
+                position=new["position"],
+            )
+        )
+    if changed:
+        deliverable.status = status_after_criteria_change(deliverable.status)
+    session.flush()
+    session.refresh(deliverable, ["criteria"])
+
+
+handle = dispatcher(
+    {
+        "ordo.order.confirmed": on_order_confirmed,
+        "ordo.order.change_approved": on_order_change_approved,
+        "ordo.order.cancelled": on_order_cancelled,
+        "ordo.plan.completed": on_plan_completed,
+    }
+)

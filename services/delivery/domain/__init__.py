@@ -48,6 +48,7 @@ from .quality import (
     evaluate,
     record_result,
     status_after_check,
+    status_after_criteria_change,
     transition_deliverable,
     transition_non_conformance,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "render_certificate",
     "sha256_hex",
     "status_after_check",
+    "status_after_criteria_change",
     "transition_deliverable",
     "transition_non_conformance",
 ]

@@ -322,3 +322,19 @@ def status_after_check(outcome: CheckOutcome) -> DeliverableStatus:
 def _in_order(statuses: Iterable[StrEnum]) -> tuple:
     # Enum members iterate in definition order, which is lifecycle order here.
     return tuple(sorted(statuses, key=lambda status: list(type(status)).index(status)))
+
+
+_VOIDED_BY_CHANGE = frozenset(
+    {DeliverableStatus.PASSED, DeliverableStatus.FAILED, DeliverableStatus.REJECTED}
+)
+
+
+def status_after_criteria_change(current: DeliverableStatus | str) -> DeliverableStatus:
+    """Where a deliverable goes when an approved change alters its acceptance criteria.
+
+    A check judged the old criteria, so a passed, failed or rejected deliverable goes back to
+    quality control. One awaiting the customer keeps its status: the package under review
+    carries its own snapshot of the criteria.
+    """
+    current = coerce_choice(DeliverableStatus, current, "status")
+    return DeliverableStatus.READY_FOR_QC if current in _VOIDED_BY_CHANGE else current

@@ -29,6 +29,11 @@ class QualityCheckFailed(OrderEvent):
     check_id = fields.UUID(required=True)
     non_conformance_id = fields.UUID(allow_none=True, load_default=None)
     failed_criteria = fields.List(fields.Nested(FailedCriterion), required=True)
+    # Standard items (specifications, tolerances) are not acceptance criteria; named for the record.
+    failed_standards = fields.List(fields.String(), load_default=list)
+    severity = fields.String(
+        allow_none=True, load_default=None, validate=validate.OneOf(("minor", "major", "critical"))
+    )
 
 
 class DeliveryEvent(OrderEvent):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 21:18:49.257753
+Create Date: 2026-11-26 21:24:03.674453
 """
 
 import sqlalchemy as sa
@@ -43,6 +43,20 @@ def upgrade() -> None:
     with op.batch_alter_table('inbox', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_inbox_status'), ['status'], unique=False)
 
+    op.create_table('order_records',
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('customer_id', sa.Uuid(), nullable=False),
+    sa.Column('number', sa.String(length=20), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('cancelled', sa.Boolean(), nullable=False),
+    sa.Column('plan_completed', sa.Boolean(), nullable=False),
+    sa.Column('order_version', sa.Integer(), nullable=False),
+    sa.Column('confirmed_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('order_id')
+    )
+    with op.batch_alter_table('order_records', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_order_records_customer_id'), ['customer_id'], unique=False)
+
     op.create_table('outbox',
     sa.Column('position', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('id', sa.String(length=64), nullable=False),
@@ -57,15 +71,254 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_published_at'), ['published_at'], unique=False)
 
+    op.create_table('deliverables',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('requirement_id', sa.Uuid(), nullable=False),
+    sa.Column('requirement_revision', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['order_records.order_id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('order_id', 'requirement_id')
+    )
+    with op.batch_alter_table('deliverables', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_deliverables_order_id'), ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deliverables_status'), ['status'], unique=False)
+
+    op.create_table('deliveries',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('package_version', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=30), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('created_by', sa.String(length=200), nullable=False),
+    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('submitted_at', shared.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('content', sa.JSON(), nullable=True),
+    sa.Column('content_sha256', sa.String(length=64), nullable=True),
+    sa.Column('link_nonce', sa.String(length=64), nullable=True),
+    sa.Column('link_expires_at', shared.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_at', shared.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['order_records.order_id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('order_id', 'package_version')
+    )
+    with op.batch_alter_table('deliveries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_deliveries_order_id'), ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deliveries_status'), ['status'], unique=False)
+
+    op.create_table('documents',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('document_version', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('media_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('uploaded_by', sa.String(length=200), nullable=False),
+    sa.Column('uploaded_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['order_records.order_id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('order_id', 'name', 'document_version')
+    )
+    with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_documents_order_id'), ['order_id'], unique=False)
+
+    op.create_table('acceptances',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('delivery_id', sa.Uuid(), nullable=False),
+    sa.Column('decision', sa.String(length=30), nullable=False),
+    sa.Column('results', sa.JSON(), nullable=False),
+    sa.Column('reasons', sa.JSON(), nullable=False),
+    sa.Column('signer_name', sa.String(length=200), nullable=False),
+    sa.Column('signer_title', sa.String(length=200), nullable=False),
+    sa.Column('organisation', sa.String(length=200), nullable=False),
+    sa.Column('signed_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('client_address', sa.String(length=64), nullable=False),
+    sa.Column('content_sha256', sa.String(length=64), nullable=False),
+    sa.Column('via', sa.String(length=10), nullable=False),
+    sa.Column('decided_by', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['delivery_id'], ['deliveries.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('delivery_id')
+    )
+    op.create_table('deliverable_criteria',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('deliverable_id', sa.Uuid(), nullable=False),
+    sa.Column('criterion_id', sa.Uuid(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('withdrawn', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['deliverable_id'], ['deliverables.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('deliverable_id', 'criterion_id')
+    )
+    with op.batch_alter_table('deliverable_criteria', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_deliverable_criteria_criterion_id'), ['criterion_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deliverable_criteria_deliverable_id'), ['deliverable_id'], unique=False)
+
+    op.create_table('delivery_deliverables',
+    sa.Column('delivery_id', sa.Uuid(), nullable=False),
+    sa.Column('deliverable_id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['deliverable_id'], ['deliverables.id'], ),
+    sa.ForeignKeyConstraint(['delivery_id'], ['deliveries.id'], ),
+    sa.PrimaryKeyConstraint('delivery_id', 'deliverable_id')
+    )
+    op.create_table('delivery_documents',
+    sa.Column('delivery_id', sa.Uuid(), nullable=False),
+    sa.Column('document_id', sa.Uuid(), nullable=False),
+    sa.ForeignKeyConstraint(['delivery_id'], ['deliveries.id'], ),
+    sa.ForeignKeyConstraint(['document_id'], ['documents.id'], ),
+    sa.PrimaryKeyConstraint('delivery_id', 'document_id')
+    )
+    op.create_table('document_contents',
+    sa.Column('document_id', sa.Uuid(), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['document_id'], ['documents.id'], ),
+    sa.PrimaryKeyConstraint('document_id')
+    )
+    op.create_table('punch_items',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('delivery_id', sa.Uuid(), nullable=False),
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('closed_at', shared.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_by', sa.String(length=200), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['delivery_id'], ['deliveries.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('punch_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_punch_items_delivery_id'), ['delivery_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_punch_items_order_id'), ['order_id'], unique=False)
+
+    op.create_table('quality_checks',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('deliverable_id', sa.Uuid(), nullable=False),
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('attempt', sa.Integer(), nullable=False),
+    sa.Column('inspector', sa.String(length=200), nullable=False),
+    sa.Column('passed', sa.Boolean(), nullable=False),
+    sa.Column('passed_count', sa.Integer(), nullable=False),
+    sa.Column('failed_count', sa.Integer(), nullable=False),
+    sa.Column('not_applicable_count', sa.Integer(), nullable=False),
+    sa.Column('inspected_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['deliverable_id'], ['deliverables.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('quality_checks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_quality_checks_deliverable_id'), ['deliverable_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_quality_checks_order_id'), ['order_id'], unique=False)
+
+    op.create_table('non_conformances',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('check_id', sa.Uuid(), nullable=False),
+    sa.Column('deliverable_id', sa.Uuid(), nullable=False),
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('severity', sa.String(length=10), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('corrective_action', sa.Text(), nullable=False),
+    sa.Column('preventive_action', sa.Text(), nullable=False),
+    sa.Column('owner', sa.String(length=200), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('opened_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', shared.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['check_id'], ['quality_checks.id'], ),
+    sa.ForeignKeyConstraint(['deliverable_id'], ['deliverables.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('check_id')
+    )
+    with op.batch_alter_table('non_conformances', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_non_conformances_deliverable_id'), ['deliverable_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_non_conformances_order_id'), ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_non_conformances_status'), ['status'], unique=False)
+
+    op.create_table('quality_check_items',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('check_id', sa.Uuid(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('criterion_id', sa.Uuid(), nullable=True),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('specification', sa.Text(), nullable=True),
+    sa.Column('tolerance', sa.JSON(), nullable=True),
+    sa.Column('result', sa.String(length=20), nullable=False),
+    sa.Column('measured', sa.Numeric(precision=18, scale=6), nullable=True),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['check_id'], ['quality_checks.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('quality_check_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_quality_check_items_check_id'), ['check_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('quality_check_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_quality_check_items_check_id'))
+
+    op.drop_table('quality_check_items')
+    with op.batch_alter_table('non_conformances', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_non_conformances_status'))
+        batch_op.drop_index(batch_op.f('ix_non_conformances_order_id'))
+        batch_op.drop_index(batch_op.f('ix_non_conformances_deliverable_id'))
+
+    op.drop_table('non_conformances')
+    with op.batch_alter_table('quality_checks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_quality_checks_order_id'))
+        batch_op.drop_index(batch_op.f('ix_quality_checks_deliverable_id'))
+
+    op.drop_table('quality_checks')
+    with op.batch_alter_table('punch_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_punch_items_order_id'))
+        batch_op.drop_index(batch_op.f('ix_punch_items_delivery_id'))
+
+    op.drop_table('punch_items')
+    op.drop_table('document_contents')
+    op.drop_table('delivery_documents')
+    op.drop_table('delivery_deliverables')
+    with op.batch_alter_table('deliverable_criteria', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_deliverable_criteria_deliverable_id'))
+        batch_op.drop_index(batch_op.f('ix_deliverable_criteria_criterion_id'))
+
+    op.drop_table('deliverable_criteria')
+    op.drop_table('acceptances')
+    with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_documents_order_id'))
+
+    op.drop_table('documents')
+    with op.batch_alter_table('deliveries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_deliveries_status'))
+        batch_op.drop_index(batch_op.f('ix_deliveries_order_id'))
+
+    op.drop_table('deliveries')
+    with op.batch_alter_table('deliverables', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_deliverables_status'))
+        batch_op.drop_index(batch_op.f('ix_deliverables_order_id'))
+
+    op.drop_table('deliverables')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_published_at'))
 
     op.drop_table('outbox')
+    with op.batch_alter_table('order_records', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_order_records_customer_id'))
+
+    op.drop_table('order_records')
     with op.batch_alter_table('inbox', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inbox_status'))
 
