@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -239,7 +241,7 @@ def stored_item(check: QualityCheck, position: int, item: ChecklistItem) -> Qual
         check_id=check.id,
         position=position,
         key=item.key,
-        criterion_id=item.criterion_id,
+        criterion_id=item.criterion_id and uuid.UUID(item.criterion_id),
         description=item.description,
         specification=item.specification,
         tolerance=tolerance
