@@ -1,18 +1,198 @@
-"""The feedback service's tables."""
+"""The feedback service's tables: its read model of customers and orders, surveys,
+retrospectives with their lessons, actions and archive, the knowledge base and follow-ups."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import uuid
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from shared.db import UTCDateTime, infrastructure_tables
+from shared.db import UTCDateTime, infrastructure_tables, new_id, utcnow
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: UTCDateTime, Decimal: sa.Numeric(14, 2), dict: sa.JSON}
+    type_annotation_map = {
+        datetime: UTCDateTime,
+        Decimal: sa.Numeric(14, 2),
+        dict: sa.JSON,
+        list: sa.JSON,
+    }
 
 
 infrastructure_tables(Base.metadata)
+
+
+class Customer(Base):
+    """A customer as ordo.customer.registered described it: the contact for surveys."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str | None] = mapped_column(sa.String(320))
+    contact_name: Mapped[str | None] = mapped_column(sa.String(200))
+    version: Mapped[int] = mapped_column(default=1)
+
+
+class Order(Base):
+    """What this service knows of one order, folded from events (see domain.kpis.OrderFacts)."""
+
+    __tablename__ = "orders"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(sa.String(20))
+    title: Mapped[str | None] = mapped_column(sa.String(200))
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft", index=True)
+    due_date: Mapped[date | None]
+    facts: Mapped[dict] = mapped_column(default=dict)
+    requirement_kinds: Mapped[dict] = mapped_column(default=dict)
+    plan_health: Mapped[str | None] = mapped_column(sa.String(20))
+    plan_health_at: Mapped[datetime | None]
+    work_completed_on: Mapped[date | None]
+    failed_check_ids: Mapped[list] = mapped_column(default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Survey(Base):
+    """One satisfaction survey per accepted order; the link is its only credential."""
+
+    __tablename__ = "surveys"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    order_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    order_number: Mapped[str | None] = mapped_column(sa.String(20))
+    customer_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    sent_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    reminded_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    csat: Mapped[int | None]
+    nps: Mapped[int | None]
+    quality: Mapped[int | None]
+    schedule: Mapped[int | None]
+    communication: Mapped[int | None]
+    service: Mapped[int | None]
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    detractor: Mapped[bool | None]
+
+
+class FollowUp(Base):
+    """A detractor's answer waiting for the order's manager to get in touch."""
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    survey_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("surveys.id"), unique=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    order_number: Mapped[str | None] = mapped_column(sa.String(20))
+    customer_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    owner_role: Mapped[str] = mapped_column(sa.String(20), default="manager")
+    reason: Mapped[str] = mapped_column(sa.String(500))
+    status: Mapped[str] = mapped_column(sa.String(20), default="open", index=True)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Retrospective(Base):
+    """The look back at one order, opened on acceptance or cancellation."""
+
+    __tablename__ = "retrospectives"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    order_id: Mapped[uuid.UUID] = mapped_column(unique=True)
+    order_number: Mapped[str | None] = mapped_column(sa.String(20))
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    opened_on: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(20), default="open", index=True)
+    summary: Mapped[str | None] = mapped_column(sa.Text)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+    completed_by: Mapped[str | None] = mapped_column(sa.String(200))
+    version: Mapped[int] = mapped_column(default=1)
+
+    lessons: Mapped[list[Lesson]] = relationship(order_by="Lesson.created_at")
+    actions: Mapped[list[ImprovementAction]] = relationship(order_by="ImprovementAction.created_at")
+    archive: Mapped[list[ArchiveItem]] = relationship(order_by="ArchiveItem.created_at")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Lesson(Base):
+    __tablename__ = "lessons"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    retrospective_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("retrospectives.id"), index=True
+    )
+    went_well: Mapped[str | None] = mapped_column(sa.Text)
+    problem: Mapped[str | None] = mapped_column(sa.Text)
+    root_cause: Mapped[str | None] = mapped_column(sa.Text)
+    suggestion: Mapped[str | None] = mapped_column(sa.Text)
+    tags: Mapped[list] = mapped_column(default=list)
+    requirement_id: Mapped[uuid.UUID | None]
+    requirement_kind: Mapped[str | None] = mapped_column(sa.String(20))
+    created_by: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ImprovementAction(Base):
+    __tablename__ = "improvement_actions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    retrospective_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("retrospectives.id"), index=True
+    )
+    order_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    owner: Mapped[str] = mapped_column(sa.String(200), index=True)
+    due_date: Mapped[date | None]
+    status: Mapped[str] = mapped_column(sa.String(20), default="open", index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ArchiveItem(Base):
+    """A delivery document kept by reference (its id, title, kind and digest) with a summary."""
+
+    __tablename__ = "archive_items"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    retrospective_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("retrospectives.id"), index=True
+    )
+    document_id: Mapped[uuid.UUID | None]
+    title: Mapped[str] = mapped_column(sa.String(300))
+    kind: Mapped[str] = mapped_column(sa.String(50))
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    summary: Mapped[str] = mapped_column(sa.Text)
+    created_by: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class KnowledgeEntry(Base):
+    """A lesson or archived item of any order, denormalised for search."""
+
+    __tablename__ = "knowledge_entries"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    entry_type: Mapped[str] = mapped_column(sa.String(20))
+    order_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    order_number: Mapped[str | None] = mapped_column(sa.String(20))
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    requirement_kind: Mapped[str | None] = mapped_column(sa.String(20), index=True)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    tags: Mapped[list] = mapped_column(default=list)
+    # " tag-a tag-b ": a tag filter is a portable substring match on a padded word list.
+    tag_words: Mapped[str] = mapped_column(sa.Text, default=" ")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

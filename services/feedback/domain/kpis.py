@@ -355,3 +355,33 @@ def _mean_days(durations: Sequence[timedelta]) -> float | None:
     # Whole microseconds keep the arithmetic exact, so rounding does not depend on float noise.
     total = sum(duration // _MICROSECOND for duration in durations)
     return round_one_decimal(Decimal(total) / len(durations) / _MICROSECONDS_PER_DAY)
+
+
+def status_history(facts: OrderFacts) -> list[tuple[str, datetime]]:
+    """The statuses the order went through, oldest first, as (status, since) pairs.
+
+    Derived from the stage times, so it does not depend on the order events arrived in. Of the
+    submissions only the first and the last are known; each rejection puts the order back in
+    progress.
+    """
+    moments: list[tuple[datetime, str]] = [
+        (time, status)
+        for time, status in (
+            (facts.created_at, "draft"),
+            (facts.confirmed_at, "confirmed"),
+            (facts.activated_at, "in_progress"),
+            (facts.delivered_at, "delivered"),
+            (facts.accepted_at, "accepted"),
+            (facts.cancelled_at, "cancelled"),
+            (facts.closed_at, "closed"),
+        )
+        if time is not None
+    ]
+    moments += [(time, "in_progress") for time in facts.rejected_at]
+    if facts.last_submitted_at and facts.last_submitted_at != facts.delivered_at:
+        moments.append((facts.last_submitted_at, "delivered"))
+    history: list[tuple[str, datetime]] = []
+    for time, status in sorted(moments):
+        if not history or history[-1][0] != status:
+            history.append((status, time))
+    return history

@@ -18,6 +18,9 @@ class SurveySent(OrderEvent):
     survey_url = fields.String(required=True)
     expires_at = fields.DateTime(required=True)
     reminder = fields.Boolean(load_default=False)
+    order_number = fields.String(allow_none=True, load_default=None)
+    email = fields.Email(allow_none=True, load_default=None)
+    contact_name = fields.String(allow_none=True, load_default=None)
 
 
 @contract(
