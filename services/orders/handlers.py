@@ -1,74 +1,223 @@
-"""What the orders service does with the events it hears."""
+"""What the orders service does with the events it hears.
+
+Every event about an order goes on its timeline; the types below also move the order, flag
+it, or feed traceability. Each handler looks at the order's status and the event's version
+first, so repeated, re-sent and late events change nothing.
+"""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.orders.models import TimelineEntry
+from services.orders.domain.deliveries import DeliveryState, react
+from services.orders.domain.status import TRANSITIONS
+from services.orders.models import CriterionAcceptance, DeliverableTrace, Order, RequirementTask
+from services.orders.timeline import event_time, publish, record_on_timeline
 from shared.events.envelope import Envelope, to_primitives
 from shared.events.inbox import dispatcher
 
-SUMMARIES = {
-    "ordo.order.created": "Order {number} created",
-    "ordo.order.submitted": "Order {number} submitted for review",
-    "ordo.order.confirmed": "Order {number} confirmed",
-    "ordo.order.change_approved": "Change approved: {schedule_impact_days} days schedule impact",
-    "ordo.order.cancelled": "Order cancelled: {reason}",
-    "ordo.order.closed": "Order closed",
-    "ordo.plan.created": "Draft plan created, finishing {finish_date}",
-    "ordo.plan.activated": "Plan activated: work starts {start_date}, finish {finish_date}",
-    "ordo.plan.rebaselined": "Plan rebaselined: finish {finish_date} ({slip_days} days slip)",
-    "ordo.plan.status_changed": "Plan is {status}",
-    "ordo.milestone.reached": "Milestone reached: {name}",
-    "ordo.risk.raised": "Risk raised: {title} (score {score})",
-    "ordo.plan.completed": "All planned work completed",
-    "ordo.quality_check.failed": "Quality check failed on {failed_count} criteria",
-    "ordo.delivery.submitted": "Delivery package v{package_version} submitted for acceptance",
-    "ordo.delivery.accepted": "Delivery accepted ({decision}) by {signed_by}",
-    "ordo.delivery.rejected": "Delivery rejected: {reason_list}",
-    "ordo.survey.sent": "Satisfaction survey sent",
-    "ordo.feedback.received": "Feedback received (CSAT {csat}, NPS {nps})",
-    "ordo.retrospective.completed": "Retrospective completed with {lesson_count} lessons",
-}
+logger = logging.getLogger(__name__)
+
+AT_RISK = ("at_risk", "off_track")
 
 
-def summary(event: Envelope) -> str:
-    data = to_primitives(event.data)
-    data["failed_count"] = len(data.get("failed_criteria", []))
-    data["reason_list"] = "; ".join(data.get("reasons", []))
-    template = SUMMARIES.get(event.type, event.type)
-    return template.format_map(_Blank(data))[:500]
+def order_of(event: Envelope, session: Session) -> Order | None:
+    order = session.get(Order, event.data["order_id"])
+    if order is None:
+        logger.warning("%s %s names an unknown order; ignored", event.type, event.id)
+    return order
 
 
-class _Blank(dict):
-    def __missing__(self, key):
-        return "?"
+def move(order: Order, action: str, event: Envelope) -> bool:
+    """Move the order if its status allows `action`; a late or repeated event just stops."""
+    target = TRANSITIONS[action].get(order.status)
+    if target is None:
+        logger.info("%s leaves order %s %s", event.type, order.number, order.status)
+        return False
+    order.status = target
+    return True
 
 
-def record_on_timeline(event: Envelope, session: Session) -> None:
-    order_id = event.data.get("order_id")
-    if order_id is None or session.get(TimelineEntry, event.id) is not None:
+def on_plan_created(event: Envelope, session: Session) -> None:
+    """Remember which plan tasks implement which requirement (newest plan version wins)."""
+    data = event.data
+    version = data.get("version") or 0
+    rows = session.scalars(
+        sa.select(RequirementTask).where(RequirementTask.order_id == data["order_id"])
+    )
+    existing = list(rows)
+    if any(row.plan_version > version for row in existing):
         return
-    session.add(
-        TimelineEntry(
-            event_id=event.id,
-            order_id=order_id,
-            type=event.type,
-            source=event.source,
-            occurred_at=_parse_time(event.time),
-            summary=summary(event),
-            data=to_primitives(event.data),
-        )
+    for row in existing:
+        session.delete(row)
+    session.flush()
+    for group in data["requirement_tasks"]:
+        for task_id in dict.fromkeys(group["task_ids"]):
+            session.add(
+                RequirementTask(
+                    order_id=data["order_id"],
+                    requirement_id=group["requirement_id"],
+                    task_id=task_id,
+                    plan_id=data["plan_id"],
+                    plan_version=version,
+                )
+            )
+
+
+def on_plan_activated(event: Envelope, session: Session) -> None:
+    """Baseline 1 taken: a confirmed order goes in progress."""
+    order = order_of(event, session)
+    if order is not None:
+        move(order, "start", event)
+
+
+def on_plan_status_changed(event: Envelope, session: Session) -> None:
+    """Keep the plan's health on the order and flag it at risk; older versions are ignored."""
+    order = order_of(event, session)
+    version = event.data.get("version") or 0
+    if order is None or (version and version <= order.plan_health_version):
+        return
+    order.plan_health = event.data["status"]
+    order.plan_health_version = version or order.plan_health_version
+    order.at_risk = event.data["status"] in AT_RISK
+
+
+def on_feedback_received(event: Envelope, session: Session) -> None:
+    """The customer's satisfaction, shown on the order."""
+    order = order_of(event, session)
+    if order is not None:
+        order.csat, order.nps = event.data["csat"], event.data["nps"]
+        order.detractor = event.data["detractor"]
+
+
+def on_retrospective_completed(event: Envelope, session: Session) -> None:
+    """The retrospective closes an accepted order."""
+    order = order_of(event, session)
+    if order is None or not move(order, "close", event):
+        return
+    order.closed_at = datetime.now(UTC)
+    order.status_reason = "Retrospective completed"
+    session.flush()
+    publish(
+        session,
+        "ordo.order.closed",
+        {"order_id": order.id, "version": order.version, "closed_by": "retrospective"},
     )
 
 
-def _parse_time(value: str) -> datetime:
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return datetime.now(UTC)
+def react_to_delivery(event: Envelope, session: Session, kind: str) -> Order | None:
+    """Apply a delivery event unless it is stale; return the order when it was fresh."""
+    order = order_of(event, session)
+    if order is None:
+        return None
+    state = DeliveryState(order.delivery_package_version, order.delivery_decision)
+    reaction = react(order.status, state, kind, event.data["package_version"])
+    if not reaction.fresh:
+        logger.info("stale %s for order %s ignored", event.type, order.number)
+        return None
+    order.delivery_package_version = reaction.state.package_version
+    order.delivery_decision = reaction.state.decision
+    if reaction.final_status is not None:
+        order.status = reaction.final_status
+    else:
+        logger.info("%s leaves order %s %s", event.type, order.number, order.status)
+    return order
 
 
-handle = dispatcher({}, every_event=record_on_timeline)
+def on_delivery_submitted(event: Envelope, session: Session) -> None:
+    """A package was handed over: the order is delivered; its deliverables passed QC."""
+    if react_to_delivery(event, session, "submitted") is None:
+        return
+    for item in event.data["deliverables"]:
+        trace = deliverable_trace(session, event, item["deliverable_id"], item["requirement_id"])
+        if trace is not None:
+            trace.quality_status = "passed"
+            trace.failed_criteria = []
+            trace.package_version = event.data["package_version"]
+
+
+def on_delivery_decided(kind: str):
+    def handle(event: Envelope, session: Session) -> None:
+        if react_to_delivery(event, session, kind) is None:
+            return
+        for result in event.data["results"]:
+            row = session.get(CriterionAcceptance, result["criterion_id"]) or CriterionAcceptance(
+                criterion_id=result["criterion_id"], order_id=event.data["order_id"]
+            )
+            row.requirement_id, row.deliverable_id = (
+                result["requirement_id"],
+                result["deliverable_id"],
+            )
+            row.met, row.comment = result["met"], result["comment"]
+            row.package_version = event.data["package_version"]
+            session.add(row)
+
+    handle.__name__ = f"on_delivery_{kind}"
+    handle.__doc__ = f"The customer's decision ({kind}) moves the order; results per criterion."
+    return handle
+
+
+def deliverable_trace(session: Session, event: Envelope, deliverable_id, requirement_id):
+    """The deliverable's trace row, or None when this event is older than what it shows."""
+    moment = event_time(event)
+    trace = session.get(DeliverableTrace, deliverable_id)
+    if trace is None:
+        trace = DeliverableTrace(
+            deliverable_id=deliverable_id,
+            order_id=event.data["order_id"],
+            requirement_id=requirement_id,
+            quality_status="unknown",
+            failed_criteria=[],
+            observed_at=moment,
+        )
+        session.add(trace)
+        return trace
+    if moment < trace.observed_at:
+        return None
+    trace.observed_at = moment
+    return trace
+
+
+def note_quality_failure(event: Envelope, session: Session) -> None:
+    data = event.data
+    trace = deliverable_trace(session, event, data["deliverable_id"], data["requirement_id"])
+    if trace is not None:
+        trace.quality_status = "failed"
+        trace.failed_criteria = to_primitives({"c": data["failed_criteria"]})["c"]
+
+
+def noted_on_timeline(event: Envelope, session: Session) -> None:
+    """These events only go on the order's timeline."""
+
+
+#: Events the orders service hears only through its `ordo.#` timeline binding, and uses.
+OVERHEARD = {"ordo.quality_check.failed": note_quality_failure}
+
+
+def observe(event: Envelope, session: Session) -> None:
+    """Every event: the timeline first, then what traceability overhears."""
+    record_on_timeline(event, session)
+    overheard = OVERHEARD.get(event.type)
+    if overheard is not None:
+        overheard(event, session)
+
+
+HANDLERS = {
+    "ordo.plan.created": on_plan_created,
+    "ordo.plan.activated": on_plan_activated,
+    "ordo.plan.rebaselined": noted_on_timeline,
+    "ordo.plan.status_changed": on_plan_status_changed,
+    "ordo.milestone.reached": noted_on_timeline,
+    "ordo.risk.raised": noted_on_timeline,
+    "ordo.delivery.submitted": on_delivery_submitted,
+    "ordo.delivery.accepted": on_delivery_decided("accepted"),
+    "ordo.delivery.rejected": on_delivery_decided("rejected"),
+    "ordo.feedback.received": on_feedback_received,
+    "ordo.retrospective.completed": on_retrospective_completed,
+}
+
+handle = dispatcher(HANDLERS, every_event=observe)

@@ -1,4 +1,4 @@
-"""The orders service's tables: customers, orders and the order timeline."""
+"""The orders service's tables: customers, orders, requirements, reviews, changes, history."""
 
 from __future__ import annotations
 
@@ -7,13 +7,18 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared.db import UTCDateTime, infrastructure_tables, new_id, utcnow
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: UTCDateTime, Decimal: sa.Numeric(14, 2), dict: sa.JSON}
+    type_annotation_map = {
+        datetime: UTCDateTime,
+        Decimal: sa.Numeric(14, 2),
+        dict: sa.JSON,
+        list: sa.JSON,
+    }
 
 
 infrastructure_tables(Base.metadata)
@@ -51,15 +56,119 @@ class Order(Base):
     customer_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("customers.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.Text, default="")
-    priority: Mapped[str] = mapped_column(sa.String(10), default="normal")
-    due_date: Mapped[date | None]
+    priority: Mapped[str] = mapped_column(sa.String(10), default="normal", index=True)
+    due_date: Mapped[date | None] = mapped_column(index=True)
     value_amount: Mapped[Decimal | None]
     currency: Mapped[str] = mapped_column(sa.String(3), default="EUR")
     status: Mapped[str] = mapped_column(sa.String(20), default="draft", index=True)
+    review_round: Mapped[int] = mapped_column(default=0)
+    status_reason: Mapped[str | None] = mapped_column(sa.Text)
+    plan_health: Mapped[str | None] = mapped_column(sa.String(20))
+    plan_health_version: Mapped[int] = mapped_column(default=0)
+    at_risk: Mapped[bool] = mapped_column(default=False)
+    delivery_package_version: Mapped[int] = mapped_column(default=0)
+    delivery_decision: Mapped[str | None] = mapped_column(sa.String(20))
+    csat: Mapped[int | None]
+    nps: Mapped[int | None]
+    detractor: Mapped[bool | None]
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     confirmed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    requirements: Mapped[list[Requirement]] = relationship(
+        back_populates="order", order_by="Requirement.position"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Requirement(Base):
+    __tablename__ = "requirements"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    order_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    source: Mapped[str] = mapped_column(sa.String(20))
+    priority: Mapped[str] = mapped_column(sa.String(10))
+    estimate_days: Mapped[int | None]
+    status: Mapped[str] = mapped_column(sa.String(20), default="proposed")
+    revision: Mapped[int] = mapped_column(default=1)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="requirements")
+    criteria: Mapped[list[AcceptanceCriterion]] = relationship(
+        order_by="AcceptanceCriterion.position", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AcceptanceCriterion(Base):
+    __tablename__ = "acceptance_criteria"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    requirement_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("requirements.id"), index=True)
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(sa.Text)
+
+
+class RequirementRevision(Base):
+    """A requirement as it was at one revision, with who made it and why."""
+
+    __tablename__ = "requirement_revisions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    requirement_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("requirements.id"), index=True)
+    revision: Mapped[int]
+    content: Mapped[dict]
+    changed_by: Mapped[str] = mapped_column(sa.String(200))
+    reason: Mapped[str] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    requirement: Mapped[Requirement] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("requirement_id", "revision"),)
+
+
+class ReviewDecision(Base):
+    """One reviewer's decision on one requirement in one review round."""
+
+    __tablename__ = "review_decisions"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    order_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    review_round: Mapped[int]
+    requirement_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("requirements.id"))
+    reviewer: Mapped[str] = mapped_column(sa.String(200))
+    decision: Mapped[str] = mapped_column(sa.String(20))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ChangeRequest(Base):
+    __tablename__ = "change_requests"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    order_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(20), default="pending")
+    changes: Mapped[list]
+    schedule_impact_days: Mapped[int]
+    cost_impact_amount: Mapped[Decimal]
+    cost_impact_currency: Mapped[str] = mapped_column(sa.String(3))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    requested_by: Mapped[str] = mapped_column(sa.String(200))
+    decided_by: Mapped[str | None] = mapped_column(sa.String(200))
+    decision_comment: Mapped[str | None] = mapped_column(sa.Text)
+    decided_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -76,3 +185,43 @@ class TimelineEntry(Base):
     occurred_at: Mapped[datetime]
     summary: Mapped[str] = mapped_column(sa.String(500))
     data: Mapped[dict]
+
+
+class RequirementTask(Base):
+    """A plan task that implements a requirement (from ordo.plan.created)."""
+
+    __tablename__ = "requirement_tasks"
+
+    order_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    requirement_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    task_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    plan_id: Mapped[uuid.UUID]
+    plan_version: Mapped[int] = mapped_column(default=0)
+
+
+class DeliverableTrace(Base):
+    """The deliverable of a requirement and its quality status, as delivery reported it."""
+
+    __tablename__ = "deliverable_traces"
+
+    deliverable_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    requirement_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    quality_status: Mapped[str] = mapped_column(sa.String(20))
+    failed_criteria: Mapped[list] = mapped_column(default=list)
+    package_version: Mapped[int | None]
+    observed_at: Mapped[datetime]
+
+
+class CriterionAcceptance(Base):
+    """The customer's verdict on one acceptance criterion, from the latest delivery decision."""
+
+    __tablename__ = "criterion_acceptances"
+
+    criterion_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    requirement_id: Mapped[uuid.UUID]
+    deliverable_id: Mapped[uuid.UUID]
+    met: Mapped[bool]
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    package_version: Mapped[int]

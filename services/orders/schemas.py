@@ -1,15 +1,35 @@
 """Request and response schemas of the orders API."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from services.orders.domain.changes import ACTIONS as CHANGE_ACTIONS
+from services.orders.domain.review import CHANGES_REQUESTED, DECISIONS
+from services.orders.domain.status import STATUSES, allowed_actions
+from shared.events.contracts.orders import MOSCOW, REQUIREMENT_KINDS, REQUIREMENT_SOURCES
 from shared.http.requests import PageArgsSchema
 
 PRIORITIES = ("low", "normal", "high", "urgent")
+CURRENCY = validate.Regexp(r"^[A-Z]{3}$", error="Use a three-letter ISO 4217 code, e.g. EUR.")
+MAX_AMOUNT = 1_000_000_000_000
 
 
 class MoneySchema(Schema):
-    amount = fields.Decimal(required=True, as_string=True, places=2, validate=validate.Range(min=0))
-    currency = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{3}$"))
+    amount = fields.Decimal(
+        required=True, as_string=True, places=2, validate=validate.Range(min=0, max=MAX_AMOUNT)
+    )
+    currency = fields.String(required=True, validate=CURRENCY)
+
+
+class CostImpactSchema(Schema):
+    """Money that may be negative: a change can make an order cheaper."""
+
+    amount = fields.Decimal(
+        required=True,
+        as_string=True,
+        places=2,
+        validate=validate.Range(min=-MAX_AMOUNT, max=MAX_AMOUNT),
+    )
+    currency = fields.String(required=True, validate=CURRENCY)
 
 
 class CustomerCreateSchema(Schema):
@@ -21,10 +41,21 @@ class CustomerCreateSchema(Schema):
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
 
 
+class CustomerUpdateSchema(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    email = fields.Email(allow_none=True)
+    contact_name = fields.String(allow_none=True, validate=validate.Length(max=200))
+    phone = fields.String(allow_none=True, validate=validate.Length(max=50))
+
+
 class CustomerSchema(CustomerCreateSchema):
     id = fields.UUID(dump_only=True)
     version = fields.Integer(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
+
+
+class CustomerQueryArgsSchema(PageArgsSchema):
+    q = fields.String(validate=validate.Length(min=1, max=200))
 
 
 class OrderCreateSchema(Schema):
@@ -34,6 +65,14 @@ class OrderCreateSchema(Schema):
     priority = fields.String(load_default="normal", validate=validate.OneOf(PRIORITIES))
     due_date = fields.Date(load_default=None, allow_none=True)
     value = fields.Nested(MoneySchema, load_default=None, allow_none=True)
+
+
+class OrderUpdateSchema(Schema):
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    description = fields.String(validate=validate.Length(max=10_000))
+    priority = fields.String(validate=validate.OneOf(PRIORITIES))
+    due_date = fields.Date(allow_none=True)
+    value = fields.Nested(MoneySchema, allow_none=True)
 
 
 class OrderSchema(Schema):
@@ -46,19 +85,204 @@ class OrderSchema(Schema):
     due_date = fields.Date(allow_none=True)
     value = fields.Method("dump_value")
     status = fields.String()
+    status_reason = fields.String(allow_none=True)
+    allowed_actions = fields.Method("dump_allowed_actions")
+    review_round = fields.Integer()
+    plan_health = fields.String(allow_none=True)
+    at_risk = fields.Boolean()
+    csat = fields.Integer(allow_none=True)
+    nps = fields.Integer(allow_none=True)
+    detractor = fields.Boolean(allow_none=True)
     version = fields.Integer()
     created_at = fields.DateTime()
     confirmed_at = fields.DateTime(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
 
     def dump_value(self, order):
         if order.value_amount is None:
             return None
         return {"amount": f"{order.value_amount:.2f}", "currency": order.currency}
 
+    def dump_allowed_actions(self, order):
+        return allowed_actions(order.status)
+
 
 class OrderQueryArgsSchema(PageArgsSchema):
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf(STATUSES))
     customer_id = fields.UUID()
+    priority = fields.String(validate=validate.OneOf(PRIORITIES))
+    due_before = fields.Date()
+    due_after = fields.Date()
+    at_risk = fields.Boolean()
+    q = fields.String(validate=validate.Length(min=1, max=200))
+
+
+class CancelSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class CommentSchema(Schema):
+    comment = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class CriterionInputSchema(Schema):
+    id = fields.UUID(load_default=None, allow_none=True)
+    text = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+def _criteria_field(**options):
+    return fields.List(
+        fields.Nested(CriterionInputSchema),
+        validate=validate.Length(min=1, max=100, error="Give between {min} and {max} criteria."),
+        **options,
+    )
+
+
+class RequirementCreateSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default="", validate=validate.Length(max=10_000))
+    kind = fields.String(required=True, validate=validate.OneOf(REQUIREMENT_KINDS))
+    source = fields.String(required=True, validate=validate.OneOf(REQUIREMENT_SOURCES))
+    priority = fields.String(required=True, validate=validate.OneOf(MOSCOW))
+    estimate_days = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=0, max=10_000)
+    )
+    acceptance_criteria = _criteria_field(load_default=list)
+
+
+class RequirementContentSchema(RequirementCreateSchema):
+    """The full new content of a requirement in a change request."""
+
+    acceptance_criteria = _criteria_field(required=True)
+
+
+class RequirementUpdateSchema(Schema):
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    description = fields.String(validate=validate.Length(max=10_000))
+    kind = fields.String(validate=validate.OneOf(REQUIREMENT_KINDS))
+    source = fields.String(validate=validate.OneOf(REQUIREMENT_SOURCES))
+    priority = fields.String(validate=validate.OneOf(MOSCOW))
+    estimate_days = fields.Integer(allow_none=True, validate=validate.Range(min=0, max=10_000))
+    acceptance_criteria = _criteria_field()
+
+
+class CriterionSchema(Schema):
+    id = fields.UUID()
+    position = fields.Integer()
+    text = fields.String()
+
+
+class RequirementSchema(Schema):
+    id = fields.UUID()
+    order_id = fields.UUID()
+    position = fields.Integer()
+    title = fields.String()
+    description = fields.String()
+    kind = fields.String()
+    source = fields.String()
+    priority = fields.String()
+    estimate_days = fields.Integer(allow_none=True)
+    status = fields.String()
+    revision = fields.Integer()
+    version = fields.Integer()
+    acceptance_criteria = fields.List(fields.Nested(CriterionSchema), attribute="criteria")
+    updated_at = fields.DateTime()
+
+
+class RequirementRevisionSchema(Schema):
+    revision = fields.Integer()
+    content = fields.Dict()
+    changed_by = fields.String()
+    reason = fields.String()
+    created_at = fields.DateTime()
+
+
+class DecisionInputSchema(Schema):
+    requirement_id = fields.UUID(required=True)
+    decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
+    comment = fields.String(load_default="", validate=validate.Length(max=2000))
+
+    @validates_schema
+    def explain_requested_changes(self, data, **kwargs):
+        if data.get("decision") == CHANGES_REQUESTED and not data.get("comment", "").strip():
+            raise ValidationError("Say what should change.", "comment")
+
+
+class ReviewCreateSchema(Schema):
+    decisions = fields.List(
+        fields.Nested(DecisionInputSchema), required=True, validate=validate.Length(min=1)
+    )
+
+
+class ReviewDecisionSchema(Schema):
+    id = fields.UUID()
+    review_round = fields.Integer()
+    requirement_id = fields.UUID()
+    reviewer = fields.String()
+    decision = fields.String()
+    comment = fields.String()
+    decided_at = fields.DateTime()
+
+
+class ChangeInputSchema(Schema):
+    action = fields.String(required=True, validate=validate.OneOf(CHANGE_ACTIONS))
+    requirement_id = fields.UUID(load_default=None, allow_none=True)
+    requirement = fields.Nested(RequirementContentSchema, load_default=None, allow_none=True)
+
+    @validates_schema
+    def names_what_it_changes(self, data, **kwargs):
+        action, target, content = (
+            data.get("action"),
+            data.get("requirement_id"),
+            data.get("requirement"),
+        )
+        if action == "add" and target is not None:
+            raise ValidationError(
+                "An added requirement gets a new id; leave it out.", "requirement_id"
+            )
+        if action in ("modify", "remove") and target is None:
+            raise ValidationError(f"Name the requirement to {action}.", "requirement_id")
+        if action in ("add", "modify") and content is None:
+            raise ValidationError("Give the full new content of the requirement.", "requirement")
+        if action == "remove" and content is not None:
+            raise ValidationError("A removal carries no content.", "requirement")
+
+
+class ChangeRequestCreateSchema(Schema):
+    changes = fields.List(
+        fields.Nested(ChangeInputSchema), required=True, validate=validate.Length(min=1, max=200)
+    )
+    schedule_impact_days = fields.Integer(
+        required=True, validate=validate.Range(min=-3650, max=3650)
+    )
+    cost_impact = fields.Nested(CostImpactSchema, required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class ChangeRequestSchema(Schema):
+    id = fields.UUID()
+    order_id = fields.UUID()
+    status = fields.String()
+    changes = fields.List(fields.Dict())
+    schedule_impact_days = fields.Integer()
+    cost_impact = fields.Method("dump_cost_impact")
+    reason = fields.String()
+    requested_by = fields.String()
+    decided_by = fields.String(allow_none=True)
+    decision_comment = fields.String(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    version = fields.Integer()
+    created_at = fields.DateTime()
+
+    def dump_cost_impact(self, change):
+        return {
+            "amount": f"{change.cost_impact_amount:.2f}",
+            "currency": change.cost_impact_currency,
+        }
+
+
+class ChangeRequestQueryArgsSchema(PageArgsSchema):
+    status = fields.String(validate=validate.OneOf(("pending", "approved", "rejected")))
 
 
 class TimelineEntrySchema(Schema):
@@ -68,3 +292,36 @@ class TimelineEntrySchema(Schema):
     occurred_at = fields.DateTime()
     summary = fields.String()
     data = fields.Dict()
+
+
+class CriterionTraceSchema(Schema):
+    criterion_id = fields.UUID()
+    position = fields.Integer()
+    text = fields.String()
+    acceptance = fields.String()
+    comment = fields.String(allow_none=True)
+    package_version = fields.Integer(allow_none=True)
+
+
+class DeliverableTraceSchema(Schema):
+    deliverable_id = fields.UUID()
+    quality_status = fields.String()
+    failed_criteria = fields.List(fields.Dict())
+    package_version = fields.Integer(allow_none=True)
+
+
+class RequirementTraceSchema(Schema):
+    requirement_id = fields.UUID()
+    title = fields.String()
+    status = fields.String()
+    revision = fields.Integer()
+    task_ids = fields.List(fields.UUID())
+    deliverable = fields.Nested(DeliverableTraceSchema, allow_none=True)
+    criteria = fields.List(fields.Nested(CriterionTraceSchema))
+
+
+class TraceabilitySchema(Schema):
+    order_id = fields.UUID()
+    number = fields.String()
+    status = fields.String()
+    requirements = fields.List(fields.Nested(RequirementTraceSchema))

@@ -1,4 +1,4 @@
-"""Orders: create, read, list, confirm, and the order timeline."""
+"""Orders: create, read, list, update, cancel, hold, resume, close, and the timeline."""
 
 from datetime import UTC, datetime
 
@@ -6,27 +6,27 @@ import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.orders.domain import TransitionNotAllowed, next_status, order_number
+from services.orders.api.support import act, actor, check_if_match_when_sent, readable_order
+from services.orders.domain.status import order_number
 from services.orders.models import Customer, Order, OrderNumberSequence, TimelineEntry
+from services.orders.requirements import money
 from services.orders.schemas import (
+    CancelSchema,
+    CommentSchema,
     OrderCreateSchema,
     OrderQueryArgsSchema,
     OrderSchema,
+    OrderUpdateSchema,
     TimelineEntrySchema,
 )
+from services.orders.timeline import publish, record_on_timeline
 from shared.events.outbox import record
-from shared.http.auth import STAFF, current_principal, require_customer_access, roles_required
+from shared.http.auth import STAFF, current_principal, roles_required
 from shared.http.errors import Problem
 from shared.http.idempotency import idempotent
-from shared.http.requests import db_session, etag, get_or_404, page_of, paginate
+from shared.http.requests import check_if_match, db_session, etag, page_of, paginate
 
 blp = Blueprint("orders", __name__, url_prefix="/orders", description="Customer orders")
-
-
-def money(order: Order) -> dict | None:
-    if order.value_amount is None:
-        return None
-    return {"amount": order.value_amount, "currency": order.currency}
 
 
 def next_order_number(session, year: int) -> str:
@@ -38,23 +38,36 @@ def next_order_number(session, year: int) -> str:
     return order_number(year, sequence.last)
 
 
-def readable_order(order_id) -> Order:
-    """The order, if the caller may see it."""
-    order = get_or_404(db_session(), Order, order_id, "order")
-    require_customer_access(order.customer_id)
-    return order
+def set_value(order: Order, value: dict | None) -> None:
+    if value is None:
+        order.value_amount = None
+    else:
+        order.value_amount, order.currency = value["amount"], value["currency"]
 
 
-def transition(order: Order, action: str) -> None:
-    try:
-        order.status = next_status(order.status, action)
-    except TransitionNotAllowed as refused:
-        raise Problem(
-            409,
-            str(refused),
-            current_status=refused.status,
-            allowed_actions=refused.allowed_actions,
-        ) from None
+def search(query: sa.Select, args: dict) -> sa.Select:
+    """Narrow an order query by the list filters."""
+    for name, column in (("status", Order.status), ("priority", Order.priority)):
+        if name in args:
+            query = query.where(column == args[name])
+    if "customer_id" in args:
+        query = query.where(Order.customer_id == args["customer_id"])
+    if "due_before" in args:
+        query = query.where(Order.due_date <= args["due_before"])
+    if "due_after" in args:
+        query = query.where(Order.due_date >= args["due_after"])
+    if "at_risk" in args:
+        query = query.where(Order.at_risk == args["at_risk"])
+    if "q" in args:
+        pattern = f"%{args['q'].lower()}%"
+        query = query.where(
+            sa.or_(
+                sa.func.lower(Order.title).like(pattern),
+                sa.func.lower(Order.number).like(pattern),
+                sa.func.lower(Order.description).like(pattern),
+            )
+        )
+    return query
 
 
 @blp.route("")
@@ -70,11 +83,10 @@ class Orders(MethodView):
             raise Problem(422, "The customer does not exist.", errors={"customer_id": ["Unknown."]})
         value = data.pop("value")
         order = Order(**data, number=next_order_number(session, datetime.now(UTC).year))
-        if value:
-            order.value_amount, order.currency = value["amount"], value["currency"]
+        set_value(order, value)
         session.add(order)
         session.flush()
-        record(
+        envelope = record(
             session,
             "ordo.order.created",
             {
@@ -88,22 +100,19 @@ class Orders(MethodView):
                 "value": money(order),
             },
         )
+        record_on_timeline(envelope, session)
         return order, {"Location": f"/orders/{order.id}", "ETag": etag(order.version)}
 
     @roles_required(*STAFF, "customer")
     @blp.arguments(OrderQueryArgsSchema, location="query")
     @blp.response(200, page_of(OrderSchema))
     def get(self, args):
-        """List orders (customers see their own)"""
+        """List orders by status, customer, priority, due date or text (customers see their own)"""
         query = sa.select(Order).order_by(Order.created_at.desc(), Order.number.desc())
         principal = current_principal()
         if principal.is_customer:
             query = query.where(Order.customer_id == principal.customer_id)
-        if "status" in args:
-            query = query.where(Order.status == args["status"])
-        if "customer_id" in args:
-            query = query.where(Order.customer_id == args["customer_id"])
-        return paginate(db_session(), query, args)
+        return paginate(db_session(), search(query, args), args)
 
 
 @blp.route("/<uuid:order_id>")
@@ -115,33 +124,91 @@ class OrdersById(MethodView):
         order = readable_order(order_id)
         return order, {"ETag": etag(order.version)}
 
-
-@blp.route("/<uuid:order_id>/confirm")
-class OrderConfirmation(MethodView):
-    @roles_required("manager")
+    @roles_required("sales", "manager")
+    @blp.arguments(OrderUpdateSchema)
     @blp.response(200, OrderSchema)
-    def post(self, order_id):
-        """Confirm a draft order (temporary shortcut until the review flow)"""
-        session = db_session()
-        order = get_or_404(session, Order, order_id, "order")
-        transition(order, "confirm")
-        order.confirmed_at = datetime.now(UTC)
-        session.flush()
-        record(
-            session,
-            "ordo.order.confirmed",
+    def patch(self, data, order_id):
+        """Update an order while it is a draft or in review (If-Match)"""
+        order = readable_order(order_id)
+        check_if_match(order.version)
+        act(order, "update")
+        if "value" in data:
+            set_value(order, data.pop("value"))
+        for name, value in data.items():
+            setattr(order, name, value)
+        db_session().flush()
+        return order, {"ETag": etag(order.version)}
+
+
+@blp.route("/<uuid:order_id>/cancel")
+class OrderCancellation(MethodView):
+    @roles_required("sales", "manager")
+    @blp.arguments(CancelSchema)
+    @blp.response(200, OrderSchema)
+    def post(self, data, order_id):
+        """Cancel an order with a reason (sales only before confirmation)"""
+        order = readable_order(order_id)
+        check_if_match_when_sent(order.version)
+        previous = order.status
+        if previous not in ("draft", "submitted") and not current_principal().has_any(("manager",)):
+            raise Problem(403, "Only a manager cancels a confirmed order.", title="Forbidden")
+        act(order, "cancel")
+        order.status_reason = data["reason"]
+        db_session().flush()
+        publish(
+            db_session(),
+            "ordo.order.cancelled",
             {
                 "order_id": order.id,
                 "version": order.version,
-                "number": order.number,
-                "customer_id": order.customer_id,
-                "title": order.title,
-                "priority": order.priority,
-                "due_date": order.due_date,
-                "value": money(order),
-                "confirmed_at": order.confirmed_at,
-                "requirements": [],
+                "reason": data["reason"],
+                "previous_status": previous,
             },
+        )
+        return order, {"ETag": etag(order.version)}
+
+
+def _manager_action(blueprint_path: str, action: str, summary: str, schema=CommentSchema):
+    """A manager's action that moves the order and keeps the comment as the status reason."""
+
+    @roles_required("manager")
+    @blp.arguments(schema)
+    @blp.response(200, OrderSchema)
+    def post(self, data, order_id):
+        order = readable_order(order_id)
+        check_if_match_when_sent(order.version)
+        act(order, action)
+        order.status_reason = data.get("comment") or None
+        db_session().flush()
+        return order, {"ETag": etag(order.version)}
+
+    post.__doc__ = summary
+    view = type(f"Order{action.title()}", (MethodView,), {"post": post})
+    blp.route(blueprint_path)(view)
+    return view
+
+
+OrderHold = _manager_action("/<uuid:order_id>/hold", "hold", "Put an order in progress on hold")
+OrderResume = _manager_action("/<uuid:order_id>/resume", "resume", "Resume an order on hold")
+
+
+@blp.route("/<uuid:order_id>/close")
+class OrderClosing(MethodView):
+    @roles_required("manager")
+    @blp.arguments(CommentSchema)
+    @blp.response(200, OrderSchema)
+    def post(self, data, order_id):
+        """Close an accepted order without waiting for the retrospective"""
+        order = readable_order(order_id)
+        check_if_match_when_sent(order.version)
+        act(order, "close")
+        order.closed_at = datetime.now(UTC)
+        order.status_reason = data.get("comment") or f"Closed by {actor()}"
+        db_session().flush()
+        publish(
+            db_session(),
+            "ordo.order.closed",
+            {"order_id": order.id, "version": order.version, "closed_by": "manager"},
         )
         return order, {"ETag": etag(order.version)}
 

@@ -7,6 +7,7 @@ from shared.events.contracts.common import ORDER_STATUSES, Money, OrderEvent
 
 REQUIREMENT_KINDS = ("core", "latent", "constraint")
 MOSCOW = ("must", "should", "could", "wont")
+REQUIREMENT_SOURCES = ("interview", "questionnaire", "data_analysis", "document", "other")
 
 
 class AcceptanceCriterion(Schema):
@@ -21,6 +22,9 @@ class Requirement(Schema):
     description = fields.String(load_default="")
     kind = fields.String(required=True, validate=validate.OneOf(REQUIREMENT_KINDS))
     priority = fields.String(required=True, validate=validate.OneOf(MOSCOW))
+    source = fields.String(
+        allow_none=True, load_default=None, validate=validate.OneOf(REQUIREMENT_SOURCES)
+    )
     estimate_days = fields.Integer(allow_none=True, load_default=None)
     revision = fields.Integer(required=True)
     acceptance_criteria = fields.List(fields.Nested(AcceptanceCriterion), required=True)

@@ -1,0 +1,53 @@
+"""Requirement review: what a submission needs and when the reviewers' decisions allow approval."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+APPROVED, CHANGES_REQUESTED = "approved", "changes_requested"
+DECISIONS = (APPROVED, CHANGES_REQUESTED)
+
+
+@dataclass(frozen=True)
+class Decision:
+    requirement_id: object
+    reviewer: str
+    decision: str
+    decided_at: datetime
+
+
+def submission_problems(criteria_counts: dict[object, int]) -> list[str]:
+    """Why an order with these requirements (id -> number of criteria) cannot be submitted."""
+    if not criteria_counts:
+        return ["An order needs at least one requirement before it is submitted."]
+    return [
+        f"Requirement {requirement_id} has no acceptance criterion."
+        for requirement_id, count in criteria_counts.items()
+        if count < 1
+    ]
+
+
+def verdicts(decisions: Iterable[Decision]) -> dict[object, str]:
+    """Per requirement: changes_requested if any reviewer's latest decision asks for changes."""
+    latest: dict[tuple[object, str], Decision] = {}
+    for decision in sorted(decisions, key=lambda d: d.decided_at):
+        latest[(decision.requirement_id, decision.reviewer)] = decision
+    result: dict[object, str] = {}
+    for (requirement_id, _reviewer), decision in latest.items():
+        if result.get(requirement_id) != CHANGES_REQUESTED:
+            result[requirement_id] = decision.decision
+    return result
+
+
+def approval_blockers(requirement_ids: Iterable[object], decisions: Iterable[Decision]) -> dict:
+    """The requirements that keep the order from approval, each with the reason."""
+    verdict = verdicts(decisions)
+    blockers = {}
+    for requirement_id in requirement_ids:
+        if requirement_id not in verdict:
+            blockers[str(requirement_id)] = "No reviewer has decided on it yet."
+        elif verdict[requirement_id] == CHANGES_REQUESTED:
+            blockers[str(requirement_id)] = "A reviewer requested changes."
+    return blockers

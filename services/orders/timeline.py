@@ -1,0 +1,90 @@
+"""The order timeline: every event about an order, with a one-line summary for people."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.orders.models import TimelineEntry
+from shared.events.envelope import Envelope, to_primitives
+from shared.events.outbox import record
+
+SUMMARIES = {
+    "ordo.order.created": "Order {number} created",
+    "ordo.order.submitted": "Order {number} submitted for review with {requirement_count} "
+    "requirements",
+    "ordo.order.confirmed": "Order {number} confirmed with {requirement_total} approved "
+    "requirements",
+    "ordo.order.change_approved": "Change approved: {change_total} requirement changes, "
+    "{schedule_impact_days} days schedule impact",
+    "ordo.order.cancelled": "Order cancelled while {previous_status}: {reason}",
+    "ordo.order.closed": "Order closed by {closed_by}",
+    "ordo.plan.created": "Draft plan created, finishing {finish_date}",
+    "ordo.plan.activated": "Plan activated: work starts {start_date}, finish {finish_date}",
+    "ordo.plan.rebaselined": "Plan rebaselined: finish {finish_date} ({slip_days} days slip)",
+    "ordo.plan.status_changed": "Plan is {status}",
+    "ordo.milestone.reached": "Milestone reached: {name}",
+    "ordo.risk.raised": "Risk raised: {title} (score {score})",
+    "ordo.plan.completed": "All planned work completed",
+    "ordo.quality_check.failed": "Quality check failed on {failed_count} criteria",
+    "ordo.delivery.submitted": "Delivery package v{package_version} submitted for acceptance",
+    "ordo.delivery.accepted": "Delivery accepted ({decision}) by {signed_by}",
+    "ordo.delivery.rejected": "Delivery rejected: {reason_list}",
+    "ordo.survey.sent": "Satisfaction survey sent",
+    "ordo.feedback.received": "Feedback received (CSAT {csat}, NPS {nps})",
+    "ordo.retrospective.completed": "Retrospective completed with {lesson_count} lessons",
+}
+
+
+def summary(event: Envelope) -> str:
+    data = to_primitives(event.data)
+    data["failed_count"] = len(data.get("failed_criteria", []))
+    data["reason_list"] = "; ".join(data.get("reasons", []))
+    data["requirement_total"] = len(data.get("requirements", []))
+    data["change_total"] = len(data.get("changes", []))
+    template = SUMMARIES.get(event.type, event.type)
+    return " ".join(template.format_map(_Blank(data)).split())[:500]
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return "?"
+
+
+def record_on_timeline(event: Envelope, session: Session) -> None:
+    """Add the event to its order's timeline, once."""
+    order_id = event.data.get("order_id")
+    if order_id is None or session.get(TimelineEntry, event.id) is not None:
+        return
+    session.add(
+        TimelineEntry(
+            event_id=event.id,
+            order_id=uuid.UUID(str(order_id)),
+            type=event.type,
+            source=event.source,
+            occurred_at=event_time(event),
+            summary=summary(event),
+            data=to_primitives(event.data),
+        )
+    )
+
+
+def publish(session: Session, type: str, data: dict[str, Any]) -> Envelope:
+    """Record an event in the outbox and on the order's timeline at once.
+
+    The event comes back through the `ordo.#` binding later; the timeline keeps it once.
+    """
+    envelope = record(session, type, data)
+    record_on_timeline(envelope, session)
+    return envelope
+
+
+def event_time(event: Envelope) -> datetime:
+    try:
+        moment = datetime.fromisoformat(event.time.replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.now(UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,93 @@
+"""The order status machine, exactly as DESIGN.md draws it."""
+
+import pytest
+
+from services.orders.domain.status import (
+    STATUSES,
+    TRANSITIONS,
+    TransitionNotAllowed,
+    allowed_actions,
+    next_status,
+    order_number,
+    require,
+)
+
+DRAWN = {
+    ("draft", "submit"): "submitted",
+    ("submitted", "approve"): "confirmed",
+    ("submitted", "request_changes"): "draft",
+    ("confirmed", "start"): "in_progress",
+    ("in_progress", "hold"): "on_hold",
+    ("on_hold", "resume"): "in_progress",
+    ("in_progress", "deliver"): "delivered",
+    ("delivered", "accept"): "accepted",
+    ("delivered", "reject_delivery"): "in_progress",
+    ("accepted", "close"): "closed",
+    ("draft", "cancel"): "cancelled",
+    ("submitted", "cancel"): "cancelled",
+    ("confirmed", "cancel"): "cancelled",
+    ("in_progress", "cancel"): "cancelled",
+}
+FORBIDDEN = [
+    (status, action)
+    for status in STATUSES
+    for action in TRANSITIONS
+    if (status, action) not in DRAWN
+]
+
+
+@pytest.mark.parametrize(("status", "action"), list(DRAWN), ids=lambda v: str(v))
+def test_every_drawn_transition_is_allowed(status, action):
+    assert next_status(status, action) == DRAWN[(status, action)]
+
+
+@pytest.mark.parametrize(("status", "action"), FORBIDDEN, ids=lambda v: str(v))
+def test_every_other_transition_is_refused_naming_status_and_allowed_actions(status, action):
+    with pytest.raises(TransitionNotAllowed) as refused:
+        next_status(status, action)
+    assert refused.value.status == status
+    assert action not in refused.value.allowed_actions
+    assert status in str(refused.value)
+
+
+def test_the_machine_has_no_transition_the_design_does_not_draw():
+    drawn = {(s, a) for s, a in DRAWN}
+    assert {(s, a) for a, table in TRANSITIONS.items() for s in table} == drawn
+
+
+def test_the_foundation_confirm_shortcut_is_gone():
+    assert "confirm" not in TRANSITIONS
+
+
+def test_closed_and_cancelled_allow_nothing():
+    assert allowed_actions("closed") == []
+    assert allowed_actions("cancelled") == []
+
+
+def test_requirements_are_edited_only_in_draft_and_orders_updated_until_confirmed():
+    assert require("draft", "edit_requirements") == "draft"
+    with pytest.raises(TransitionNotAllowed):
+        require("submitted", "edit_requirements")
+    assert {s for s in STATUSES if "update" in allowed_actions(s)} == {"draft", "submitted"}
+
+
+def test_change_requests_are_allowed_on_confirmed_in_progress_and_delivered_orders():
+    assert {s for s in STATUSES if "request_change" in allowed_actions(s)} == {
+        "confirmed",
+        "in_progress",
+        "delivered",
+    }
+
+
+def test_a_submitted_order_offers_review_approve_request_changes_update_and_cancel():
+    assert allowed_actions("submitted") == [
+        "approve",
+        "cancel",
+        "request_changes",
+        "review",
+        "update",
+    ]
+
+
+def test_order_numbers_are_readable_and_zero_padded():
+    assert order_number(2026, 42) == "ORD-2026-00042"
