@@ -20,7 +20,11 @@ def open_retrospective(session: Session, order: Order) -> None:
     opened_on = OPENING_STATUSES.get(order.status)
     if opened_on is None:
         return
-    if session.scalar(sa.select(Retrospective.id).where(Retrospective.order_id == order.id)):
+    existing = session.scalar(sa.select(Retrospective).where(Retrospective.order_id == order.id))
+    if existing is not None:
+        # An acceptance can arrive before the order's creation: fill in what came later.
+        existing.order_number = existing.order_number or order.number
+        existing.customer_id = existing.customer_id or order.customer_id
         return
     session.add(
         Retrospective(

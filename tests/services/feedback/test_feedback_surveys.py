@@ -1,0 +1,305 @@
+"""Surveys: issued on acceptance with a single-use expiring link, answered once, reminded once."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+
+from services.feedback.surveys import send_due_reminders
+from shared.events.contracts import validated_for_publish
+from shared.http.links import sign_link
+from tests.helpers import JWT_SECRET, auth, deliver, event, problem, published
+from tests.services.feedback.feedback_scenario import (
+    accept_order,
+    accepted,
+    confirmed,
+    create_order,
+    register_customer,
+    send,
+)
+
+GOOD = {"csat": 5, "nps": 9, "quality": 5, "schedule": 4, "communication": 4, "service": 5}
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app(
+        "feedback", public_base_url="https://feedback.example", survey_reminder_hours=48
+    )
+
+
+def survey_path(app, index=0) -> str:
+    return urlsplit(published(app, "ordo.survey.sent")[index].data["survey_url"]).path
+
+
+def count(app, type):
+    return len(published(app, type))
+
+
+def test_an_accepted_order_gets_one_survey_whose_link_a_mail_system_can_send(app):
+    customer_id = register_customer(app)
+    order_id = accept_order(app, customer_id)
+
+    (sent,) = published(app, "ordo.survey.sent")
+    validated_for_publish("ordo.survey.sent", sent.data)
+    assert sent.subject == str(order_id)
+    assert sent.data["customer_id"] == str(customer_id)
+    assert sent.data["email"] == "buyer@acme.example"
+    assert sent.data["order_number"] == "ORD-2026-00001"
+    assert sent.data["reminder"] is False
+    assert sent.data["survey_url"].startswith("https://feedback.example/surveys/by-token/")
+
+
+def test_the_link_shows_the_questions_without_a_login(app):
+    accept_order(app, register_customer(app))
+
+    form = app.test_client().get(survey_path(app)).get_json()
+
+    assert form["customer_name"] == "Acme GmbH"
+    assert [q["id"] for q in form["questions"]] == [
+        "csat",
+        "nps",
+        "quality",
+        "schedule",
+        "communication",
+        "service",
+        "comment",
+    ]
+    assert form["questions"][1] == {
+        "id": "nps",
+        "text": "How likely are you to recommend us to a colleague or a business partner?",
+        "kind": "scale_0_10",
+        "required": True,
+        "minimum": 0,
+        "maximum": 10,
+    }
+
+
+def test_a_redelivered_or_repeated_acceptance_sends_no_second_survey(app):
+    customer_id = register_customer(app)
+    order_id = create_order(app, customer_id)
+    acceptance = event("ordo.delivery.accepted", accepted(order_id))
+
+    assert deliver(app, acceptance) == "processed"
+    assert deliver(app, acceptance) == "duplicate"
+    send(app, "ordo.delivery.accepted", accepted(order_id, package_version=2))
+
+    assert count(app, "ordo.survey.sent") == 1
+
+
+def test_an_acceptance_heard_before_the_order_waits_for_the_customer(app):
+    customer_id = register_customer(app)
+    order_id = uuid.uuid4()
+    send(app, "ordo.delivery.accepted", accepted(order_id))
+    assert count(app, "ordo.survey.sent") == 0
+
+    send(app, "ordo.order.confirmed", confirmed(order_id, customer_id))
+
+    (sent,) = published(app, "ordo.survey.sent")
+    assert sent.data["order_id"] == str(order_id)
+
+
+def test_an_answer_publishes_the_scores_and_a_second_answer_is_gone(app):
+    order_id = accept_order(app, register_customer(app))
+    client = app.test_client()
+
+    answered = client.post(survey_path(app), json={**GOOD, "comment": "  Smooth.  "})
+    again = client.post(survey_path(app), json=GOOD)
+    reread = client.get(survey_path(app))
+
+    assert answered.status_code == 201
+    assert again.status_code == 410 and problem(again)["title"] == "Gone"
+    assert reread.status_code == 410
+    (received,) = published(app, "ordo.feedback.received")
+    validated_for_publish("ordo.feedback.received", received.data)
+    assert received.data == {
+        "order_id": str(order_id),
+        "survey_id": received.data["survey_id"],
+        "csat": 5,
+        "nps": 9,
+        "detractor": False,
+    }
+    survey = client.get(f"/surveys/{received.data['survey_id']}", headers=auth("manager"))
+    assert survey.get_json()["comment"] == "Smooth."
+    assert client.get("/follow-ups", headers=auth("manager")).get_json()["total"] == 0
+
+
+@pytest.mark.parametrize(
+    ("csat", "nps"), [(4, 6), (2, 9), (1, 0)], ids=["nps-6", "csat-2", "both-low"]
+)
+def test_a_detractor_opens_a_follow_up_for_the_orders_manager(app, csat, nps):
+    order_id = accept_order(app, register_customer(app))
+    client = app.test_client()
+
+    client.post(survey_path(app), json={"csat": csat, "nps": nps, "comment": "Late again"})
+
+    assert published(app, "ordo.feedback.received")[0].data["detractor"] is True
+    (follow_up,) = client.get("/follow-ups?status=open", headers=auth("manager")).get_json()[
+        "items"
+    ]
+    assert follow_up["order_id"] == str(order_id)
+    assert follow_up["owner_role"] == "manager"
+    assert follow_up["reason"] == (
+        f"Detractor on ORD-2026-00001 (CSAT {csat}, NPS {nps}): Late again"
+    )
+
+
+def test_a_manager_closes_a_follow_up_with_a_note(app):
+    accept_order(app, register_customer(app))
+    client = app.test_client()
+    client.post(survey_path(app), json={"csat": 1, "nps": 2})
+    follow_up = client.get("/follow-ups", headers=auth("manager")).get_json()["items"][0]
+    url = f"/follow-ups/{follow_up['id']}/close"
+
+    note = {"note": "Called the buyer"}
+    stale = client.post(url, json=note, headers={**auth("manager"), "If-Match": '"9"'})
+    closed = client.post(url, json=note, headers={**auth("manager"), "If-Match": '"1"'})
+
+    assert stale.status_code == 412
+    assert closed.status_code == 200 and closed.get_json()["status"] == "closed"
+    assert client.get("/follow-ups?status=open", headers=auth("manager")).get_json()["total"] == 0
+    assert client.get("/follow-ups", headers=auth("sales")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("answers", "field"),
+    [
+        ({"csat": 6, "nps": 9}, "csat"),
+        ({"csat": 0, "nps": 9}, "csat"),
+        ({"csat": 4, "nps": 11}, "nps"),
+        ({"csat": 4, "nps": -1}, "nps"),
+        ({"csat": "4", "nps": 9}, "csat"),
+        ({"csat": 4.5, "nps": 9}, "csat"),
+        ({"csat": True, "nps": 9}, "csat"),
+        ({"csat": 4, "nps": 9, "quality": 7}, "quality"),
+        ({"csat": 4, "nps": 9, "mood": 3}, "mood"),
+        ({"nps": 9}, "csat"),
+        ({"csat": 4, "nps": 9, "comment": "x" * 4001}, "comment"),
+    ],
+    ids=[
+        "csat-6",
+        "csat-0",
+        "nps-11",
+        "nps-negative",
+        "csat-string",
+        "csat-fraction",
+        "csat-bool",
+        "rating-7",
+        "unknown-question",
+        "csat-missing",
+        "comment-too-long",
+    ],
+)
+def test_a_bad_answer_is_refused_and_nothing_is_written(app, answers, field):
+    accept_order(app, register_customer(app))
+    client = app.test_client()
+
+    response = client.post(survey_path(app), json=answers)
+
+    assert response.status_code == 422
+    assert field in problem(response)["errors"]
+    assert count(app, "ordo.feedback.received") == 0
+    assert client.get(survey_path(app)).status_code == 200
+
+
+def test_an_expired_link_is_gone(app):
+    accept_order(app, register_customer(app))
+    survey_id = published(app, "ordo.survey.sent")[0].data["survey_id"]
+    expired = sign_link(
+        JWT_SECRET, "survey", uuid.UUID(survey_id), datetime.now(UTC) - timedelta(minutes=1)
+    )
+
+    response = app.test_client().post(f"/surveys/by-token/{expired}", json=GOOD)
+
+    assert response.status_code == 410
+    assert problem(response)["detail"] == "This link has expired."
+    assert count(app, "ordo.feedback.received") == 0
+
+
+@pytest.mark.parametrize("how", ["other-secret", "other-purpose", "garbage", "tampered"])
+def test_a_forged_link_is_refused(app, how):
+    accept_order(app, register_customer(app))
+    survey_id = uuid.UUID(published(app, "ordo.survey.sent")[0].data["survey_id"])
+    later = datetime.now(UTC) + timedelta(days=1)
+    token = {
+        "other-secret": sign_link("not-the-secret", "survey", survey_id, later),
+        "other-purpose": sign_link(JWT_SECRET, "acceptance", survey_id, later),
+        "garbage": "not-a-token",
+        "tampered": survey_path(app).rsplit("/", 1)[1][:-2] + "xx",
+    }[how]
+
+    response = app.test_client().post(f"/surveys/by-token/{token}", json=GOOD)
+
+    assert response.status_code == 401
+    assert problem(response)["status"] == 401
+    assert count(app, "ordo.feedback.received") == 0
+
+
+def test_a_signed_link_to_no_survey_is_not_found(app):
+    token = sign_link(JWT_SECRET, "survey", uuid.uuid4(), datetime.now(UTC) + timedelta(days=1))
+    assert app.test_client().get(f"/surveys/by-token/{token}").status_code == 404
+
+
+def reminders(app, now):
+    ordo = app.extensions["ordo"]
+    with ordo.db.transaction() as session:
+        return send_due_reminders(session, now, ordo.settings)
+
+
+def test_one_reminder_goes_out_after_the_configured_delay(app):
+    accept_order(app, register_customer(app))
+    now = datetime.now(UTC)
+
+    assert reminders(app, now + timedelta(hours=47)) == []
+    assert len(reminders(app, now + timedelta(hours=49))) == 1
+    assert reminders(app, now + timedelta(hours=100)) == []
+
+    first, reminder = published(app, "ordo.survey.sent")
+    validated_for_publish("ordo.survey.sent", reminder.data)
+    assert reminder.data["reminder"] is True
+    assert reminder.data["survey_id"] == first.data["survey_id"]
+    assert reminder.data["expires_at"] == first.data["expires_at"]
+    reminded_path = urlsplit(reminder.data["survey_url"]).path
+    assert app.test_client().post(reminded_path, json=GOOD).status_code == 201
+    assert app.test_client().post(survey_path(app), json=GOOD).status_code == 410
+
+
+def test_an_answered_or_expired_survey_gets_no_reminder(app):
+    customer_id = register_customer(app)
+    accept_order(app, customer_id)
+    accept_order(app, customer_id, number="ORD-2026-00002")
+    app.test_client().post(survey_path(app), json=GOOD)
+    later = datetime.now(UTC)
+
+    assert reminders(app, later + timedelta(days=30)) == []
+    assert len(reminders(app, later + timedelta(days=3))) == 1
+
+
+def test_admins_can_send_due_reminders_on_demand(app):
+    accept_order(app, register_customer(app))
+    client = app.test_client()
+
+    assert client.post("/admin/reminders/run", headers=auth("manager")).status_code == 403
+    assert client.post("/admin/reminders/run", headers=auth("admin")).get_json() == {"reminded": []}
+
+
+def test_customers_see_only_their_own_surveys(app):
+    mine, theirs = register_customer(app), register_customer(app, name="Other AG")
+    accept_order(app, mine)
+    accept_order(app, theirs, number="ORD-2026-00002")
+    client = app.test_client()
+
+    listed = client.get("/surveys", headers=auth("customer", customer_id=mine)).get_json()
+    other = next(
+        s
+        for s in client.get("/surveys", headers=auth("manager")).get_json()["items"]
+        if s["customer_id"] == str(theirs)
+    )
+    read_other = client.get(f"/surveys/{other['id']}", headers=auth("customer", customer_id=mine))
+
+    assert [s["customer_id"] for s in listed["items"]] == [str(mine)]
+    assert read_other.status_code == 403
+    own = client.get(f"/surveys/{listed['items'][0]['id']}", headers=auth("customer", mine))
+    assert own.status_code == 200
+    assert client.get("/surveys").status_code == 401
