@@ -6,9 +6,8 @@ import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.orders.api.support import act, actor, check_if_match_when_sent, readable_order
+from services.orders.api.support import act, actor, allow, check_if_match_when_sent, readable_order
 from services.orders.domain.review import Decision, approval_blockers, submission_problems, verdicts
-from services.orders.domain.status import require
 from services.orders.models import Order, ReviewDecision
 from services.orders.requirements import live_requirements, money, requirement_payload
 from services.orders.schemas import (
@@ -49,7 +48,7 @@ class OrderSubmission(MethodView):
         """Submit a draft order for review (each requirement needs an acceptance criterion)"""
         order = readable_order(order_id)
         check_if_match_when_sent(order.version)
-        require(order.status, "submit")
+        allow(order, "submit")
         requirements = live_requirements(order)
         problems = submission_problems({r.id: len(r.criteria) for r in requirements})
         if problems:
@@ -128,7 +127,7 @@ class OrderApproval(MethodView):
         """Approve the review: the order is confirmed and its requirements go to planning"""
         order = readable_order(order_id)
         check_if_match_when_sent(order.version)
-        require(order.status, "approve")
+        allow(order, "approve")
         requirements = live_requirements(order)
         blockers = approval_blockers([r.id for r in requirements], current_decisions(order))
         if blockers:

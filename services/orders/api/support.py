@@ -20,8 +20,14 @@ def readable_order(order_id) -> Order:
 
 def act(order: Order, action: str) -> str:
     """Move the order by `action`, or answer 409 with its status and the allowed actions."""
+    order.status = allow(order, action)
+    return order.status
+
+
+def allow(order: Order, action: str) -> str:
+    """The status `action` would lead to; 409 with the status and allowed actions if none."""
     try:
-        order.status = next_status(order.status, action)
+        return next_status(order.status, action)
     except TransitionNotAllowed as refused:
         raise Problem(
             409,
@@ -30,7 +36,6 @@ def act(order: Order, action: str) -> str:
             current_status=refused.status,
             allowed_actions=refused.allowed_actions,
         ) from None
-    return order.status
 
 
 def check_if_match_when_sent(version: int) -> None:

@@ -55,3 +55,96 @@ def test_a_requirement_without_criteria_blocks_submission(flow):
     assert refused.json["problems"] == [
         f"Requirement {response.json['id']} has no acceptance criterion."
     ]
+
+
+def test_requesting_changes_returns_the_order_to_draft_and_keeps_the_comments(flow):
+    order = flow.submitted(requirements=2)
+    requirements = flow.client.get(f"/orders/{order['id']}/requirements", headers=auth("sales"))
+    first, second = requirements.json
+    decisions = [
+        {"requirement_id": first["id"], "decision": "approved"},
+        {"requirement_id": second["id"], "decision": "changes_requested", "comment": "Say how"},
+    ]
+    assert flow.post(f"/orders/{order['id']}/reviews", {"decisions": decisions}).status_code == 201
+    blocked = flow.post(f"/orders/{order['id']}/approve")
+    assert blocked.status_code == 409
+    assert blocked.json["blockers"] == {second["id"]: "A reviewer requested changes."}
+
+    back = flow.post(f"/orders/{order['id']}/request-changes", {"comment": "See R2"}, "sales")
+    assert back.status_code == 200
+    assert (back.json["status"], back.json["status_reason"]) == ("draft", "See R2")
+    kept = flow.client.get(f"/orders/{order['id']}/reviews", headers=auth("manager")).json
+    assert sorted((d["decision"], d["comment"]) for d in kept) == [
+        ("approved", ""),
+        ("changes_requested", "Say how"),
+    ]
+    statuses = flow.client.get(f"/orders/{order['id']}/requirements", headers=auth("sales"))
+    assert [r["status"] for r in statuses.json] == ["proposed", "changes_requested"]
+
+
+def test_a_second_round_needs_fresh_decisions(flow):
+    order = flow.submitted()
+    flow.approve_all(order["id"])
+    flow.post(f"/orders/{order['id']}/request-changes", {"comment": "Rethink"})
+    assert flow.post(f"/orders/{order['id']}/submit", role="sales").json["review_round"] == 2
+    assert flow.post(f"/orders/{order['id']}/approve").status_code == 409
+    flow.approve_all(order["id"], role="sales")
+    assert flow.post(f"/orders/{order['id']}/approve").json["status"] == "confirmed"
+
+
+def test_asking_for_changes_needs_a_comment_and_a_known_decision(flow):
+    order = flow.submitted()
+    [requirement] = flow.client.get(
+        f"/orders/{order['id']}/requirements", headers=auth("sales")
+    ).json
+    for decision, field in (
+        ({"requirement_id": requirement["id"], "decision": "changes_requested"}, "comment"),
+        ({"requirement_id": requirement["id"], "decision": "maybe"}, "decision"),
+    ):
+        response = flow.post(f"/orders/{order['id']}/reviews", {"decisions": [decision]})
+        assert response.status_code == 422
+        assert field in problem(response)["errors"]["decisions"]["0"]
+    assert flow.client.get(f"/orders/{order['id']}/reviews", headers=auth("sales")).json == []
+
+
+def test_a_decision_on_another_orders_requirement_is_422(flow):
+    order = flow.submitted()
+    other = flow.submitted()
+    [foreign] = flow.client.get(f"/orders/{other['id']}/requirements", headers=auth("sales")).json
+    decision = {"requirement_id": foreign["id"], "decision": "approved"}
+    response = flow.post(f"/orders/{order['id']}/reviews", {"decisions": [decision]})
+    assert response.status_code == 422
+
+
+def test_only_a_manager_approves_and_only_staff_review(flow):
+    order = flow.submitted()
+    flow.approve_all(order["id"], role="sales")
+    assert flow.post(f"/orders/{order['id']}/approve", role="sales").status_code == 403
+    decisions = {"decisions": [{"requirement_id": order["id"], "decision": "approved"}]}
+    assert flow.post(f"/orders/{order['id']}/reviews", decisions, "engineer").status_code == 403
+
+
+def test_requirements_cannot_be_added_or_edited_after_submission(flow):
+    order = flow.submitted()
+    [requirement] = flow.client.get(
+        f"/orders/{order['id']}/requirements", headers=auth("sales")
+    ).json
+    added = flow.client.post(
+        f"/orders/{order['id']}/requirements", json=requirement_body(), headers=auth("sales")
+    )
+    edited = flow.client.patch(
+        f"/orders/{order['id']}/requirements/{requirement['id']}",
+        json={"title": "Late idea"},
+        headers={**auth("sales"), "If-Match": f'"{requirement["version"]}"'},
+    )
+    for response in (added, edited):
+        assert response.status_code == 409
+        assert problem(response)["current_status"] == "submitted"
+        assert "approve" in problem(response)["allowed_actions"]
+    after = flow.client.get(f"/orders/{order['id']}/requirements", headers=auth("sales")).json
+    assert after == [requirement]
+
+
+def test_the_confirm_shortcut_is_gone(flow):
+    order = flow.draft()
+    assert flow.post(f"/orders/{order['id']}/confirm").status_code == 404
