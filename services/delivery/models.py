@@ -196,7 +196,7 @@ class Delivery(Base):
     submitted_at: Mapped[datetime | None]
     content: Mapped[dict | None]
     content_sha256: Mapped[str | None] = mapped_column(sa.String(64))
-    link_nonce: Mapped[str | None] = mapped_column(sa.String(64))
+    link_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     link_expires_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
@@ -25,7 +26,7 @@ from shared.config import Settings
 from shared.db import utcnow
 from shared.events.envelope import to_primitives
 from shared.events.outbox import record
-from shared.http.links import sign_link, verify_link
+from shared.http.links import sign_link
 
 LINK_PURPOSE = "acceptance"
 
@@ -108,9 +109,13 @@ def issue_link(delivery: Delivery, settings: Settings) -> str:
     expires_at = utcnow() + timedelta(hours=settings.link_ttl_hours)
     token = sign_link(settings.jwt_secret, LINK_PURPOSE, delivery.id, expires_at)
     delivery.link_expires_at = expires_at
-    # The nonce of the one link that may still decide: reissuing a link replaces it.
-    delivery.link_nonce = verify_link(settings.jwt_secret, LINK_PURPOSE, token).nonce
+    # Only the digest of the one link that may still decide is kept: reissuing replaces it.
+    delivery.link_sha256 = link_digest(token)
     return f"{settings.public_base_url.rstrip('/')}/acceptance/{token}"
+
+
+def link_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def criteria_of(content: dict) -> dict[str, dict]:
@@ -196,7 +201,7 @@ def decide(
             deliverable.status = transition_deliverable(deliverable.status, verdict)
     delivery.status = decision.decision.value
     delivery.decided_at = signed_at
-    delivery.link_nonce = None
+    delivery.link_sha256 = None
     session.flush()
     announced = {
         "order_id": delivery.order_id,

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from services.delivery.api.deliveries import AWAITING_DECISION, record_decision, settings
 from services.delivery.api.documents import document_response
 from services.delivery.models import Delivery, Document, OrderRecord
-from services.delivery.packages import LINK_PURPOSE
+from services.delivery.packages import LINK_PURPOSE, link_digest
 from services.delivery.schemas import AcceptanceDecisionSchema, DeliverySchema, PackageReviewSchema
 from shared.http.auth import public
 from shared.http.errors import Problem
@@ -36,7 +36,7 @@ def linked_delivery(token: str, *, lock: bool = False) -> tuple[Delivery, object
             title="Gone",
             current_status=delivery.status,
         )
-    if delivery.link_nonce != claims.nonce:
+    if delivery.link_sha256 != link_digest(token):
         raise Problem(410, "A newer link replaced this one.", title="Gone")
     return delivery, claims
 

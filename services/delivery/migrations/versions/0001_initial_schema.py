@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 21:24:03.674453
+Create Date: 2026-11-26 21:26:09.491776
 """
 
 import sqlalchemy as sa
@@ -101,7 +101,7 @@ def upgrade() -> None:
     sa.Column('submitted_at', shared.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('content', sa.JSON(), nullable=True),
     sa.Column('content_sha256', sa.String(length=64), nullable=True),
-    sa.Column('link_nonce', sa.String(length=64), nullable=True),
+    sa.Column('link_sha256', sa.String(length=64), nullable=True),
     sa.Column('link_expires_at', shared.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('decided_at', shared.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),

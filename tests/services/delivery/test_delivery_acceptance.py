@@ -1,0 +1,330 @@
+"""Delivery packages and acceptance: submit, link rules, every decision, sign-off, events."""
+
+import uuid
+
+from delivery_flow import CUSTOMER, LOGISTICS, QUALITY
+
+from services.delivery.domain import package_digest
+from services.delivery.models import Acceptance, Delivery, PunchItem
+from shared.events.contracts import validated_for_publish
+from tests.helpers import auth, problem, published
+
+
+def rows(app, model) -> int:
+    with app.extensions["ordo"].db.sessions() as session:
+        return len(session.query(model).all())
+
+
+def test_a_package_with_an_unchecked_deliverable_is_refused_and_nothing_written(flow):
+    order = flow.confirm()
+    deliverables = flow.deliverables(order["order_id"])
+    flow.inspect(deliverables[0])
+
+    response = flow.client.post(
+        "/deliveries",
+        json={"order_id": order["order_id"], "deliverable_ids": [d["id"] for d in deliverables]},
+        headers=LOGISTICS,
+    )
+
+    assert response.status_code == 422
+    assert list(problem(response)["errors"]["deliverable_ids"]) == [deliverables[1]["id"]]
+    assert rows(flow.app, Delivery) == 0
+
+
+def test_a_package_cannot_take_a_deliverable_of_another_order(flow):
+    order, deliverables = flow.passed_order()
+    _, foreign = flow.passed_order()
+
+    response = flow.client.post(
+        "/deliveries",
+        json={"order_id": order["order_id"], "deliverable_ids": [foreign[0]["id"]]},
+        headers=LOGISTICS,
+    )
+
+    assert response.status_code == 422
+    assert rows(flow.app, Delivery) == 0
+
+
+def test_submitting_publishes_the_acceptance_link_and_delivers_the_deliverables(flow):
+    delivery, token = flow.submitted()
+
+    assert delivery["status"] == "submitted"
+    assert delivery["acceptance_url"] == f"https://ordo.example/acceptance/{token}"
+    [event] = published(flow.app, "ordo.delivery.submitted")
+    validated_for_publish(event.type, event.data)
+    assert event.data["acceptance_url"] == delivery["acceptance_url"]
+    assert event.data["package_version"] == 1
+    assert {d["deliverable_id"] for d in event.data["deliverables"]} == {
+        d["id"] for d in delivery["deliverables"]
+    }
+    assert {d["status"] for d in delivery["deliverables"]} == {"delivered"}
+
+
+def test_the_link_shows_the_frozen_package_and_its_digest(flow):
+    delivery, token = flow.submitted()
+
+    review = flow.client.get(f"/acceptance/{token}")
+
+    assert review.status_code == 200
+    assert review.json["content_sha256"] == package_digest(review.json["content"])
+    assert review.json["content_sha256"] == delivery["content_sha256"]
+    assert len(review.json["content"]["deliverables"]) == 2
+
+
+def test_an_acceptance_by_link_records_the_sign_off_and_publishes_every_criterion(flow):
+    delivery, token = flow.submitted()
+
+    response = flow.client.post(
+        f"/acceptance/{token}",
+        json=flow.decision(delivery),
+        environ_base={"REMOTE_ADDR": "203.0.113.7"},
+    )
+
+    assert response.status_code == 201, response.json
+    decided = response.json
+    assert decided["status"] == "accepted"
+    sign_off = decided["acceptance"]
+    assert (sign_off["signer_name"], sign_off["signer_title"]) == (
+        "Ada Lovelace",
+        "Head of Operations",
+    )
+    assert sign_off["client_address"] == "203.0.113.7"
+    assert sign_off["content_sha256"] == delivery["content_sha256"]
+    assert sign_off["signed_at"]
+    assert {d["status"] for d in decided["deliverables"]} == {"accepted"}
+    [event] = published(flow.app, "ordo.delivery.accepted")
+    validated_for_publish(event.type, event.data)
+    assert event.data["decision"] == "accepted"
+    assert event.data["signed_by"] == "Ada Lovelace"
+    criteria = {c["criterion_id"] for d in delivery["deliverables"] for c in d["criteria"]}
+    assert {r["criterion_id"] for r in event.data["results"]} == criteria
+    assert all(r["met"] for r in event.data["results"])
+
+
+def test_a_conditional_acceptance_keeps_a_punch_list_that_is_closed_later(flow):
+    delivery, token = flow.submitted()
+    unmet = delivery["deliverables"][0]["criteria"][0]["criterion_id"]
+    body = flow.decision(
+        delivery,
+        "conditionally_accepted",
+        not_met=[unmet],
+        punch_list=[{"description": "Fix the header row", "due_date": "2026-12-24"}],
+    )
+
+    response = flow.client.post(f"/acceptance/{token}", json=body)
+
+    assert response.status_code == 201, response.json
+    assert response.json["status"] == "conditionally_accepted"
+    [item] = response.json["punch_items"]
+    assert (item["description"], item["due_date"], item["status"]) == (
+        "Fix the header row",
+        "2026-12-24",
+        "open",
+    )
+    [event] = published(flow.app, "ordo.delivery.accepted")
+    assert event.data["decision"] == "conditionally_accepted"
+    assert event.data["punch_list_count"] == 1
+    closed = flow.client.patch(
+        f"/punch-items/{item['id']}",
+        json={"status": "done"},
+        headers={**LOGISTICS, "If-Match": f'"{item["version"]}"'},
+    )
+    assert closed.status_code == 200 and closed.json["status"] == "done"
+    assert closed.json["closed_by"] == "logistics-user"
+
+
+def test_a_rejection_publishes_the_unmet_criteria_with_their_requirements(flow):
+    delivery, token = flow.submitted()
+    deliverable = delivery["deliverables"][1]
+    unmet = deliverable["criteria"][0]["criterion_id"]
+
+    response = flow.client.post(
+        f"/acceptance/{token}",
+        json=flow.decision(delivery, "rejected", not_met=[unmet], reasons=["Search is too slow"]),
+    )
+
+    assert response.status_code == 201, response.json
+    assert response.json["status"] == "rejected"
+    [event] = published(flow.app, "ordo.delivery.rejected")
+    validated_for_publish(event.type, event.data)
+    assert event.data["reasons"] == ["Search is too slow"]
+    [not_met] = [r for r in event.data["results"] if not r["met"]]
+    assert not_met == {
+        "criterion_id": unmet,
+        "requirement_id": deliverable["requirement_id"],
+        "deliverable_id": deliverable["id"],
+        "met": False,
+        "comment": "checked on site",
+    }
+
+
+def test_a_rejection_without_reasons_is_refused_and_nothing_written(flow):
+    delivery, token = flow.submitted()
+    unmet = delivery["deliverables"][0]["criteria"][0]["criterion_id"]
+
+    response = flow.client.post(
+        f"/acceptance/{token}", json=flow.decision(delivery, "rejected", not_met=[unmet])
+    )
+
+    assert response.status_code == 422
+    assert "reasons" in problem(response)["errors"]
+    assert rows(flow.app, Acceptance) == 0
+    assert published(flow.app, "ordo.delivery.rejected") == []
+    assert flow.client.get(f"/acceptance/{token}").status_code == 200
+
+
+def test_an_acceptance_with_an_unmet_criterion_must_be_conditional_or_a_rejection(flow):
+    delivery, token = flow.submitted()
+    unmet = delivery["deliverables"][0]["criteria"][0]["criterion_id"]
+
+    response = flow.client.post(
+        f"/acceptance/{token}", json=flow.decision(delivery, not_met=[unmet])
+    )
+
+    assert response.status_code == 422
+    assert "decision" in problem(response)["errors"]
+
+
+def test_a_decision_on_a_criterion_not_in_the_package_is_refused(flow):
+    delivery, token = flow.submitted()
+    body = flow.decision(delivery)
+    stranger = str(uuid.uuid4())
+    body["answers"].append({"criterion_id": stranger, "met": True})
+
+    response = flow.client.post(f"/acceptance/{token}", json=body)
+
+    assert response.status_code == 422
+    assert f"answers.{stranger}" in problem(response)["errors"]
+    assert rows(flow.app, Acceptance) == 0 and rows(flow.app, PunchItem) == 0
+
+
+def test_a_used_link_is_gone(flow):
+    delivery, token = flow.submitted()
+    flow.client.post(f"/acceptance/{token}", json=flow.decision(delivery))
+
+    again = flow.client.post(f"/acceptance/{token}", json=flow.decision(delivery))
+    review = flow.client.get(f"/acceptance/{token}")
+
+    assert again.status_code == 410 and problem(again)["current_status"] == "accepted"
+    assert review.status_code == 410
+    assert len(published(flow.app, "ordo.delivery.accepted")) == 1
+
+
+def test_an_expired_link_is_gone(make_app):
+    from delivery_flow import Flow
+
+    flow = Flow(make_app("delivery", link_ttl_hours=-1))
+    delivery, token = flow.submitted()
+
+    response = flow.client.post(f"/acceptance/{token}", json=flow.decision(delivery))
+
+    assert response.status_code == 410
+    assert problem(response)["detail"] == "This link has expired."
+    assert rows(flow.app, Acceptance) == 0
+
+
+def test_a_tampered_link_is_unauthorised(flow):
+    delivery, token = flow.submitted()
+    header, payload, signature = token.split(".")
+    tampered = (
+        f"{header}.{payload}.{signature[:-4]}{'AAAA' if signature[-4:] != 'AAAA' else 'BBBB'}"
+    )
+
+    assert flow.client.get(f"/acceptance/{tampered}").status_code == 401
+    assert (
+        flow.client.post(f"/acceptance/{tampered}", json=flow.decision(delivery)).status_code == 401
+    )
+    assert flow.client.get("/acceptance/not-a-token").status_code == 401
+
+
+def test_a_reissued_link_replaces_the_old_one(flow):
+    delivery, old_token = flow.submitted()
+
+    reissued = flow.client.post(f"/deliveries/{delivery['id']}/acceptance-link", headers=LOGISTICS)
+
+    new_token = reissued.json["acceptance_url"].rsplit("/", 1)[1]
+    assert flow.client.get(f"/acceptance/{old_token}").status_code == 410
+    assert flow.client.get(f"/acceptance/{new_token}").status_code == 200
+
+
+def test_a_customer_decides_with_their_token_but_not_on_another_customers_package(flow):
+    delivery, _ = flow.submitted()
+    url = f"/deliveries/{delivery['id']}/acceptance"
+
+    foreign = flow.client.post(
+        url, json=flow.decision(delivery), headers=auth("customer", uuid.uuid4())
+    )
+    own = flow.client.post(url, json=flow.decision(delivery), headers=auth("customer", CUSTOMER))
+
+    assert foreign.status_code == 403
+    assert own.status_code == 201 and own.json["acceptance"]["via"] == "token"
+
+
+def test_a_customer_sees_only_their_own_deliveries(flow):
+    mine, _ = flow.submitted()
+    theirs, _ = flow.submitted(customer_id=uuid.uuid4())
+    customer = auth("customer", CUSTOMER)
+
+    listed = flow.client.get("/deliveries", headers=customer)
+    foreign = flow.client.get(f"/deliveries/{theirs['id']}", headers=customer)
+    certificate = flow.client.get(f"/deliveries/{theirs['id']}/certificate.pdf", headers=customer)
+
+    assert [d["id"] for d in listed.json["items"]] == [mine["id"]]
+    assert foreign.status_code == 403
+    assert certificate.status_code == 403
+
+
+def test_a_resubmission_after_rejection_and_rework_is_the_next_package_version(flow):
+    delivery, token = flow.submitted()
+    unmet = delivery["deliverables"][0]["criteria"][0]["criterion_id"]
+    flow.client.post(
+        f"/acceptance/{token}",
+        json=flow.decision(delivery, "rejected", not_met=[unmet], reasons=["Export is broken"]),
+    )
+    order_id = delivery["order_id"]
+    for deliverable in flow.deliverables(order_id):
+        assert deliverable["status"] == "rejected"
+        assert flow.inspect(deliverable).json["passed"]
+
+    second = flow.package({"order_id": order_id}, flow.deliverables(order_id))
+    submitted = flow.client.post(f"/deliveries/{second['id']}/submit", headers=LOGISTICS)
+
+    assert second["package_version"] == 2
+    assert submitted.status_code == 200
+    assert [e.data["package_version"] for e in published(flow.app, "ordo.delivery.submitted")] == [
+        1,
+        2,
+    ]
+
+
+def test_a_second_package_waits_while_one_awaits_the_customer(flow):
+    order, deliverables = flow.passed_order()
+    first = flow.package(order, deliverables[:1])
+    second = flow.package(order, deliverables[1:])
+    flow.client.post(f"/deliveries/{first['id']}/submit", headers=LOGISTICS)
+
+    response = flow.client.post(f"/deliveries/{second['id']}/submit", headers=LOGISTICS)
+
+    assert response.status_code == 409
+
+
+def test_a_cancelled_order_ends_its_open_acceptance_link(app, flow):
+    from tests.helpers import deliver
+
+    delivery, token = flow.submitted()
+    deliver(
+        app,
+        "ordo.order.cancelled",
+        {
+            "order_id": delivery["order_id"],
+            "version": 9,
+            "reason": "x",
+            "previous_status": "delivered",
+        },
+    )
+
+    assert flow.client.get(f"/acceptance/{token}").status_code == 410
+    assert (
+        flow.client.get(f"/deliveries/{delivery['id']}", headers=QUALITY).json["status"]
+        == "cancelled"
+    )
