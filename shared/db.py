@@ -94,7 +94,7 @@ def infrastructure_tables(metadata: sa.MetaData) -> Infrastructure:
         sa.Column("attempts", sa.Integer, nullable=False, default=0),
         sa.Column("last_error", sa.Text),
         sa.Column("next_attempt_at", UTCDateTime),
-        sa.Column("body", sa.Text, nullable=False),
+        sa.Column("body", sa.LargeBinary, nullable=False),  # exactly as received
         sa.Column("received_at", UTCDateTime, nullable=False),
         sa.Column("processed_at", UTCDateTime),
     )

@@ -26,10 +26,10 @@ class InboxConsumer(ConsumerMixin):
         # on_message receives the raw body: CloudEvents JSON is parsed by the inbox, not Kombu.
         return [
             Consumer(
-                queues=[self.queue.bind(channel)],
+                queues=[self.queue],
                 on_message=self.on_message,
                 prefetch_count=self.prefetch,
-                no_declare=True,
+                auto_declare=False,
             )
         ]
 

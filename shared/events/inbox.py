@@ -58,8 +58,8 @@ def raw_event_id(body: bytes | str, headers: dict | None) -> str:
     return "sha256:" + hashlib.sha256(raw).hexdigest()[:56]
 
 
-def as_text(body: bytes | str) -> str:
-    return body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+def as_bytes(body: bytes | str) -> bytes:
+    return body if isinstance(body, bytes) else body.encode("utf-8")
 
 
 class Inbox:
@@ -81,7 +81,7 @@ class Inbox:
         except InvalidEvent as error:
             return self._store_dead(body, headers, error)
         with self.db.transaction() as session:
-            if not self._insert(session, event.id, event.type, event.subject, as_text(body)):
+            if not self._insert(session, event.id, event.type, event.subject, as_bytes(body)):
                 return "duplicate"
             return self._run(session, event, attempts=0)
 
@@ -167,13 +167,13 @@ class Inbox:
                 raw_event_id(body, headers),
                 (headers or {}).get("ce-type"),
                 (headers or {}).get("ce-subject"),
-                as_text(body),
+                as_bytes(body),
                 status=DEAD,
                 last_error=detail,
             )
         return DEAD if inserted else "duplicate"
 
-    def _insert(self, session: Session, event_id: str, type, subject, body: str, **values) -> bool:
+    def _insert(self, session: Session, event_id: str, type, subject, body: bytes, **values):
         insert = _insert_for(session)(self.table).values(
             id=event_id,
             type=type,
@@ -184,7 +184,8 @@ class Inbox:
             received_at=utcnow(),
             **values,
         )
-        return session.execute(insert.on_conflict_do_nothing(index_elements=["id"])).rowcount == 1
+        inserted = insert.on_conflict_do_nothing(index_elements=["id"]).returning(self.table.c.id)
+        return session.execute(inserted).first() is not None
 
     def _update(self, session: Session, event_id: str, **values) -> None:
         session.execute(sa.update(self.table).where(self.table.c.id == event_id).values(**values))

@@ -113,7 +113,7 @@ class InboxEventSchema(Schema):
     next_attempt_at = fields.DateTime(allow_none=True)
     received_at = fields.DateTime()
     processed_at = fields.DateTime(allow_none=True)
-    body = fields.String()
+    body = fields.Function(lambda row: row.body.decode("utf-8", errors="replace"))
 
 
 class OutboxBacklogSchema(Schema):

@@ -1,0 +1,238 @@
+"""The HTTP conventions every service shares, driven through the orders and planning apps."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+
+from tests.helpers import JWT_SECRET, auth, problem, published
+
+
+@pytest.fixture
+def orders(make_app):
+    return make_app("orders").test_client()
+
+
+@pytest.fixture
+def customer_id(orders):
+    response = orders.post("/customers", json={"name": "Acme Tooling"}, headers=auth("sales"))
+    assert response.status_code == 201
+    return response.json["id"]
+
+
+def new_order(orders, customer_id, **extra):
+    body = {"customer_id": customer_id, "title": "Hydraulic press", **extra}
+    return orders.post("/orders", json=body, headers={**auth("sales"), **extra.pop("headers", {})})
+
+
+def test_a_request_without_a_token_is_401_problem_json(orders):
+    response = orders.get("/orders")
+    assert response.status_code == 401
+    assert problem(response)["title"] == "Unauthorized"
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "not-a-jwt",
+        jwt.encode({"sub": "x", "roles": ["admin"], "exp": 9999999999}, "wrong-secret"),
+        jwt.encode(
+            {"sub": "x", "roles": ["admin"], "exp": datetime.now(UTC) - timedelta(minutes=1)},
+            JWT_SECRET,
+        ),
+        jwt.encode({"sub": "x", "roles": "admin", "exp": 9999999999}, JWT_SECRET),
+    ],
+    ids=["garbage", "wrong-secret", "expired", "roles-not-a-list"],
+)
+def test_a_bad_token_is_401(orders, token):
+    response = orders.get("/orders", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+    assert problem(response)["status"] == 401
+
+
+def test_a_wrong_role_is_403(orders, customer_id):
+    response = orders.post(
+        "/orders", json={"customer_id": customer_id, "title": "x"}, headers=auth("engineer")
+    )
+    assert response.status_code == 403
+    assert "sales" in problem(response)["detail"]
+
+
+def test_a_customer_cannot_read_another_customers_order(orders, customer_id):
+    order = new_order(orders, customer_id).json
+    own = orders.get(f"/orders/{order['id']}", headers=auth("customer", customer_id))
+    other = orders.get(f"/orders/{order['id']}", headers=auth("customer", uuid.uuid4()))
+    assert own.status_code == 200
+    assert other.status_code == 403
+    assert problem(other)["title"] == "Forbidden"
+
+
+def test_a_bad_body_is_422_with_errors_per_field(orders):
+    response = orders.post(
+        "/orders", json={"customer_id": "nope", "priority": "extreme"}, headers=auth("sales")
+    )
+    assert response.status_code == 422
+    errors = problem(response)["errors"]
+    assert set(errors) == {"customer_id", "title", "priority"}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"amount": "-1", "currency": "EUR"},
+        {"amount": "abc", "currency": "EUR"},
+        {"amount": "10", "currency": "euro"},
+        "100",
+    ],
+)
+def test_bad_money_is_422(orders, customer_id, value):
+    response = new_order(orders, customer_id, value=value)
+    assert response.status_code == 422
+    assert "value" in problem(response)["errors"]
+
+
+def test_malformed_json_is_400(orders):
+    response = orders.post(
+        "/customers",
+        data="{'name': ",
+        headers={**auth("sales"), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert problem(response)["errors"] == {"_json": ["Invalid JSON body."]}
+
+
+def test_a_body_that_is_not_json_is_415(orders):
+    response = orders.post(
+        "/customers", data="name=Acme", headers={**auth("sales"), "Content-Type": "text/plain"}
+    )
+    assert response.status_code == 415
+
+
+def test_an_oversized_body_is_413(make_app):
+    client = make_app("orders", max_body_bytes=1000).test_client()
+    response = client.post("/customers", json={"name": "x" * 2000}, headers=auth("sales"))
+    assert response.status_code == 413
+    assert problem(response)["status"] == 413
+
+
+def test_unknown_routes_and_methods_are_problems(orders):
+    assert problem(orders.get("/nowhere"))["status"] == 404
+    not_allowed = orders.delete("/orders", headers=auth("admin"))
+    assert problem(not_allowed)["status"] == 405
+    assert "GET" in not_allowed.headers["Allow"]
+
+
+def test_an_unknown_id_is_404(orders):
+    response = orders.get(f"/orders/{uuid.uuid4()}", headers=auth("sales"))
+    assert response.status_code == 404
+
+
+def test_a_request_that_fails_after_writing_leaves_neither_rows_nor_events(tmp_path):
+    from flask_smorest import Blueprint
+
+    from services.orders import handlers
+    from services.orders.models import Base, Customer
+    from shared.events.outbox import record
+    from shared.http.app import create_service_app
+    from shared.http.requests import db_session
+
+    failing = Blueprint("failing", __name__)
+
+    @failing.route("/failing", methods=["POST"])
+    def write_then_fail():
+        session = db_session()
+        customer = Customer(name="Half-written")
+        session.add(customer)
+        session.flush()
+        record(session, "ordo.customer.registered", {"customer_id": customer.id, "name": "x"})
+        raise RuntimeError("the disk is on fire")
+
+    app = create_service_app(
+        "orders",
+        metadata=Base.metadata,
+        blueprints=[failing],
+        handle=handlers.handle,
+        config={"database_url": f"sqlite:///{tmp_path}/o.db", "jwt_secret": JWT_SECRET},
+        title="test",
+    )
+    app.extensions["ordo"].db.create_all()
+    response = app.test_client().post("/failing", headers=auth("sales"))
+    assert response.status_code == 500
+    assert "disk" not in response.get_data(as_text=True)
+    assert problem(response)["detail"] == "An unexpected error occurred."
+    assert published(app) == []
+    with app.extensions["ordo"].db.sessions() as session:
+        assert session.query(Customer).count() == 0
+
+
+def test_the_same_idempotency_key_creates_one_order_and_returns_the_same_response(
+    orders, customer_id
+):
+    headers = {**auth("sales"), "Idempotency-Key": "order-from-crm-17"}
+    body = {"customer_id": customer_id, "title": "Press"}
+    first = orders.post("/orders", json=body, headers=headers)
+    second = orders.post("/orders", json=body, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json == second.json
+    assert second.headers["Idempotent-Replayed"] == "true"
+    assert second.headers["Location"] == first.headers["Location"]
+    assert orders.get("/orders", headers=auth("sales")).json["total"] == 1
+
+
+def test_an_idempotency_key_reused_with_another_body_is_422(orders, customer_id):
+    headers = {**auth("sales"), "Idempotency-Key": "k1"}
+    orders.post("/orders", json={"customer_id": customer_id, "title": "A"}, headers=headers)
+    response = orders.post(
+        "/orders", json={"customer_id": customer_id, "title": "B"}, headers=headers
+    )
+    assert response.status_code == 422
+
+
+def test_the_correlation_id_of_a_request_is_carried_into_its_events(make_app):
+    app = make_app("orders")
+    response = app.test_client().post(
+        "/customers",
+        json={"name": "Acme"},
+        headers={**auth("sales"), "X-Correlation-Id": "crm-flow-9", "X-Request-Id": "req-1"},
+    )
+    assert response.headers["X-Correlation-Id"] == "crm-flow-9"
+    [event] = published(app, "ordo.customer.registered")
+    assert event.correlationid == "crm-flow-9"
+    assert event.causationid == "req-1"
+
+
+def test_lists_paginate_within_bounds(orders, customer_id):
+    for n in range(3):
+        new_order(orders, customer_id, title=f"Order {n}")
+    page = orders.get("/orders?page=2&page_size=2", headers=auth("sales")).json
+    assert (page["total"], page["pages"], len(page["items"])) == (3, 2, 1)
+    assert orders.get("/orders?page_size=1000", headers=auth("sales")).status_code == 422
+
+
+def test_health_readiness_metrics_and_openapi_need_no_token(orders):
+    assert orders.get("/healthz").json == {"status": "ok"}
+    ready = orders.get("/readyz")
+    assert ready.status_code == 200 and ready.json["checks"] == {"database": "ok", "broker": "ok"}
+    orders.get("/orders", headers=auth("sales"))
+    metrics = orders.get("/metrics").get_data(as_text=True)
+    assert (
+        'ordo_http_requests_total{method="GET",route="/orders",service="orders",status="200"}'
+        in metrics
+    )
+    assert 'ordo_outbox_events{service="orders",state="pending"}' in metrics
+    spec = orders.get("/openapi.json").json
+    assert spec["openapi"].startswith("3.") and "/orders" in spec["paths"]
+
+
+def test_readiness_reports_an_unreachable_broker(make_app):
+    client = make_app("orders", broker_url="amqp://guest:guest@127.0.0.1:1//").test_client()
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert problem(response)["checks"]["broker"].startswith("unavailable")
+
+
+def test_the_admin_endpoints_need_the_admin_role(orders):
+    assert orders.get("/admin/outbox", headers=auth("manager")).status_code == 403
+    backlog = orders.get("/admin/outbox", headers=auth("admin")).json
+    assert backlog["pending"] == 0
