@@ -37,6 +37,13 @@ def pytest_sessionstart(session):
         raise pytest.UsageError("CI=true needs PostgreSQL on :5432 and RabbitMQ on :5672")
 
 
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for layer in ("integration", "e2e"):
+            if f"/tests/{layer}/" in str(item.path):
+                item.add_marker(layer)
+
+
 @pytest.fixture
 def make_app(tmp_path):
     """Build a service app on a fresh SQLite file and the in-memory broker."""

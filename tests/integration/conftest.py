@@ -1,86 +1,15 @@
-"""Real PostgreSQL and RabbitMQ when reachable (required under CI=true); embedded otherwise."""
+"""Integration tests: real PostgreSQL and RabbitMQ when reachable (required under CI=true)."""
 
-from __future__ import annotations
-
-import uuid
-from dataclasses import dataclass, field
-
-import psycopg
 import pytest
 
-from shared.config import SERVICES, load_settings
 from shared.db import make_engine
-from shared.events.broker import connect, declare_topology, delete_topology
-from tests.conftest import POSTGRES_URL, RABBITMQ_URL, REAL_BACKENDS
-from tests.helpers import JWT_SECRET
-
-pytestmark = pytest.mark.integration
-
-
-@dataclass
-class Backend:
-    """Where one test's services keep their data and exchange their events."""
-
-    real: bool
-    namespace: str
-    root: str
-    databases: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def broker_url(self) -> str:
-        return RABBITMQ_URL if self.real else "filesystem://"
-
-    def database_url(self, service: str) -> str:
-        if service not in self.databases:
-            if self.real:
-                name = f"ordo_{self.namespace}_{service}"
-                with psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True) as connection:
-                    connection.execute(f'CREATE DATABASE "{name}"')
-                self.databases[service] = f"{POSTGRES_URL}/{name}"
-            else:
-                self.databases[service] = f"sqlite:///{self.root}/{service}.db"
-        return self.databases[service]
-
-    def config(self, service: str, **extra) -> dict:
-        return {
-            "database_url": self.database_url(service),
-            "broker_url": self.broker_url,
-            "namespace": self.namespace,
-            "jwt_secret": JWT_SECRET,
-            **extra,
-        }
-
-    def settings(self, service: str, **extra):
-        return load_settings(service, self.config(service, **extra))
-
-    def environment(self) -> dict[str, str]:
-        """The same configuration for processes (`ordo up`, workers)."""
-        environment = {
-            "ORDO_BROKER_URL": self.broker_url,
-            "ORDO_NAMESPACE": self.namespace,
-            "ORDO_JWT_SECRET": JWT_SECRET,
-            "ORDO_VAR_DIR": self.root,
-        }
-        for service in SERVICES:
-            environment[f"ORDO_{service.upper()}_DATABASE_URL"] = self.database_url(service)
-        return environment
+from tests.backends import Backend, provide_backend
+from tests.conftest import REAL_BACKENDS
 
 
 @pytest.fixture
 def backend(tmp_path, monkeypatch):
-    monkeypatch.setenv("ORDO_VAR_DIR", str(tmp_path))
-    backend = Backend(real=REAL_BACKENDS, namespace=f"t{uuid.uuid4().hex[:10]}", root=str(tmp_path))
-    settings = backend.settings("orders")
-    with connect(settings) as connection:
-        declare_topology(connection, settings)
-    yield backend
-    if backend.real:
-        with connect(settings) as connection:
-            delete_topology(connection, settings)
-        with psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True) as connection:
-            for url in backend.databases.values():
-                name = url.rsplit("/", 1)[1]
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    yield from provide_backend(REAL_BACKENDS, tmp_path, monkeypatch)
 
 
 def create_schema(backend: Backend, service: str, metadata) -> str:
