@@ -328,3 +328,54 @@ def test_a_cancelled_order_ends_its_open_acceptance_link(app, flow):
         flow.client.get(f"/deliveries/{delivery['id']}", headers=QUALITY).json["status"]
         == "cancelled"
     )
+
+
+def test_submitting_a_package_whose_deliverable_lost_its_check_is_refused(app, flow):
+    from tests.helpers import deliver
+
+    order, deliverables = flow.passed_order()
+    delivery = flow.package(order, deliverables)
+    export = order["requirements"][0]
+    modified = {**export, "revision": 2, "acceptance_criteria": export["acceptance_criteria"][:1]}
+    deliver(
+        app,
+        "ordo.order.change_approved",
+        {
+            "order_id": order["order_id"],
+            "version": 4,
+            "change_request_id": str(uuid.uuid4()),
+            "changes": [
+                {
+                    "action": "modify",
+                    "requirement_id": export["requirement_id"],
+                    "requirement": modified,
+                }
+            ],
+            "schedule_impact_days": 0,
+            "cost_impact": {"amount": "0.00", "currency": "EUR"},
+            "reason": "Simpler export",
+        },
+    )
+
+    response = flow.client.post(f"/deliveries/{delivery['id']}/submit", headers=LOGISTICS)
+
+    assert response.status_code == 422
+    assert problem(response)["errors"]["deliverable_ids"]
+    assert published(flow.app, "ordo.delivery.submitted") == []
+    assert (
+        flow.client.get(f"/deliveries/{delivery['id']}", headers=LOGISTICS).json["status"]
+        == "draft"
+    )
+
+
+def test_creating_a_package_twice_with_one_idempotency_key_creates_it_once(flow):
+    order, deliverables = flow.passed_order()
+    body = {"order_id": order["order_id"], "deliverable_ids": [d["id"] for d in deliverables]}
+    headers = {**LOGISTICS, "Idempotency-Key": "package-1"}
+
+    first = flow.client.post("/deliveries", json=body, headers=headers)
+    second = flow.client.post("/deliveries", json=body, headers=headers)
+
+    assert first.json["id"] == second.json["id"]
+    assert second.headers["Idempotent-Replayed"] == "true"
+    assert rows(flow.app, Delivery) == 1

@@ -25,6 +25,7 @@ from services.delivery.domain import (
     evaluate,
     record_result,
     status_after_check,
+    status_after_criteria_change,
     transition_deliverable,
     transition_non_conformance,
 )
@@ -319,3 +320,13 @@ def test_every_status_has_its_transitions_defined():
 def test_an_unknown_deliverable_status_is_refused():
     with pytest.raises(RuleViolation):
         transition_deliverable("pending", "shipped")
+
+
+@pytest.mark.parametrize("status", ["passed", "failed", "rejected"])
+def test_a_change_of_criteria_sends_a_judged_deliverable_back_to_quality_control(status):
+    assert status_after_criteria_change(status) is DeliverableStatus.READY_FOR_QC
+
+
+@pytest.mark.parametrize("status", ["pending", "ready_for_qc", "delivered", "accepted"])
+def test_a_change_of_criteria_leaves_an_unjudged_or_handed_over_deliverable_alone(status):
+    assert status_after_criteria_change(status) == status
