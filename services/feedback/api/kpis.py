@@ -95,9 +95,9 @@ class KpiChart(MethodView):
     )
     def get(self, args):
         """The KPI dashboard as an SVG image"""
-        title = "Order KPIs"
+        title = "Delivery performance"
         if "customer_id" in args:
             customer = db_session().get(Customer, args["customer_id"])
-            title = f"Order KPIs: {customer.name if customer else 'one customer'}"
+            title = f"Delivery performance: {customer.name if customer else 'one customer'}"
         svg = render_kpi_chart(trend(args), title=title)
         return Response(svg, mimetype=SVG, headers={"Cache-Control": "no-store"})

@@ -248,4 +248,4 @@ def test_the_trend_and_the_chart_cover_the_recent_months(make_app):
     assert trend[-1]["kpis"]["order_count"] == 1
     assert chart.mimetype == "image/svg+xml"
     svg = ElementTree.fromstring(chart.data)
-    assert svg.find("{http://www.w3.org/2000/svg}title").text == "Order KPIs: Acme GmbH"
+    assert svg.find("{http://www.w3.org/2000/svg}title").text == "Delivery performance: Acme GmbH"
