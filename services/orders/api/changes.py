@@ -75,11 +75,20 @@ def change_request_of(order_id, change_request_id) -> ChangeRequest:
     return change
 
 
-def pending(change: ChangeRequest) -> None:
+def pending_change(order_id, change_request_id) -> ChangeRequest:
+    """The change request awaiting a decision (If-Match optional), or 409 if it was decided."""
+    change = change_request_of(order_id, change_request_id)
+    check_if_match_when_sent(change.version)
     if change.status != "pending":
         raise Problem(
             409, f"This change request is already {change.status}.", current_status=change.status
         )
+    return change
+
+
+def decide(change: ChangeRequest, status: str, comment: str | None) -> None:
+    change.status, change.decided_by = status, actor()
+    change.decided_at, change.decision_comment = datetime.now(UTC), comment or None
 
 
 @blp.route("")
@@ -141,9 +150,7 @@ class ChangeRequestApproval(MethodView):
     @blp.response(200, ChangeRequestSchema)
     def post(self, data, order_id, change_request_id):
         """Approve: apply the requirement changes, move due date and value, tell the others"""
-        change = change_request_of(order_id, change_request_id)
-        check_if_match_when_sent(change.version)
-        pending(change)
+        change = pending_change(order_id, change_request_id)
         order = readable_order(order_id)
         act(order, "decide_change")
         loaded = ChangeRequestCreateSchema().load(
@@ -164,8 +171,7 @@ class ChangeRequestApproval(MethodView):
         order.value_amount = new_value(
             order.value_amount, order.currency, change.cost_impact_amount, order.currency
         )
-        change.status, change.decided_by = "approved", actor()
-        change.decided_at, change.decision_comment = datetime.now(UTC), data.get("comment")
+        decide(change, "approved", data.get("comment"))
         session.flush()
         publish(
             session,
@@ -216,10 +222,7 @@ class ChangeRequestRejection(MethodView):
     @blp.response(200, ChangeRequestSchema)
     def post(self, data, order_id, change_request_id):
         """Reject a change request; nothing about the order changes"""
-        change = change_request_of(order_id, change_request_id)
-        check_if_match_when_sent(change.version)
-        pending(change)
-        change.status, change.decided_by = "rejected", actor()
-        change.decided_at, change.decision_comment = datetime.now(UTC), data.get("comment")
+        change = pending_change(order_id, change_request_id)
+        decide(change, "rejected", data.get("comment"))
         db_session().flush()
         return change, {"ETag": etag(change.version)}

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-STATUSES = (
-    "draft",
-    "submitted",
-    "confirmed",
-    "in_progress",
-    "on_hold",
-    "delivered",
-    "accepted",
-    "closed",
-    "cancelled",
-)
+from shared.events.contracts.common import ORDER_STATUSES
+
+STATUSES = ORDER_STATUSES
 CANCELLABLE = ("draft", "submitted", "confirmed", "in_progress")
 
 #: Actions that move the order: action -> {from status: to status}.

@@ -1,0 +1,282 @@
+"""What other services' events do to an order: status, flags, traceability; late or twice."""
+
+import uuid
+
+import pytest
+
+from tests.helpers import auth, deliver, event, published
+
+PLAN_ID = str(uuid.uuid4())
+DELIVERY_ID = str(uuid.uuid4())
+
+
+@pytest.fixture
+def project(app, flow):
+    """A confirmed order with one requirement, as the other services would see it."""
+    order = flow.confirmed()
+    [requirement] = flow.client.get(
+        f"/orders/{order['id']}/requirements", headers=auth("sales")
+    ).json
+    return Project(app, flow, order, requirement)
+
+
+class Project:
+    def __init__(self, app, flow, order, requirement):
+        self.app, self.flow, self.order, self.requirement = app, flow, order, requirement
+        self.deliverable_id = str(uuid.uuid4())
+        self.criteria = [c["id"] for c in requirement["acceptance_criteria"]]
+
+    @property
+    def status(self):
+        return self.flow.order(self.order["id"])["status"]
+
+    def hear(self, type, **data):
+        return deliver(self.app, type, {"order_id": self.order["id"], **data})
+
+    def envelope(self, type, **data):
+        return event(type, {"order_id": self.order["id"], **data})
+
+    def activate(self):
+        return self.hear(
+            "ordo.plan.activated",
+            plan_id=PLAN_ID,
+            version=2,
+            baseline_number=1,
+            start_date="2027-01-04",
+            finish_date="2027-02-26",
+        )
+
+    def submitted_data(self, package_version=1):
+        return {
+            "delivery_id": DELIVERY_ID,
+            "package_version": package_version,
+            "acceptance_url": "https://example.invalid/accept/x",
+            "expires_at": "2027-03-01T00:00:00Z",
+            "deliverables": [
+                {"deliverable_id": self.deliverable_id, "requirement_id": self.requirement["id"]}
+            ],
+        }
+
+    def results(self, met=True):
+        return [
+            {
+                "criterion_id": criterion_id,
+                "requirement_id": self.requirement["id"],
+                "deliverable_id": self.deliverable_id,
+                "met": met,
+                "comment": None if met else "Too slow",
+            }
+            for criterion_id in self.criteria
+        ]
+
+    def accepted_data(self, package_version=1):
+        return {
+            "delivery_id": DELIVERY_ID,
+            "package_version": package_version,
+            "decision": "accepted",
+            "results": self.results(),
+            "signed_by": "Ada Buyer",
+            "signed_at": "2027-02-27T10:00:00Z",
+        }
+
+    def rejected_data(self, package_version=1):
+        return {
+            "delivery_id": DELIVERY_ID,
+            "package_version": package_version,
+            "results": self.results(met=False),
+            "reasons": ["Cycle time 15 s"],
+        }
+
+    def trace(self, role="sales"):
+        response = self.flow.client.get(
+            f"/orders/{self.order['id']}/traceability", headers=auth(role)
+        )
+        assert response.status_code == 200, response.json
+        [requirement] = response.json["requirements"]
+        return requirement
+
+
+def test_plan_activation_starts_a_confirmed_order_once(project):
+    assert project.activate() == "processed"
+    assert project.status == "in_progress"
+    project.activate()
+    assert project.status == "in_progress"
+
+
+def test_a_plan_activation_for_a_draft_order_changes_nothing(app, flow):
+    order = flow.draft()
+    deliver(
+        app,
+        "ordo.plan.activated",
+        {
+            "order_id": order["id"],
+            "plan_id": PLAN_ID,
+            "baseline_number": 1,
+            "start_date": "2027-01-04",
+            "finish_date": "2027-02-26",
+        },
+    )
+    assert flow.order(order["id"])["status"] == "draft"
+
+
+def test_the_whole_delivery_path_closes_the_order_after_the_retrospective(project):
+    project.activate()
+    project.hear("ordo.delivery.submitted", **project.submitted_data())
+    assert project.status == "delivered"
+    project.hear("ordo.delivery.accepted", **project.accepted_data())
+    assert project.status == "accepted"
+    project.hear("ordo.retrospective.completed", retrospective_id=str(uuid.uuid4()), lesson_count=3)
+    assert project.status == "closed"
+    [closed] = published(project.app, "ordo.order.closed")
+    assert closed.data["closed_by"] == "retrospective"
+
+
+def test_a_stale_rejection_after_acceptance_changes_nothing(project):
+    project.activate()
+    project.hear("ordo.delivery.submitted", **project.submitted_data())
+    project.hear("ordo.delivery.accepted", **project.accepted_data())
+    project.hear("ordo.delivery.rejected", **project.rejected_data())
+    assert project.status == "accepted"
+    assert {c["acceptance"] for c in project.trace()["criteria"]} == {"met"}
+
+
+def test_a_rejection_sends_the_order_back_to_work_and_the_next_package_is_delivered(project):
+    project.activate()
+    project.hear("ordo.delivery.submitted", **project.submitted_data(1))
+    project.hear("ordo.delivery.rejected", **project.rejected_data(1))
+    assert project.status == "in_progress"
+    assert {c["acceptance"] for c in project.trace()["criteria"]} == {"not_met"}
+    project.hear("ordo.delivery.submitted", **project.submitted_data(2))
+    assert project.status == "delivered"
+    project.hear("ordo.delivery.accepted", **project.accepted_data(2))
+    assert project.status == "accepted"
+    assert {c["package_version"] for c in project.trace()["criteria"]} == {2}
+
+
+def test_duplicates_and_resent_events_with_new_ids_change_nothing(project):
+    project.activate()
+    submitted = project.envelope("ordo.delivery.submitted", **project.submitted_data())
+    rejected = project.envelope("ordo.delivery.rejected", **project.rejected_data())
+    assert deliver(project.app, submitted) == "processed"
+    assert deliver(project.app, rejected) == "processed"
+    assert deliver(project.app, submitted) == "duplicate"
+    resent = project.envelope("ordo.delivery.submitted", **project.submitted_data())
+    assert deliver(project.app, resent) == "processed"
+    assert project.status == "in_progress"
+    assert project.hear("ordo.delivery.rejected", **project.rejected_data()) == "processed"
+    assert project.status == "in_progress"
+
+
+def test_an_acceptance_that_overtakes_its_submission_still_accepts(project):
+    project.activate()
+    project.hear("ordo.delivery.accepted", **project.accepted_data())
+    assert project.status == "accepted"
+    project.hear("ordo.delivery.submitted", **project.submitted_data())
+    assert project.status == "accepted"
+
+
+def test_a_manager_closes_an_accepted_order_and_a_later_retrospective_changes_nothing(project):
+    project.activate()
+    project.hear("ordo.delivery.accepted", **project.accepted_data())
+    closed = project.flow.post(f"/orders/{project.order['id']}/close")
+    assert closed.json["status"] == "closed"
+    project.hear("ordo.retrospective.completed", retrospective_id=str(uuid.uuid4()), lesson_count=1)
+    assert [e.data["closed_by"] for e in published(project.app, "ordo.order.closed")] == ["manager"]
+
+
+def test_plan_health_flags_the_order_at_risk_and_ignores_older_versions(project):
+    def health(status, version):
+        project.hear(
+            "ordo.plan.status_changed", plan_id=PLAN_ID, status=status, version=version, spi=0.8
+        )
+
+    health("at_risk", 5)
+    health("on_track", 4)
+    order = project.flow.order(project.order["id"])
+    assert (order["plan_health"], order["at_risk"]) == ("at_risk", True)
+    listed = project.flow.client.get("/orders?at_risk=true", headers=auth("manager")).json
+    assert [o["id"] for o in listed["items"]] == [project.order["id"]]
+    health("on_track", 6)
+    assert project.flow.order(project.order["id"])["at_risk"] is False
+
+
+def test_feedback_puts_the_customers_satisfaction_on_the_order(project):
+    project.hear(
+        "ordo.feedback.received", survey_id=str(uuid.uuid4()), csat=2, nps=4, detractor=True
+    )
+    order = project.flow.order(project.order["id"])
+    assert (order["csat"], order["nps"], order["detractor"]) == (2, 4, True)
+
+
+def test_traceability_follows_a_requirement_to_tasks_quality_and_acceptance(project):
+    tasks = sorted(str(uuid.uuid4()) for _ in range(2))
+    project.hear(
+        "ordo.plan.created",
+        plan_id=PLAN_ID,
+        version=1,
+        start_date="2027-01-04",
+        finish_date="2027-02-26",
+        requirement_tasks=[{"requirement_id": project.requirement["id"], "task_ids": tasks}],
+    )
+    project.activate()
+    project.hear(
+        "ordo.quality_check.failed",
+        deliverable_id=project.deliverable_id,
+        requirement_id=project.requirement["id"],
+        check_id=str(uuid.uuid4()),
+        failed_criteria=[{"criterion_id": project.criteria[0], "text": "Presses 40 t"}],
+    )
+    trace = project.trace()
+    assert trace["task_ids"] == tasks
+    assert trace["deliverable"]["quality_status"] == "failed"
+    assert [c["acceptance"] for c in trace["criteria"]] == ["pending", "pending"]
+
+    project.hear("ordo.delivery.submitted", **project.submitted_data())
+    project.hear("ordo.delivery.accepted", **project.accepted_data())
+    trace = project.trace(role="engineer")
+    assert trace["deliverable"]["quality_status"] == "passed"
+    assert trace["deliverable"]["deliverable_id"] == project.deliverable_id
+    assert [c["acceptance"] for c in trace["criteria"]] == ["met", "met"]
+
+
+def test_every_event_about_the_order_reaches_its_timeline(project):
+    project.hear(
+        "ordo.risk.raised",
+        plan_id=PLAN_ID,
+        risk_id=str(uuid.uuid4()),
+        title="Supplier late",
+        probability=4,
+        impact=4,
+        score=16,
+    )
+    project.hear(
+        "ordo.milestone.reached",
+        plan_id=PLAN_ID,
+        task_id=str(uuid.uuid4()),
+        name="Frame welded",
+        reached_on="2027-01-20",
+    )
+    timeline = project.flow.client.get(
+        f"/orders/{project.order['id']}/timeline", headers=auth("sales")
+    ).json
+    assert [entry["summary"] for entry in timeline[-2:]] == [
+        "Risk raised: Supplier late (score 16)",
+        "Milestone reached: Frame welded",
+    ]
+
+
+def test_an_event_about_an_unknown_order_is_processed_and_ignored(app):
+    status = deliver(
+        app,
+        "ordo.delivery.accepted",
+        {
+            "order_id": str(uuid.uuid4()),
+            "delivery_id": DELIVERY_ID,
+            "package_version": 1,
+            "decision": "accepted",
+            "results": [],
+            "signed_by": "x",
+            "signed_at": "2027-02-27T10:00:00Z",
+        },
+    )
+    assert status == "processed"
