@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, g, request
 from flask_smorest import Api, Blueprint
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared.config import Settings, load_settings
 from shared.context import begin_cause, end_cause
@@ -70,6 +71,11 @@ def create_service_app(
             },
         },
     )
+    if settings.trusted_proxies:
+        # Behind N reverse proxies, take the client address and scheme from X-Forwarded-*.
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
+        )
     db = Database(settings.database_url, metadata, service)
     app.extensions["ordo"] = ServiceContext(settings, db, Inbox(db, settings, handle))
 
