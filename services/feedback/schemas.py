@@ -4,7 +4,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from services.feedback.domain.retrospectives import ACTION_STATUSES, normalise_tags
+from services.feedback.domain.retrospectives import ACTION_STATUSES, TAG_PATTERN, normalise_tags
 from services.feedback.domain.surveys import (
     MAX_TEXT_LENGTH,
     QUESTIONNAIRE,
@@ -179,9 +179,7 @@ class ArchiveItemCreateSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     kind = fields.String(
         required=True,
-        validate=validate.Regexp(
-            r"^[a-z0-9][a-z0-9_-]{0,39}$", error="A lower-case word such as delivery_note."
-        ),
+        validate=validate.Regexp(TAG_PATTERN, error="A lower-case word such as delivery_note."),
     )
     sha256 = fields.String(
         load_default=None,
