@@ -13,14 +13,19 @@ from shared.db import UTCDateTime, infrastructure_tables, new_id, utcnow
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: UTCDateTime, Decimal: sa.Numeric(14, 2), dict: sa.JSON}
+    type_annotation_map = {
+        datetime: UTCDateTime,
+        Decimal: sa.Numeric(14, 2),
+        dict: sa.JSON,
+        list: sa.JSON,
+    }
 
 
 infrastructure_tables(Base.metadata)
 
 
 class Plan(Base):
-    """One project plan per confirmed order."""
+    """One project plan per confirmed order, with its working calendar and health."""
 
     __tablename__ = "plans"
 
@@ -30,10 +35,184 @@ class Plan(Base):
     customer_id: Mapped[uuid.UUID]
     title: Mapped[str] = mapped_column(sa.String(200))
     status: Mapped[str] = mapped_column(sa.String(20), default="draft", index=True)
+    health: Mapped[str | None] = mapped_column(sa.String(20))
     start_date: Mapped[date]
     finish_date: Mapped[date]
     due_date: Mapped[date | None]
+    currency: Mapped[str] = mapped_column(sa.String(3), default="EUR")
+    working_weekdays: Mapped[list] = mapped_column(default=lambda: [0, 1, 2, 3, 4])
+    holidays: Mapped[list] = mapped_column(default=list)
+    # Acceptance-criterion texts by id, from the order, to name rework after a rejection.
+    criteria: Mapped[dict] = mapped_column(default=dict)
+    activated_on: Mapped[date | None]
+    completed_on: Mapped[date | None]
+    accepted_on: Mapped[date | None]
+    cancelled_reason: Mapped[str | None] = mapped_column(sa.Text)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Task(Base):
+    """A WBS element: a summary (has children), a task, or a milestone (zero duration)."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    plan_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("plans.id"), index=True)
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("tasks.id"))
+    position: Mapped[int] = mapped_column(default=0)
+    wbs_code: Mapped[str] = mapped_column(sa.String(60), default="")
+    level: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    department: Mapped[str] = mapped_column(sa.String(20), default="other")
+    requirement_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    origin: Mapped[str] = mapped_column(sa.String(20), default="manual")
+    milestone: Mapped[bool] = mapped_column(default=False)
+    summary: Mapped[bool] = mapped_column(default=False)
+    duration: Mapped[int] = mapped_column(default=1)
+    effort_hours: Mapped[float] = mapped_column(default=0.0)
+    cost: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    not_before: Mapped[date | None]
+    percent_complete: Mapped[float] = mapped_column(default=0.0)
+    actual_start: Mapped[date | None]
+    actual_finish: Mapped[date | None]
+    actual_hours: Mapped[float] = mapped_column(default=0.0)
+    actual_cost: Mapped[Decimal] = mapped_column(default=Decimal("0.00"))
+    start_date: Mapped[date | None]
+    finish_date: Mapped[date | None]
+    late_start: Mapped[date | None]
+    late_finish: Mapped[date | None]
+    total_float: Mapped[int] = mapped_column(default=0)
+    free_float: Mapped[int] = mapped_column(default=0)
+    critical: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def done(self) -> bool:
+        return self.percent_complete >= 100
+
+
+class Dependency(Base):
+    """``successor`` waits on ``predecessor`` (FS, SS, FF or SF) with a lag in working days."""
+
+    __tablename__ = "dependencies"
+    __table_args__ = (sa.UniqueConstraint("predecessor_id", "successor_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    plan_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("plans.id"), index=True)
+    predecessor_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("tasks.id"))
+    successor_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("tasks.id"))
+    type: Mapped[str] = mapped_column(sa.String(2), default="FS")
+    lag: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Baseline(Base):
+    """A numbered snapshot of the plan: 1 on activation, more after changes and rework."""
+
+    __tablename__ = "baselines"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    plan_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("plans.id"), index=True)
+    number: Mapped[int]
+    reason: Mapped[str] = mapped_column(sa.Text)
+    taken_on: Mapped[date]
+    start_date: Mapped[date]
+    finish_date: Mapped[date]
+    effort_hours: Mapped[float]
+    cost: Mapped[Decimal]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BaselineTask(Base):
+    """One task's dates, effort and cost as a baseline saw them."""
+
+    __tablename__ = "baseline_tasks"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    baseline_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("baselines.id"), index=True)
+    task_id: Mapped[uuid.UUID]
+    wbs_code: Mapped[str] = mapped_column(sa.String(60))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[bool]
+    milestone: Mapped[bool]
+    start_date: Mapped[date]
+    finish_date: Mapped[date]
+    effort_hours: Mapped[float]
+    cost: Mapped[Decimal]
+
+
+class Resource(Base):
+    """A person or a piece of equipment that tasks are allocated to."""
+
+    __tablename__ = "resources"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    department: Mapped[str] = mapped_column(sa.String(20))
+    hours_per_day: Mapped[float]
+    cost_rate: Mapped[Decimal]
+    currency: Mapped[str] = mapped_column(sa.String(3), default="EUR")
+    active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Allocation(Base):
+    """A resource working ``hours_per_day`` on each working day of a task."""
+
+    __tablename__ = "allocations"
+    __table_args__ = (sa.UniqueConstraint("task_id", "resource_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    task_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("tasks.id"), index=True)
+    resource_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("resources.id"), index=True)
+    hours_per_day: Mapped[float]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Risk(Base):
+    """A risk on a plan: probability and impact 1–5, a response, an owner, linked tasks."""
+
+    __tablename__ = "risks"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    plan_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("plans.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    probability: Mapped[int]
+    impact: Mapped[int]
+    score: Mapped[int]
+    response: Mapped[str] = mapped_column(sa.String(20))
+    owner: Mapped[str | None] = mapped_column(sa.String(200))
+    mitigation: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(20), default="open")
+    task_ids: Mapped[list] = mapped_column(default=list)
+    raised_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Reaction(Base):
+    """An event already acted on for an order (a change, a failed check, a rejection, a cancel),
+    so that a re-sent event with a new id changes nothing."""
+
+    __tablename__ = "reactions"
+    __table_args__ = (sa.UniqueConstraint("order_id", "key"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    order_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    key: Mapped[str] = mapped_column(sa.String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,8 +1,21 @@
 """Request and response schemas of the planning API."""
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from services.planning.domain.template import DEPARTMENTS
 from shared.http.requests import PageArgsSchema
+
+PLAN_STATUSES = ("draft", "active", "completed", "cancelled")
+DEPENDENCY_TYPES = ("FS", "SS", "FF", "SF")
+RESOURCE_KINDS = ("person", "equipment")
+RISK_RESPONSES = ("avoid", "mitigate", "transfer", "accept")
+RISK_STATUSES = ("open", "closed", "occurred")
+MAX_DURATION = 2000
+MAX_LAG = 1000
+
+
+def money(**kwargs):
+    return fields.Decimal(as_string=True, places=2, **kwargs)
 
 
 class PlanSchema(Schema):
@@ -12,13 +25,419 @@ class PlanSchema(Schema):
     customer_id = fields.UUID()
     title = fields.String()
     status = fields.String()
+    health = fields.String(allow_none=True)
     start_date = fields.Date()
     finish_date = fields.Date()
     due_date = fields.Date(allow_none=True)
+    currency = fields.String()
+    activated_on = fields.Date(allow_none=True)
+    completed_on = fields.Date(allow_none=True)
+    accepted_on = fields.Date(allow_none=True)
+    cancelled_reason = fields.String(allow_none=True)
     version = fields.Integer()
     created_at = fields.DateTime()
 
 
 class PlanQueryArgsSchema(PageArgsSchema):
     order_id = fields.UUID()
+    status = fields.String(validate=validate.OneOf(PLAN_STATUSES))
+
+
+class ActivateSchema(Schema):
+    start_date = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Move the plan's start before taking baseline 1"},
+    )
+
+
+class TaskSchema(Schema):
+    id = fields.UUID()
+    plan_id = fields.UUID()
+    parent_id = fields.UUID(allow_none=True)
+    position = fields.Integer()
+    wbs_code = fields.String()
+    level = fields.Integer()
+    name = fields.String()
+    department = fields.String()
+    requirement_id = fields.UUID(allow_none=True)
+    origin = fields.String()
+    milestone = fields.Boolean()
+    summary = fields.Boolean()
+    duration = fields.Integer()
+    effort_hours = fields.Float()
+    cost = money()
+    not_before = fields.Date(allow_none=True)
+    percent_complete = fields.Float()
+    actual_start = fields.Date(allow_none=True)
+    actual_finish = fields.Date(allow_none=True)
+    actual_hours = fields.Float()
+    actual_cost = money()
+    start_date = fields.Date(allow_none=True)
+    finish_date = fields.Date(allow_none=True)
+    late_start = fields.Date(allow_none=True)
+    late_finish = fields.Date(allow_none=True)
+    total_float = fields.Integer()
+    free_float = fields.Integer()
+    critical = fields.Boolean()
+    version = fields.Integer()
+
+
+class TaskQueryArgsSchema(PageArgsSchema):
+    page_size = fields.Integer(load_default=100, validate=validate.Range(min=1, max=100))
+    critical = fields.Boolean()
+    department = fields.String(validate=validate.OneOf(DEPARTMENTS))
+    requirement_id = fields.UUID()
+
+
+class TaskFieldsSchema(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    parent_id = fields.UUID(allow_none=True)
+    position = fields.Integer(validate=validate.Range(min=0))
+    department = fields.String(validate=validate.OneOf(DEPARTMENTS))
+    requirement_id = fields.UUID(allow_none=True)
+    duration = fields.Integer(validate=validate.Range(min=0, max=MAX_DURATION))
+    milestone = fields.Boolean()
+    effort_hours = fields.Float(validate=validate.Range(min=0, max=1_000_000))
+    cost = money(validate=validate.Range(min=0))
+    not_before = fields.Date(allow_none=True)
+
+
+class TaskCreateSchema(TaskFieldsSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    duration = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=0, max=MAX_DURATION),
+        metadata={"description": "Working days; default 1, or 0 for a milestone"},
+    )
+    department = fields.String(load_default="other", validate=validate.OneOf(DEPARTMENTS))
+    milestone = fields.Boolean(load_default=False)
+
+
+class TaskUpdateSchema(TaskFieldsSchema):
+    pass
+
+
+class ProgressSchema(Schema):
+    percent_complete = fields.Float(required=True, validate=validate.Range(min=0, max=100))
+    actual_start = fields.Date(allow_none=True)
+    actual_finish = fields.Date(allow_none=True)
+    actual_hours = fields.Float(validate=validate.Range(min=0, max=1_000_000))
+    actual_cost = money(validate=validate.Range(min=0))
+    as_of = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The reporting date (default today): health is judged on it"},
+    )
+
+    @validates_schema
+    def finish_after_start(self, data, **_kwargs):
+        start, finish = data.get("actual_start"), data.get("actual_finish")
+        if start and finish and finish < start:
+            raise ValidationError("The actual finish is before the actual start.", "actual_finish")
+
+
+class DependencySchema(Schema):
+    id = fields.UUID()
+    plan_id = fields.UUID()
+    predecessor_id = fields.UUID()
+    successor_id = fields.UUID()
+    type = fields.String()
+    lag = fields.Integer()
+
+
+class DependencyCreateSchema(Schema):
+    predecessor_id = fields.UUID(required=True)
+    successor_id = fields.UUID(required=True)
+    type = fields.String(load_default="FS", validate=validate.OneOf(DEPENDENCY_TYPES))
+    lag = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=-MAX_LAG, max=MAX_LAG),
+        metadata={"description": "Working days; negative is a lead"},
+    )
+
+
+class CalendarSchema(Schema):
+    working_weekdays = fields.List(
+        fields.Integer(validate=validate.Range(min=0, max=6)),
+        required=True,
+        validate=validate.Length(min=1, max=7),
+        metadata={"description": "0 = Monday … 6 = Sunday"},
+    )
+    holidays = fields.List(fields.Date(), load_default=list, validate=validate.Length(max=2000))
+
+
+class ResourceSchema(Schema):
+    id = fields.UUID()
+    name = fields.String()
+    kind = fields.String()
+    department = fields.String()
+    hours_per_day = fields.Float()
+    cost_rate = money()
+    currency = fields.String()
+    active = fields.Boolean()
+    version = fields.Integer()
+
+
+class ResourceCreateSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(RESOURCE_KINDS))
+    department = fields.String(required=True, validate=validate.OneOf(DEPARTMENTS))
+    hours_per_day = fields.Float(load_default=8.0, validate=validate.Range(min=0.5, max=24))
+    cost_rate = money(required=True, validate=validate.Range(min=0))
+    currency = fields.String(load_default="EUR", validate=validate.Regexp(r"^[A-Z]{3}$"))
+
+
+class ResourceUpdateSchema(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    department = fields.String(validate=validate.OneOf(DEPARTMENTS))
+    hours_per_day = fields.Float(validate=validate.Range(min=0.5, max=24))
+    cost_rate = money(validate=validate.Range(min=0))
+    active = fields.Boolean()
+
+
+class ResourceQueryArgsSchema(PageArgsSchema):
+    department = fields.String(validate=validate.OneOf(DEPARTMENTS))
+    kind = fields.String(validate=validate.OneOf(RESOURCE_KINDS))
+
+
+class AllocationSchema(Schema):
+    id = fields.UUID()
+    task_id = fields.UUID()
+    resource_id = fields.UUID()
+    hours_per_day = fields.Float()
+
+
+class AllocationCreateSchema(Schema):
+    resource_id = fields.UUID(required=True)
+    hours_per_day = fields.Float(required=True, validate=validate.Range(min=0.25, max=24))
+
+
+class LoadQueryArgsSchema(Schema):
+    start = fields.Date(data_key="from", load_default=None)
+    end = fields.Date(data_key="to", load_default=None)
+    resource_id = fields.UUID()
+
+
+class DayLoadSchema(Schema):
+    date = fields.Date()
+    hours = fields.Float()
+    capacity = fields.Float()
+
+
+class ResourceLoadSchema(Schema):
+    resource_id = fields.UUID()
+    name = fields.String()
+    capacity = fields.Float()
+    days = fields.List(fields.Nested(DayLoadSchema))
+    over_allocated = fields.List(fields.Nested(DayLoadSchema))
+
+
+class LoadSchema(Schema):
+    start = fields.Date(data_key="from")
+    end = fields.Date(data_key="to")
+    resources = fields.List(fields.Nested(ResourceLoadSchema))
+
+
+class LevelArgsSchema(Schema):
+    dry_run = fields.Boolean(load_default=False)
+
+
+class MoveSchema(Schema):
+    task_id = fields.UUID()
+    name = fields.String()
+    old_start = fields.Date()
+    new_start = fields.Date()
+
+
+class UnresolvedSchema(Schema):
+    resource_id = fields.UUID()
+    name = fields.String()
+    date = fields.Date()
+    hours = fields.Float()
+    capacity = fields.Float()
+
+
+class LevellingSchema(Schema):
+    dry_run = fields.Boolean()
+    moves = fields.List(fields.Nested(MoveSchema))
+    unresolved = fields.List(fields.Nested(UnresolvedSchema))
+    finish_date = fields.Date()
+
+
+class BaselineSchema(Schema):
+    id = fields.UUID()
+    number = fields.Integer()
+    reason = fields.String()
+    taken_on = fields.Date()
+    start_date = fields.Date()
+    finish_date = fields.Date()
+    effort_hours = fields.Float()
+    cost = money()
+
+
+class BaselineCreateSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class VarianceArgsSchema(Schema):
+    baseline = fields.Integer(load_default=1, validate=validate.Range(min=1))
+
+
+class TaskVarianceSchema(Schema):
+    task_id = fields.UUID()
+    wbs_code = fields.String()
+    name = fields.String()
+    state = fields.String(metadata={"description": "in_both, added or removed"})
+    baseline_start = fields.Date(allow_none=True)
+    baseline_finish = fields.Date(allow_none=True)
+    start_date = fields.Date(allow_none=True)
+    finish_date = fields.Date(allow_none=True)
+    start_variance_days = fields.Integer(allow_none=True)
+    finish_variance_days = fields.Integer(allow_none=True)
+    effort_variance_hours = fields.Float(allow_none=True)
+    cost_variance = money(allow_none=True)
+
+
+class VarianceSchema(Schema):
+    baseline = fields.Nested(BaselineSchema)
+    finish_variance_days = fields.Integer()
+    tasks = fields.List(fields.Nested(TaskVarianceSchema))
+
+
+class EarnedValueArgsSchema(Schema):
+    as_of = fields.Date(load_default=None)
+    baseline = fields.Integer(load_default=None, validate=validate.Range(min=1))
+
+
+class EarnedValueSchema(Schema):
+    as_of = fields.Date()
+    baseline_number = fields.Integer()
+    currency = fields.String()
+    bac = money()
+    pv = money()
+    ev = money()
+    ac = money()
+    sv = money()
+    cv = money()
+    spi = fields.Float(allow_none=True)
+    cpi = fields.Float(allow_none=True)
+    eac = money(allow_none=True)
+    etc = money(allow_none=True)
+    vac = money(allow_none=True)
+    forecast_finish = fields.Date(allow_none=True)
     status = fields.String()
+    thresholds = fields.Dict()
+
+
+class RiskSchema(Schema):
+    id = fields.UUID()
+    plan_id = fields.UUID()
+    title = fields.String()
+    description = fields.String()
+    probability = fields.Integer()
+    impact = fields.Integer()
+    score = fields.Integer()
+    response = fields.String()
+    owner = fields.String(allow_none=True)
+    mitigation = fields.String()
+    status = fields.String()
+    task_ids = fields.List(fields.UUID())
+    raised_at = fields.DateTime(allow_none=True)
+    version = fields.Integer()
+
+
+SCALE = validate.Range(min=1, max=5)
+
+
+class RiskCreateSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default="")
+    probability = fields.Integer(required=True, validate=SCALE)
+    impact = fields.Integer(required=True, validate=SCALE)
+    response = fields.String(required=True, validate=validate.OneOf(RISK_RESPONSES))
+    owner = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    mitigation = fields.String(load_default="")
+    status = fields.String(load_default="open", validate=validate.OneOf(RISK_STATUSES))
+    task_ids = fields.List(fields.UUID(), load_default=list)
+
+
+class RiskUpdateSchema(Schema):
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    description = fields.String()
+    probability = fields.Integer(validate=SCALE)
+    impact = fields.Integer(validate=SCALE)
+    response = fields.String(validate=validate.OneOf(RISK_RESPONSES))
+    owner = fields.String(allow_none=True, validate=validate.Length(max=200))
+    mitigation = fields.String()
+    status = fields.String(validate=validate.OneOf(RISK_STATUSES))
+    task_ids = fields.List(fields.UUID())
+
+
+class RiskQueryArgsSchema(PageArgsSchema):
+    status = fields.String(validate=validate.OneOf(RISK_STATUSES))
+    min_score = fields.Integer(validate=validate.Range(min=1, max=25))
+
+
+class RiskCellSchema(Schema):
+    probability = fields.Integer()
+    impact = fields.Integer()
+    score = fields.Integer()
+    count = fields.Integer()
+    risk_ids = fields.List(fields.UUID())
+
+
+class RiskMatrixSchema(Schema):
+    rows = fields.List(
+        fields.List(fields.Nested(RiskCellSchema)),
+        metadata={"description": "Probability 5 on the top row, impact 1 to 5 left to right"},
+    )
+    raise_threshold = fields.Integer()
+
+
+class GanttArgsSchema(Schema):
+    today = fields.Date(load_default=None)
+    baseline = fields.Integer(load_default=None, validate=validate.Range(min=1))
+
+
+class ReportArgsSchema(Schema):
+    as_of = fields.Date(load_default=None)
+
+
+class ReportTaskSchema(Schema):
+    id = fields.UUID()
+    wbs_code = fields.String()
+    name = fields.String()
+    start_date = fields.Date()
+    finish_date = fields.Date()
+
+
+class ReportMilestoneSchema(ReportTaskSchema):
+    baseline_date = fields.Date(allow_none=True)
+    reached_on = fields.Date(allow_none=True)
+
+
+class ProgressSummarySchema(Schema):
+    percent_complete = fields.Float()
+    tasks = fields.Integer()
+    tasks_done = fields.Integer()
+    tasks_in_progress = fields.Integer()
+
+
+class SlipSchema(Schema):
+    baseline_finish = fields.Date(allow_none=True)
+    finish_date = fields.Date()
+    slip_days = fields.Integer(allow_none=True)
+    due_date = fields.Date(allow_none=True)
+
+
+class ReportSchema(Schema):
+    plan = fields.Nested(PlanSchema)
+    as_of = fields.Date()
+    progress = fields.Nested(ProgressSummarySchema)
+    earned_value = fields.Nested(EarnedValueSchema, allow_none=True)
+    critical_path = fields.List(fields.Nested(ReportTaskSchema))
+    top_risks = fields.List(fields.Nested(RiskSchema))
+    milestones = fields.List(fields.Nested(ReportMilestoneSchema))
+    slip = fields.Nested(SlipSchema)

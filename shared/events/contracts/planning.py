@@ -51,8 +51,11 @@ class PlanRebaselined(PlanEvent):
     baseline_number = fields.Integer(required=True)
     finish_date = fields.Date(required=True)
     previous_finish_date = fields.Date(required=True)
+    # Working days the new finish lies after baseline 1's finish: the total slip so far.
     slip_days = fields.Integer(required=True)
     reason = fields.String(required=True)
+    # The traceability after the change, as in plan.created (work packages added or removed).
+    requirement_tasks = fields.List(fields.Nested(RequirementTasks), load_default=list)
 
 
 @contract(

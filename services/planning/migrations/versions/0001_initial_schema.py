@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 21:18:48.225666
+Create Date: 2026-11-26 21:30:13.243630
 """
 
 import sqlalchemy as sa
@@ -35,7 +35,7 @@ def upgrade() -> None:
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('next_attempt_at', shared.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('body', sa.LargeBinary(), nullable=False),
     sa.Column('received_at', shared.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('processed_at', shared.db.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id')
@@ -64,22 +64,216 @@ def upgrade() -> None:
     sa.Column('customer_id', sa.Uuid(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('health', sa.String(length=20), nullable=True),
     sa.Column('start_date', sa.Date(), nullable=False),
     sa.Column('finish_date', sa.Date(), nullable=False),
     sa.Column('due_date', sa.Date(), nullable=True),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('working_weekdays', sa.JSON(), nullable=False),
+    sa.Column('holidays', sa.JSON(), nullable=False),
+    sa.Column('criteria', sa.JSON(), nullable=False),
+    sa.Column('activated_on', sa.Date(), nullable=True),
+    sa.Column('completed_on', sa.Date(), nullable=True),
+    sa.Column('accepted_on', sa.Date(), nullable=True),
+    sa.Column('cancelled_reason', sa.Text(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', shared.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('order_id')
     )
     with op.batch_alter_table('plans', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_plans_status'), ['status'], unique=False)
 
+    op.create_table('reactions',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('order_id', sa.Uuid(), nullable=False),
+    sa.Column('key', sa.String(length=120), nullable=False),
+    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('order_id', 'key')
+    )
+    with op.batch_alter_table('reactions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reactions_order_id'), ['order_id'], unique=False)
+
+    op.create_table('resources',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('department', sa.String(length=20), nullable=False),
+    sa.Column('hours_per_day', sa.Double(), nullable=False),
+    sa.Column('cost_rate', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_table('baselines',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('plan_id', sa.Uuid(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('taken_on', sa.Date(), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=False),
+    sa.Column('finish_date', sa.Date(), nullable=False),
+    sa.Column('effort_hours', sa.Double(), nullable=False),
+    sa.Column('cost', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['plan_id'], ['plans.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('plan_id', 'number')
+    )
+    with op.batch_alter_table('baselines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_baselines_plan_id'), ['plan_id'], unique=False)
+
+    op.create_table('risks',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('plan_id', sa.Uuid(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('probability', sa.Integer(), nullable=False),
+    sa.Column('impact', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=False),
+    sa.Column('response', sa.String(length=20), nullable=False),
+    sa.Column('owner', sa.String(length=200), nullable=True),
+    sa.Column('mitigation', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('task_ids', sa.JSON(), nullable=False),
+    sa.Column('raised_at', shared.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['plan_id'], ['plans.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('risks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_risks_plan_id'), ['plan_id'], unique=False)
+
+    op.create_table('tasks',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('plan_id', sa.Uuid(), nullable=False),
+    sa.Column('parent_id', sa.Uuid(), nullable=True),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('wbs_code', sa.String(length=60), nullable=False),
+    sa.Column('level', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('department', sa.String(length=20), nullable=False),
+    sa.Column('requirement_id', sa.Uuid(), nullable=True),
+    sa.Column('origin', sa.String(length=20), nullable=False),
+    sa.Column('milestone', sa.Boolean(), nullable=False),
+    sa.Column('summary', sa.Boolean(), nullable=False),
+    sa.Column('duration', sa.Integer(), nullable=False),
+    sa.Column('effort_hours', sa.Double(), nullable=False),
+    sa.Column('cost', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('not_before', sa.Date(), nullable=True),
+    sa.Column('percent_complete', sa.Double(), nullable=False),
+    sa.Column('actual_start', sa.Date(), nullable=True),
+    sa.Column('actual_finish', sa.Date(), nullable=True),
+    sa.Column('actual_hours', sa.Double(), nullable=False),
+    sa.Column('actual_cost', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=True),
+    sa.Column('finish_date', sa.Date(), nullable=True),
+    sa.Column('late_start', sa.Date(), nullable=True),
+    sa.Column('late_finish', sa.Date(), nullable=True),
+    sa.Column('total_float', sa.Integer(), nullable=False),
+    sa.Column('free_float', sa.Integer(), nullable=False),
+    sa.Column('critical', sa.Boolean(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['parent_id'], ['tasks.id'], ),
+    sa.ForeignKeyConstraint(['plan_id'], ['plans.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('tasks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tasks_plan_id'), ['plan_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tasks_requirement_id'), ['requirement_id'], unique=False)
+
+    op.create_table('allocations',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('task_id', sa.Uuid(), nullable=False),
+    sa.Column('resource_id', sa.Uuid(), nullable=False),
+    sa.Column('hours_per_day', sa.Double(), nullable=False),
+    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['resource_id'], ['resources.id'], ),
+    sa.ForeignKeyConstraint(['task_id'], ['tasks.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('task_id', 'resource_id')
+    )
+    with op.batch_alter_table('allocations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_allocations_resource_id'), ['resource_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_allocations_task_id'), ['task_id'], unique=False)
+
+    op.create_table('baseline_tasks',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('baseline_id', sa.Uuid(), nullable=False),
+    sa.Column('task_id', sa.Uuid(), nullable=False),
+    sa.Column('wbs_code', sa.String(length=60), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('summary', sa.Boolean(), nullable=False),
+    sa.Column('milestone', sa.Boolean(), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=False),
+    sa.Column('finish_date', sa.Date(), nullable=False),
+    sa.Column('effort_hours', sa.Double(), nullable=False),
+    sa.Column('cost', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.ForeignKeyConstraint(['baseline_id'], ['baselines.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('baseline_tasks', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_baseline_tasks_baseline_id'), ['baseline_id'], unique=False)
+
+    op.create_table('dependencies',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('plan_id', sa.Uuid(), nullable=False),
+    sa.Column('predecessor_id', sa.Uuid(), nullable=False),
+    sa.Column('successor_id', sa.Uuid(), nullable=False),
+    sa.Column('type', sa.String(length=2), nullable=False),
+    sa.Column('lag', sa.Integer(), nullable=False),
+    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['plan_id'], ['plans.id'], ),
+    sa.ForeignKeyConstraint(['predecessor_id'], ['tasks.id'], ),
+    sa.ForeignKeyConstraint(['successor_id'], ['tasks.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('predecessor_id', 'successor_id')
+    )
+    with op.batch_alter_table('dependencies', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dependencies_plan_id'), ['plan_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('dependencies', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dependencies_plan_id'))
+
+    op.drop_table('dependencies')
+    with op.batch_alter_table('baseline_tasks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_baseline_tasks_baseline_id'))
+
+    op.drop_table('baseline_tasks')
+    with op.batch_alter_table('allocations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_allocations_task_id'))
+        batch_op.drop_index(batch_op.f('ix_allocations_resource_id'))
+
+    op.drop_table('allocations')
+    with op.batch_alter_table('tasks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tasks_requirement_id'))
+        batch_op.drop_index(batch_op.f('ix_tasks_plan_id'))
+
+    op.drop_table('tasks')
+    with op.batch_alter_table('risks', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_risks_plan_id'))
+
+    op.drop_table('risks')
+    with op.batch_alter_table('baselines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_baselines_plan_id'))
+
+    op.drop_table('baselines')
+    op.drop_table('resources')
+    with op.batch_alter_table('reactions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reactions_order_id'))
+
+    op.drop_table('reactions')
     with op.batch_alter_table('plans', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_plans_status'))
 
