@@ -268,7 +268,9 @@ def _critical_path(
     durations: list[int],
     project_finish: int,
 ) -> list[int]:
-    """The chain of driving critical tasks that ends at the project finish, first to last."""
+    """The chain of driving critical tasks that ends at the project finish, first to last.
+
+    It ends at the last finisher in dependency order, so a closing milestone is on it."""
     finishers = [
         n for n in order if early[n] == late[n] and early[n] + durations[n] == project_finish
     ]
@@ -286,7 +288,7 @@ def _critical_path(
                 and early[before] + offset == early[after]
             ):
                 driver[after] = before
-    path = [finishers[0]]
+    path = [finishers[-1]]
     while path[-1] in driver:
         path.append(driver[path[-1]])
     path.reverse()

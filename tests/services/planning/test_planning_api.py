@@ -1,0 +1,214 @@
+"""The planning API: WBS edits, dependencies, calendars, activation, progress, earned value."""
+
+from datetime import date
+
+from tests.helpers import auth, problem
+from tests.services.planning.conftest import requirement
+
+
+def draft(planning, requirements=None):
+    return planning.confirm(requirements)[1]
+
+
+def codes(planning, plan_id):
+    return [(t["wbs_code"], t["name"]) for t in planning.tasks(plan_id)]
+
+
+def test_inserting_moving_and_deleting_tasks_keeps_wbs_codes_consistent(planning):
+    plan = draft(planning, [requirement("Frame")])
+    group = planning.task(plan["id"], "Work packages")
+    inserted = planning.add_task(plan["id"], name="Drawings", parent_id=group["id"], position=0)
+    assert inserted["wbs_code"] == "2.1"
+    assert ("2.2", "Frame") in codes(planning, plan["id"])
+    moved = planning.patch(f"/tasks/{inserted['id']}", {"parent_id": None, "position": 0})
+    assert moved.status_code == 200, moved.json
+    assert codes(planning, plan["id"])[:3] == [
+        ("1", "Drawings"),
+        ("2", "Requirements analysis"),
+        ("3", "Work packages"),
+    ]
+    frame = planning.task(plan["id"], "Frame")
+    response = planning.client.delete(
+        f"/tasks/{frame['id']}", headers={**auth("planner"), "If-Match": f'"{frame["version"]}"'}
+    )
+    assert response.status_code == 204
+    assert [code for code, _ in codes(planning, plan["id"])] == ["1", "2", "3", "4", "5"]
+
+
+def test_summary_tasks_roll_up_dates_effort_cost_and_effort_weighted_progress(planning):
+    plan = draft(planning, [requirement("Long", 6), requirement("Short", 2)])
+    planning.activate(plan["id"])
+    long, short = planning.task(plan["id"], "Long"), planning.task(plan["id"], "Short")
+    planning.progress(short["id"], 100, as_of="2027-01-11")
+    group = planning.task(plan["id"], "Work packages")
+    assert group["summary"] and group["effort_hours"] == 64.0
+    assert group["cost"] == "4800.00"
+    assert group["start_date"] == long["start_date"] and group["finish_date"] == long["finish_date"]
+    assert group["percent_complete"] == 25.0  # 16 of 64 hours done
+
+
+def test_a_milestone_has_zero_duration(planning):
+    plan = draft(planning)
+    gate = planning.add_task(plan["id"], name="Design frozen", milestone=True, duration=None)
+    assert gate["duration"] == 0 and gate["milestone"]
+    refused = planning.post(
+        f"/plans/{plan['id']}/tasks", {"name": "Gate", "milestone": True, "duration": 3}
+    )
+    assert refused.status_code == 422
+
+
+def test_every_dependency_type_with_lags_and_leads_schedules_in_working_days(planning):
+    plan = draft(planning, [])
+    a = planning.add_task(plan["id"], name="A", duration=3)
+    b = planning.add_task(plan["id"], name="B", duration=2)
+    c = planning.add_task(plan["id"], name="C", duration=2)
+    d = planning.add_task(plan["id"], name="D", duration=1)
+    assert planning.link(plan["id"], a["id"], b["id"], type="FS", lag=2).status_code == 201
+    assert planning.link(plan["id"], a["id"], c["id"], type="SS", lag=1).status_code == 201
+    assert planning.link(plan["id"], b["id"], d["id"], type="FF", lag=-1).status_code == 201
+    tasks = {t["name"]: t for t in planning.tasks(plan["id"])}
+    # A Mon 4 - Wed 6; B after 2 days' lag: Mon 11 - Tue 12; C starts a day after A: Tue 5.
+    assert (tasks["B"]["start_date"], tasks["B"]["finish_date"]) == ("2027-01-11", "2027-01-12")
+    assert tasks["C"]["start_date"] == "2027-01-05"
+    assert tasks["D"]["finish_date"] == "2027-01-11"  # finishes a day before B (a lead)
+
+
+def test_a_cycle_is_refused_naming_its_tasks_and_nothing_is_written(planning):
+    plan = draft(planning, [])
+    a = planning.add_task(plan["id"], name="A")
+    b = planning.add_task(plan["id"], name="B")
+    assert planning.link(plan["id"], a["id"], b["id"]).status_code == 201
+    refused = planning.link(plan["id"], b["id"], a["id"])
+    assert refused.status_code == 422
+    body = problem(refused)
+    assert {task["name"] for task in body["cycle"]} == {"A", "B"}
+    assert "A -> B -> A" in body["detail"] or "B -> A -> B" in body["detail"]
+    assert len(planning.get(f"/plans/{plan['id']}/dependencies").json) == 3
+
+
+def test_bad_input_is_refused_with_problem_details(planning):
+    plan = draft(planning)
+    task = planning.task(plan["id"], "Pressing force")
+    self_link = planning.link(plan["id"], task["id"], task["id"])
+    assert self_link.status_code == 422 and "itself" in problem(self_link)["detail"]
+    negative = planning.post(f"/plans/{plan['id']}/tasks", {"name": "X", "duration": -1})
+    assert negative.status_code == 422 and "duration" in problem(negative)["errors"]
+    unknown = planning.post(
+        f"/tasks/{task['id']}/allocations",
+        {"resource_id": "00000000-0000-0000-0000-000000000001", "hours_per_day": 4},
+    )
+    assert unknown.status_code == 422 and "resource_id" in problem(unknown)["errors"]
+    planning.activate(plan["id"])
+    for percent in (-1, 101):
+        response = planning.progress(task["id"], percent)
+        assert response.status_code == 422
+    assert planning.task(plan["id"], "Pressing force")["percent_complete"] == 0
+    stale = planning.patch(f"/tasks/{task['id']}", {"name": "Y"}, version=999)
+    assert stale.status_code == 412
+
+
+def test_the_calendar_skips_holidays_and_non_working_days(planning):
+    plan = draft(planning, [])
+    planning.add_task(plan["id"], name="A", duration=5)
+    plan = planning.plan(plan["id"])
+    response = planning.client.put(
+        f"/plans/{plan['id']}/calendar",
+        json={"working_weekdays": [0, 1, 2, 3], "holidays": ["2027-01-05"]},
+        headers={**auth("planner"), "If-Match": f'"{plan["version"]}"'},
+    )
+    assert response.status_code == 200, response.json
+    a = planning.task(plan["id"], "A")
+    # Mon 4, (Tue 5 holiday), Wed 6, Thu 7, (Fri off), Mon 11, Tue 12.
+    assert (a["start_date"], a["finish_date"]) == ("2027-01-04", "2027-01-12")
+
+
+def test_activation_takes_baseline_one_and_publishes_plan_activated(planning):
+    plan = draft(planning)
+    activated = planning.activate(plan["id"])
+    assert activated["status"] == "active"
+    [event] = planning.events("ordo.plan.activated")
+    assert event.data["baseline_number"] == 1
+    assert event.data["finish_date"] == plan["finish_date"]
+    again = planning.post(f"/plans/{plan['id']}/activate")
+    assert again.status_code == 409 and problem(again)["current_status"] == "active"
+
+
+def test_variance_against_a_baseline_shows_each_tasks_slip(planning):
+    plan = draft(planning, [requirement("Frame", 5)])
+    planning.activate(plan["id"])
+    frame = planning.task(plan["id"], "Frame")
+    planning.patch(f"/tasks/{frame['id']}", {"duration": 7}, version=frame["version"])
+    variance = planning.get(f"/plans/{plan['id']}/variance?baseline=1").json
+    rows = {row["name"]: row for row in variance["tasks"]}
+    assert rows["Frame"]["finish_variance_days"] == 2
+    assert rows["Delivery"]["finish_variance_days"] == 2
+    assert rows["Requirements analysis"]["finish_variance_days"] == 0
+    assert variance["finish_variance_days"] == 2
+    assert planning.get(f"/plans/{plan['id']}/variance?baseline=9").status_code == 404
+
+
+def test_progress_reaches_milestones_completes_the_plan_once_and_tracks_health(planning):
+    plan = draft(planning, [requirement("Frame", 5)])
+    planning.activate(plan["id"])
+    analysis = planning.task(plan["id"], "Requirements analysis")
+    late = planning.progress(analysis["id"], 20, as_of="2027-01-08", actual_cost="100.00")
+    assert late.status_code == 200, late.json
+    [changed] = planning.events("ordo.plan.status_changed")
+    assert changed.data["status"] == "off_track" and changed.data["previous_status"] == "on_track"
+    assert changed.data["spi"] < 0.85
+    planning.finish_all(plan["id"], date(2027, 1, 15))
+    [reached] = planning.events("ordo.milestone.reached")
+    assert reached.data["name"] == "Delivery" and reached.data["reached_on"] == "2027-01-15"
+    [completed] = planning.events("ordo.plan.completed")
+    assert completed.data["completed_on"] == "2027-01-15"
+    done = planning.plan(plan["id"])
+    assert done["status"] == "completed"
+    refused = planning.progress(analysis["id"], 50)
+    assert refused.status_code == 409 and problem(refused)["current_status"] == "completed"
+
+
+def test_earned_value_as_of_a_date_uses_the_latest_baseline(planning):
+    plan = draft(planning, [requirement("Frame", 5)])
+    planning.activate(plan["id"])
+    analysis = planning.task(plan["id"], "Requirements analysis")
+    planning.progress(
+        analysis["id"], 100, actual_finish="2027-01-06", actual_cost="2000.00", as_of="2027-01-06"
+    )
+    ev = planning.get(f"/plans/{plan['id']}/earned-value?as_of=2027-01-06").json
+    # Analysis 3 d x 8 h x 75 = 1800 planned and earned by Wednesday; 2000 spent.
+    assert (ev["pv"], ev["ev"], ev["ac"]) == ("1800.00", "1800.00", "2000.00")
+    assert ev["spi"] == 1.0 and ev["cpi"] == 0.9
+    assert ev["bac"] == "6000.00" and ev["eac"] == "6666.67" and ev["vac"] == "-666.67"
+    assert ev["status"] == "at_risk"
+    assert ev["thresholds"] == {"on_track_min": 0.95, "off_track_below": 0.85}
+
+
+def test_earned_value_needs_an_activated_plan(planning):
+    plan = draft(planning)
+    assert planning.get(f"/plans/{plan['id']}/earned-value").status_code == 409
+
+
+def test_roles_decide_who_edits_who_reports_and_who_reads(planning):
+    plan = draft(planning)
+    task = planning.task(plan["id"], "Pressing force")
+    engineer_edit = planning.post(f"/plans/{plan['id']}/tasks", {"name": "X"}, role="engineer")
+    assert engineer_edit.status_code == 403
+    sales_progress = planning.progress(task["id"], 10, role="sales")
+    assert sales_progress.status_code == 403
+    customer = planning.client.get(
+        f"/plans/{plan['id']}", headers=auth("customer", customer_id=plan["customer_id"])
+    )
+    assert customer.status_code == 403
+    assert planning.get(f"/plans/{plan['id']}/report", role="sales").status_code == 200
+    assert planning.client.get(f"/plans/{plan['id']}").status_code == 401
+
+
+def test_a_manual_rebaseline_publishes_the_slip_against_baseline_one(planning):
+    plan = draft(planning, [requirement("Frame", 5)])
+    planning.activate(plan["id"])
+    frame = planning.task(plan["id"], "Frame")
+    planning.patch(f"/tasks/{frame['id']}", {"duration": 8}, version=frame["version"])
+    response = planning.post(f"/plans/{plan['id']}/baselines", {"reason": "Supplier late"})
+    assert response.status_code == 201 and response.json["number"] == 2
+    [event] = planning.events("ordo.plan.rebaselined")
+    assert event.data["slip_days"] == 3 and event.data["reason"] == "Supplier late"

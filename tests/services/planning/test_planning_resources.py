@@ -1,0 +1,150 @@
+"""Resources, load across plans, levelling, risks, the Gantt chart and the report."""
+
+from tests.services.planning.conftest import requirement
+
+
+def resource(planning, name="Ann", hours=8):
+    body = {
+        "name": name,
+        "kind": "person",
+        "department": "engineering",
+        "hours_per_day": hours,
+        "cost_rate": "90.00",
+    }
+    response = planning.post("/resources", body)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def allocate(planning, task, person, hours=8):
+    response = planning.post(
+        f"/tasks/{task['id']}/allocations", {"resource_id": person["id"], "hours_per_day": hours}
+    )
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def clashing_plan(planning):
+    """Short (2 days) and Prep (2 days) in parallel beside Long (6 days), both on Ann."""
+    _, plan = planning.confirm([requirement("Long", 6), requirement("Short", 2)])
+    ann = resource(planning)
+    prep = planning.add_task(plan["id"], name="Prep", duration=2)
+    planning.link(plan["id"], planning.task(plan["id"], "Requirements analysis")["id"], prep["id"])
+    planning.link(plan["id"], prep["id"], planning.task(plan["id"], "Quality control")["id"])
+    allocate(planning, planning.task(plan["id"], "Short"), ann)
+    allocate(planning, planning.task(plan["id"], "Prep"), ann)
+    planning.activate(plan["id"])
+    return planning.plan(plan["id"]), ann
+
+
+def test_allocations_set_effort_and_cost_and_show_in_the_daily_load(planning):
+    plan, ann = clashing_plan(planning)
+    short = planning.task(plan["id"], "Short")
+    assert short["effort_hours"] == 16.0 and short["cost"] == "1440.00"
+    load = planning.get(f"/resources/load?from=2027-01-04&to=2027-01-31&resource_id={ann['id']}")
+    [ann_load] = load.json["resources"]
+    assert ann_load["days"][0] == {"date": "2027-01-07", "hours": 16.0, "capacity": 8.0}
+    assert [day["date"] for day in ann_load["over_allocated"]] == ["2027-01-07", "2027-01-08"]
+
+
+def test_levelling_dry_run_moves_nothing_and_levelling_delays_within_float(planning):
+    plan, ann = clashing_plan(planning)
+    before = {t["name"]: t for t in planning.tasks(plan["id"])}
+    dry = planning.post(f"/plans/{plan['id']}/level?dry_run=true")
+    assert dry.status_code == 200, dry.json
+    [move] = dry.json["moves"]
+    assert move["name"] in ("Short", "Prep") and move["new_start"] == "2027-01-11"
+    assert dry.json["unresolved"] == [] and dry.json["finish_date"] == plan["finish_date"]
+    assert planning.task(plan["id"], "Short")["start_date"] == before["Short"]["start_date"]
+
+    levelled = planning.post(f"/plans/{plan['id']}/level")
+    assert levelled.json["moves"] == dry.json["moves"]
+    after = {t["name"]: t for t in planning.tasks(plan["id"])}
+    for name, task in before.items():
+        if task["critical"]:
+            assert after[name]["start_date"] == task["start_date"], name
+    moved = after[move["name"]]
+    assert moved["start_date"] == "2027-01-11"
+    assert moved["finish_date"] < after["Quality control"]["start_date"]
+    assert moved["start_date"] > after["Requirements analysis"]["finish_date"]
+    assert planning.plan(plan["id"])["finish_date"] == plan["finish_date"]
+    load = planning.get(f"/resources/load?from=2027-01-04&to=2027-01-31&resource_id={ann['id']}")
+    assert load.json["resources"][0]["over_allocated"] == []
+
+
+def test_levelling_reports_what_it_cannot_resolve_without_moving_critical_work(planning):
+    _, plan = planning.confirm([requirement("Left", 4), requirement("Right", 4)])
+    ann = resource(planning)
+    for name in ("Left", "Right"):
+        allocate(planning, planning.task(plan["id"], name), ann)
+    result = planning.post(f"/plans/{plan['id']}/level").json
+    assert result["moves"] == []
+    assert len(result["unresolved"]) == 4 and result["unresolved"][0]["name"] == "Ann"
+
+
+def test_a_risk_scoring_fifteen_or_more_is_raised_once_and_placed_in_the_matrix(planning):
+    _, plan = planning.confirm()
+    task = planning.task(plan["id"], "Pressing force")
+    low = planning.post(
+        f"/plans/{plan['id']}/risks",
+        {"title": "Late steel", "probability": 2, "impact": 3, "response": "mitigate"},
+    )
+    assert low.status_code == 201 and low.json["score"] == 6
+    assert planning.events("ordo.risk.raised") == []
+    raised = planning.patch(
+        f"/risks/{low.json['id']}",
+        {"probability": 4, "impact": 4, "task_ids": [task["id"]], "owner": "Bob"},
+        version=low.json["version"],
+    )
+    assert raised.status_code == 200 and raised.json["score"] == 16
+    again = planning.patch(f"/risks/{low.json['id']}", {"impact": 5}, raised.json["version"])
+    assert again.json["score"] == 20
+    [event] = planning.events("ordo.risk.raised")
+    assert event.data["score"] == 16 and event.data["title"] == "Late steel"
+    matrix = planning.get(f"/plans/{plan['id']}/risks/matrix").json
+    top_row = matrix["rows"][1]  # probability 4
+    assert top_row[4]["count"] == 1 and top_row[4]["score"] == 20
+    out_of_scale = planning.post(
+        f"/plans/{plan['id']}/risks",
+        {"title": "X", "probability": 6, "impact": 1, "response": "accept"},
+    )
+    assert out_of_scale.status_code == 422
+
+
+def test_the_gantt_chart_is_an_svg_with_bars_links_baseline_and_today(planning):
+    _, plan = planning.confirm([requirement("Frame", 5)])
+    planning.activate(plan["id"])
+    response = planning.get(f"/plans/{plan['id']}/gantt.svg?today=2027-01-06")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    svg = response.get_data(as_text=True)
+    assert svg.startswith("<svg") and "Frame" in svg and "Today 6 Jan" in svg
+    assert svg.count("marker-end") >= 3
+
+
+def test_the_report_gathers_progress_earned_value_critical_path_risks_milestones_and_slip(
+    planning,
+):
+    _, plan = planning.confirm([requirement("Long", 6), requirement("Short", 2)])
+    planning.activate(plan["id"])
+    planning.post(
+        f"/plans/{plan['id']}/risks",
+        {"title": "Late steel", "probability": 5, "impact": 4, "response": "transfer"},
+    )
+    report = planning.get(f"/plans/{plan['id']}/report?as_of=2027-01-05").json
+    assert [task["name"] for task in report["critical_path"]] == [
+        "Requirements analysis",
+        "Long",
+        "Quality control",
+        "Delivery",
+    ]
+    assert report["progress"] == {
+        "percent_complete": 0.0,
+        "tasks": 5,
+        "tasks_done": 0,
+        "tasks_in_progress": 0,
+    }
+    assert report["earned_value"]["bac"] == "7800.00"  # 13 working days x 8 h x 75
+    assert [risk["title"] for risk in report["top_risks"]] == ["Late steel"]
+    [milestone] = report["milestones"]
+    assert milestone["name"] == "Delivery" and milestone["baseline_date"] == plan["finish_date"]
+    assert report["slip"]["slip_days"] == 0
