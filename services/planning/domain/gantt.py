@@ -101,7 +101,7 @@ class _Chart:
         self.day_width = min(28.0, max(3.0, TARGET_CHART_WIDTH / span))
         self.day_count = span
         longest_code = max((len(row.wbs_code) for row in self.rows), default=3)
-        self.code_width = max(36, round(longest_code * CHAR_WIDTH + 16))
+        self.code_width = max(48, round(longest_code * CHAR_WIDTH + 16))
         self.chart_left = self.code_width + NAME_COLUMN_WIDTH
         self.chart_width = round(span * self.day_width)
         self.width = self.chart_left + self.chart_width + 48

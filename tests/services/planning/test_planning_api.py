@@ -212,3 +212,15 @@ def test_a_manual_rebaseline_publishes_the_slip_against_baseline_one(planning):
     assert response.status_code == 201 and response.json["number"] == 2
     [event] = planning.events("ordo.plan.rebaselined")
     assert event.data["slip_days"] == 3 and event.data["reason"] == "Supplier late"
+
+
+def test_the_worker_job_publishes_a_health_change_of_plans_nobody_reported_on(planning, app):
+    from services.planning.worker import review_active_plans
+
+    plan = draft(planning, [requirement("Frame", 5)])
+    planning.activate(plan["id"])
+    db = app.extensions["ordo"].db
+    review_active_plans(db, date(2027, 1, 20))  # nothing reported two weeks in
+    review_active_plans(db, date(2027, 1, 21))
+    [changed] = planning.events("ordo.plan.status_changed")
+    assert changed.data["status"] == "off_track" and changed.data["spi"] == 0.0
