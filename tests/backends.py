@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import socket
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import psycopg
@@ -63,21 +65,30 @@ class Backend:
         return environment
 
 
-def provide_backend(real: bool, root, monkeypatch):
-    """Set up a backend for one test, and remove its databases and queues afterwards."""
-    monkeypatch.setenv("ORDO_VAR_DIR", str(root))
+@contextmanager
+def backend_for(real: bool, root) -> Iterator[Backend]:
+    """A fresh namespace (and databases) for one test or benchmark, removed afterwards."""
     backend = Backend(real=real, namespace=f"t{uuid.uuid4().hex[:10]}", root=str(root))
     settings = backend.settings("orders")
     with connect(settings) as connection:
         declare_topology(connection, settings)
-    yield backend
-    if backend.real:
-        with connect(settings) as connection:
-            delete_topology(connection, settings)
-        with psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True) as connection:
-            for url in backend.databases.values():
-                name = url.rsplit("/", 1)[1]
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield backend
+    finally:
+        if backend.real:
+            with connect(settings) as connection:
+                delete_topology(connection, settings)
+            with psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True) as connection:
+                for url in backend.databases.values():
+                    name = url.rsplit("/", 1)[1]
+                    connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def provide_backend(real: bool, root, monkeypatch):
+    """The body of a pytest fixture: in-process code finds the embedded broker under `root`."""
+    monkeypatch.setenv("ORDO_VAR_DIR", str(root))
+    with backend_for(real, root) as backend:
+        yield backend
 
 
 def free_port() -> int:

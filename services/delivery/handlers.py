@@ -30,6 +30,7 @@ def on_order_confirmed(event: Envelope, session: Session) -> None:
     order = OrderRecord(
         order_id=data["order_id"],
         customer_id=data["customer_id"],
+        customer_name=data.get("customer_name"),
         number=data["number"],
         title=data["title"],
         order_version=data.get("version") or 0,

@@ -26,6 +26,7 @@ class OrderRecord(Base):
 
     order_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     customer_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    customer_name: Mapped[str | None] = mapped_column(sa.String(200))
     number: Mapped[str] = mapped_column(sa.String(20))
     title: Mapped[str] = mapped_column(sa.String(200))
     cancelled: Mapped[bool] = mapped_column(default=False)

@@ -247,7 +247,9 @@ def certificate_data(delivery: Delivery, order: OrderRecord) -> CertificateData:
     ]
     return CertificateData(
         order_number=order.number,
-        customer_name=acceptance.organisation or f"Customer {order.customer_id}",
+        customer_name=order.customer_name
+        or acceptance.organisation
+        or f"Customer {order.customer_id}",
         package_version=delivery.package_version,
         package_date=delivery.submitted_at.date(),
         decision=Decision(acceptance.decision),

@@ -194,18 +194,6 @@ def noted_on_timeline(event: Envelope, session: Session) -> None:
     """These events only go on the order's timeline."""
 
 
-#: Events the orders service hears only through its `ordo.#` timeline binding, and uses.
-OVERHEARD = {"ordo.quality_check.failed": note_quality_failure}
-
-
-def observe(event: Envelope, session: Session) -> None:
-    """Every event: the timeline first, then what traceability overhears."""
-    record_on_timeline(event, session)
-    overheard = OVERHEARD.get(event.type)
-    if overheard is not None:
-        overheard(event, session)
-
-
 HANDLERS = {
     "ordo.plan.created": on_plan_created,
     "ordo.plan.activated": on_plan_activated,
@@ -213,6 +201,7 @@ HANDLERS = {
     "ordo.plan.status_changed": on_plan_status_changed,
     "ordo.milestone.reached": noted_on_timeline,
     "ordo.risk.raised": noted_on_timeline,
+    "ordo.quality_check.failed": note_quality_failure,
     "ordo.delivery.submitted": on_delivery_submitted,
     "ordo.delivery.accepted": on_delivery_decided("accepted"),
     "ordo.delivery.rejected": on_delivery_decided("rejected"),
@@ -220,4 +209,4 @@ HANDLERS = {
     "ordo.retrospective.completed": on_retrospective_completed,
 }
 
-handle = dispatcher(HANDLERS, every_event=observe)
+handle = dispatcher(HANDLERS, every_event=record_on_timeline)

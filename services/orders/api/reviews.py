@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from services.orders.api.support import act, actor, allow, check_if_match_when_sent, readable_order
 from services.orders.domain.review import Decision, approval_blockers, submission_problems, verdicts
-from services.orders.models import Order, ReviewDecision
+from services.orders.models import Customer, Order, ReviewDecision
 from services.orders.requirements import live_requirements, money, requirement_payload
 from services.orders.schemas import (
     CommentSchema,
@@ -151,6 +151,7 @@ class OrderApproval(MethodView):
                 "version": order.version,
                 "number": order.number,
                 "customer_id": order.customer_id,
+                "customer_name": db_session().get(Customer, order.customer_id).name,
                 "title": order.title,
                 "priority": order.priority,
                 "due_date": order.due_date,

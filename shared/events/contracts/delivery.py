@@ -20,7 +20,7 @@ class DeliveredItem(Schema):
 @contract(
     "ordo.quality_check.failed",
     "delivery",
-    ("planning", "feedback"),
+    ("orders", "planning", "feedback"),
     "A quality check failed: rework is planned per failed criterion",
 )
 class QualityCheckFailed(OrderEvent):

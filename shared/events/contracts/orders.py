@@ -70,6 +70,7 @@ class OrderSubmitted(OrderEvent):
 class OrderConfirmed(OrderEvent):
     number = fields.String(required=True)
     customer_id = fields.UUID(required=True)
+    customer_name = fields.String(allow_none=True, load_default=None)
     title = fields.String(required=True)
     priority = fields.String(required=True)
     due_date = fields.Date(allow_none=True, load_default=None)

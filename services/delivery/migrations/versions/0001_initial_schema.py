@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 21:26:09.491776
+Create Date: 2026-11-26 21:33:58.040156
 """
 
 import sqlalchemy as sa
@@ -35,7 +35,7 @@ def upgrade() -> None:
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('next_attempt_at', shared.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('body', sa.LargeBinary(), nullable=False),
     sa.Column('received_at', shared.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('processed_at', shared.db.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id')
@@ -46,6 +46,7 @@ def upgrade() -> None:
     op.create_table('order_records',
     sa.Column('order_id', sa.Uuid(), nullable=False),
     sa.Column('customer_id', sa.Uuid(), nullable=False),
+    sa.Column('customer_name', sa.String(length=200), nullable=True),
     sa.Column('number', sa.String(length=20), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('cancelled', sa.Boolean(), nullable=False),

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 21:23:57.019113
+Create Date: 2026-11-26 21:33:58.731790
 """
 
 import sqlalchemy as sa
@@ -43,7 +43,7 @@ def upgrade() -> None:
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('next_attempt_at', shared.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('body', sa.LargeBinary(), nullable=False),
     sa.Column('received_at', shared.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('processed_at', shared.db.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id')

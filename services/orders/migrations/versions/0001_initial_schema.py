@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 21:30:15.219878
+Create Date: 2026-11-26 21:33:57.306319
 """
 
 import sqlalchemy as sa

@@ -1,0 +1,13 @@
+import pytest
+from alembic import command
+
+from shared.cli import migrations_dir
+from shared.config import SERVICES
+from shared.db import alembic_config, migrate
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_migrations_build_exactly_the_schema_the_models_describe(service, tmp_path):
+    url = f"sqlite:///{tmp_path}/{service}.db"
+    migrate(migrations_dir(service), url)
+    command.check(alembic_config(migrations_dir(service), url))  # raises on any difference
