@@ -98,6 +98,11 @@ def on_order_confirmed(event: Envelope, session: Session) -> None:
     for before, after in template.links:
         planner.link(session, plan, made[before], made[after])
     planner.replan(session, plan)
+    announce_draft(session, plan)
+
+
+def announce_draft(session: Session, plan: Plan) -> None:
+    """``ordo.plan.created`` with the task ids per requirement (again after a draft changes)."""
     planner.publish(
         session,
         plan,
@@ -221,14 +226,7 @@ def after_replanning(session: Session, plan: Plan, reason: str, today: date) -> 
         ):
             planner.settle(session, plan, today)
         return
-    planner.publish(
-        session,
-        plan,
-        "ordo.plan.created",
-        start_date=plan.start_date,
-        finish_date=plan.finish_date,
-        requirement_tasks=traceability,
-    )
+    announce_draft(session, plan)
 
 
 def plan_rework(

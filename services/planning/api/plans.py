@@ -39,6 +39,18 @@ def readable_plan(plan_id) -> Plan:
     return get_or_404(db_session(), Plan, plan_id, "plan")
 
 
+def baseline_numbered(plan: Plan, number: int | None):
+    """Baseline ``number`` of the plan (404 if it has none such), or the latest (None before
+    activation) when no number is given."""
+    baselines = planner.baselines_of(db_session(), plan)
+    if number is None:
+        return baselines[-1] if baselines else None
+    for baseline in baselines:
+        if baseline.number == number:
+            return baseline
+    raise Problem(404, f"The plan has no baseline {number}.")
+
+
 @blp.route("")
 class Plans(MethodView):
     @roles_required(*READERS)
@@ -146,12 +158,7 @@ class PlanVariance(MethodView):
         """Every task's dates, effort and cost against a baseline (default 1)"""
         session = db_session()
         plan = readable_plan(plan_id)
-        baseline = next(
-            (b for b in planner.baselines_of(session, plan) if b.number == args["baseline"]),
-            None,
-        )
-        if baseline is None:
-            raise Problem(404, f"The plan has no baseline {args['baseline']}.")
+        baseline = baseline_numbered(plan, args["baseline"])
         calendar = planner.calendar_of(plan)
         planned = {row.task_id: row for row in planner.baseline_tasks(session, baseline)}
         rows = []
@@ -200,9 +207,8 @@ class PlanEarnedValue(MethodView):
     def get(self, args, plan_id):
         """PV, EV, AC, SV, CV, SPI, CPI, EAC, ETC, VAC and forecast finish as of a date"""
         plan = readable_plan(plan_id)
-        numbers = [baseline.number for baseline in planner.baselines_of(db_session(), plan)]
-        if args["baseline"] is not None and args["baseline"] not in numbers:
-            raise Problem(404, f"The plan has no baseline {args['baseline']}.")
+        if args["baseline"] is not None:
+            baseline_numbered(plan, args["baseline"])
         body = earned_value_body(plan, args["as_of"] or today(), args["baseline"])
         if body is None:
             raise Problem(409, "Earned value needs a baseline: activate the plan first.")

@@ -6,27 +6,16 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.planning import domain, planner
-from services.planning.api.plans import earned_value_body, readable_plan
+from services.planning.api.plans import baseline_numbered, earned_value_body, readable_plan
 from services.planning.api.support import READERS, today
 from services.planning.models import Risk
 from services.planning.schemas import GanttArgsSchema, ReportArgsSchema, ReportSchema
 from shared.http.auth import roles_required
-from shared.http.errors import Problem
 from shared.http.requests import db_session
 
 blp = Blueprint("reports", __name__, url_prefix="/plans", description="Gantt chart and report")
 
 TOP_RISKS = 5
-
-
-def baseline_numbered(plan, number):
-    baselines = planner.baselines_of(db_session(), plan)
-    if number is None:
-        return baselines[-1] if baselines else None
-    for baseline in baselines:
-        if baseline.number == number:
-            return baseline
-    raise Problem(404, f"The plan has no baseline {number}.")
 
 
 @blp.route("/<uuid:plan_id>/gantt.svg")
