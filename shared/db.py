@@ -126,14 +126,16 @@ class Infrastructure:
 class Database:
     """One service's engine and session factory; build it after fork, never at import."""
 
-    def __init__(self, url: str, metadata: sa.MetaData, service: str | None = None):
+    def __init__(self, url: str, metadata: sa.MetaData, service: str | None = None, settings=None):
         self.url = url
         self.service = service
         self.metadata = metadata
         self.engine = make_engine(url)
         self.tables = Infrastructure.of(metadata)
         self.sessions = sessionmaker(
-            self.engine, expire_on_commit=False, info={"tables": self.tables, "service": service}
+            self.engine,
+            expire_on_commit=False,
+            info={"tables": self.tables, "service": service, "settings": settings},
         )
 
     @property
@@ -159,6 +161,11 @@ class Database:
 
 def tables_of(session: Session) -> Infrastructure:
     return session.info["tables"]
+
+
+def settings_of(session: Session):
+    """The settings of the service this session belongs to (handlers sign links with them)."""
+    return session.info["settings"]
 
 
 def migrate(migrations_dir: Path, url: str, revision: str = "head") -> None:

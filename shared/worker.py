@@ -37,7 +37,7 @@ class Worker:
         periodic: tuple[Periodic, ...] = (),
     ):
         self.settings = settings
-        self.db = Database(settings.database_url, metadata, settings.service)
+        self.db = Database(settings.database_url, metadata, settings.service, settings)
         self.inbox = Inbox(self.db, settings, handle)
         self.periodic = periodic
         self.stopping = threading.Event()

@@ -2,8 +2,8 @@
 
 Every event about an order is folded into the order's row (the KPI read model); then, whatever
 order the events came in, an accepted order gets its survey and an accepted or cancelled order
-its retrospective, each exactly once. Survey links are signed, so an app or a worker builds
-its handler for its settings with `handler_for(settings)`; `handle` reads the environment.
+its retrospective, each exactly once. Survey links are signed with the service's settings,
+which every session carries.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from services.feedback.models import Order
 from services.feedback.readmodel import fold, order_row, parse_time, remember_customer
 from services.feedback.retrospectives import open_retrospective
 from services.feedback.surveys import open_survey
-from shared.config import Settings, load_settings
+from shared.db import settings_of
 from shared.events.envelope import Envelope
-from shared.events.inbox import Handler, dispatcher
+from shared.events.inbox import dispatcher
 
 
 def on_customer_registered(event: Envelope, session: Session) -> None:
@@ -61,24 +61,18 @@ def on_quality_check_failed(event: Envelope, session: Session) -> None:
         order.failed_check_ids = [*order.failed_check_ids, check_id]
 
 
-def handler_for(settings: Settings | None) -> Handler:
-    """The service's handler; its survey links are signed with `settings` (None: from the
-    environment, read when the first survey is sent)."""
-    return dispatcher(handlers_for(settings))
+def on_lifecycle_event(event: Envelope, session: Session) -> None:
+    order = on_order_event(event, session)
+    open_survey(session, order, settings_of(session), datetime.now(UTC))
+    open_retrospective(session, order)
 
 
-def handlers_for(settings: Settings | None) -> dict[str, Handler]:
-    """The handler of each consumed event type."""
+def on_order_facts(event: Envelope, session: Session) -> None:
+    on_order_event(event, session)
 
-    def on_lifecycle_event(event: Envelope, session: Session) -> None:
-        order = on_order_event(event, session)
-        open_survey(session, order, settings or load_settings("feedback"), datetime.now(UTC))
-        open_retrospective(session, order)
 
-    def on_order_facts(event: Envelope, session: Session) -> None:
-        on_order_event(event, session)
-
-    return {
+handle = dispatcher(
+    {
         "ordo.customer.registered": on_customer_registered,
         "ordo.order.created": on_lifecycle_event,
         "ordo.order.confirmed": on_lifecycle_event,
@@ -94,6 +88,4 @@ def handlers_for(settings: Settings | None) -> dict[str, Handler]:
         "ordo.delivery.accepted": on_lifecycle_event,
         "ordo.delivery.rejected": on_lifecycle_event,
     }
-
-
-handle = handler_for(None)
+)

@@ -10,11 +10,10 @@ import logging
 import os
 from datetime import UTC, datetime
 
-from services.feedback.handlers import handler_for
+from services.feedback.handlers import handle
 from services.feedback.models import Base
 from services.feedback.surveys import send_due_reminders
-from shared.config import Settings, load_settings
-from shared.db import Database
+from shared.db import Database, settings_of
 from shared.worker import run_worker
 
 logger = logging.getLogger(__name__)
@@ -22,27 +21,17 @@ logger = logging.getLogger(__name__)
 POLL_ENV = "ORDO_FEEDBACK_REMINDER_POLL_SECONDS"
 
 
-def reminder_job(settings: Settings):
+def send_reminders(db: Database) -> None:
     """The periodic job: one transaction sending every reminder due now."""
-
-    def remind(db: Database) -> None:
-        with db.transaction() as session:
-            reminded = send_due_reminders(session, datetime.now(UTC), settings)
-        if reminded:
-            logger.info("reminders: sent %d", len(reminded))
-
-    return remind
+    with db.transaction() as session:
+        reminded = send_due_reminders(session, datetime.now(UTC), settings_of(session))
+    if reminded:
+        logger.info("reminders: sent %d", len(reminded))
 
 
 def main() -> None:
-    settings = load_settings("feedback")
     every = float(os.environ.get(POLL_ENV) or 60)
-    run_worker(
-        "feedback",
-        Base.metadata,
-        handler_for(settings),
-        periodic=((every, reminder_job(settings)),),
-    )
+    run_worker("feedback", Base.metadata, handle, periodic=((every, send_reminders),))
 
 
 if __name__ == "__main__":

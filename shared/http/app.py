@@ -76,7 +76,7 @@ def create_service_app(
         app.wsgi_app = ProxyFix(
             app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
         )
-    db = Database(settings.database_url, metadata, service)
+    db = Database(settings.database_url, metadata, service, settings)
     app.extensions["ordo"] = ServiceContext(settings, db, Inbox(db, settings, handle))
 
     api = OrdoApi(app)
