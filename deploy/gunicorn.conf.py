@@ -7,9 +7,14 @@ workers = int(os.environ.get("ORDO_WEB_WORKERS", "2"))
 threads = int(os.environ.get("ORDO_WEB_THREADS", "4"))
 worker_class = "gthread"
 timeout = int(os.environ.get("ORDO_WEB_TIMEOUT", "30"))
+# Below Kubernetes' default 30 s termination grace period, so requests in flight finish.
 graceful_timeout = int(os.environ.get("ORDO_WEB_GRACEFUL_TIMEOUT", "20"))
 keepalive = 5
 preload_app = False  # each worker builds its own app, engine and connections after fork
+# Worker heartbeats in memory: a container's /tmp may be on a slow overlay filesystem.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
+errorlog = "-"
 accesslog = "-"
 access_log_format = (
     '{"time":"%(t)s","remote":"%(h)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'

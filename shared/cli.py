@@ -98,6 +98,27 @@ def cmd_up(args) -> int:
     return _supervise(processes)
 
 
+def cmd_asyncapi(args) -> int:
+    """Write (or with --check, verify) the AsyncAPI document and the RabbitMQ definitions."""
+    from shared.asyncapi import generated_files
+
+    stale = []
+    for path, content in generated_files(args.root).items():
+        current = path.read_text() if path.exists() else None
+        if current == content:
+            continue
+        stale.append(path)
+        if not args.check:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content)
+            print(f"wrote {path}", file=sys.stderr)
+    if args.check and stale:
+        names = ", ".join(str(path) for path in stale)
+        print(f"ordo: out of date: {names}; run `ordo asyncapi`", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _web_command(service: str) -> list[str]:
     return [
         sys.executable,
@@ -185,6 +206,14 @@ def parser() -> argparse.ArgumentParser:
     replay_.add_argument("--until", type=_timestamp, help="ISO 8601 end (default: now)")
     replay_.add_argument("--type", help="only types starting with this, e.g. ordo.order.")
     replay_.set_defaults(run=cmd_replay)
+
+    asyncapi = commands.add_parser(
+        "asyncapi",
+        help="generate docs/asyncapi.json and the RabbitMQ definitions from the event catalog",
+    )
+    asyncapi.add_argument("--root", type=Path, default=ROOT, help="the repository to write into")
+    asyncapi.add_argument("--check", action="store_true", help="only verify they are current")
+    asyncapi.set_defaults(run=cmd_asyncapi)
     return root
 
 
