@@ -1,0 +1,118 @@
+"""Benchmark: from `POST /orders/{id}/approve` to the plan readable in planning, at a steady rate.
+
+Run with ``python tests/bench/bench_latency.py [orders] [rate]`` (defaults 300 orders at 20/s)
+against PostgreSQL and RabbitMQ on 127.0.0.1. It starts the suite with `ordo up` (gunicorn and
+workers as real processes), prepares the orders up to review (not timed), then approves them
+at the given rate. For each approval it measures the time until `GET /plans?order_id=` shows
+the plan (polling every 10 ms). The baseline, in the same run and under the same load, is one
+plain `GET /orders/{id}` per approval: the cost of an HTTP round trip without the broker.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.backends import backend_for  # noqa: E402
+from tests.suite import running_suite  # noqa: E402
+
+POLL_SECONDS = 0.01
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def prepare(suite, count: int) -> list[str]:
+    sales = suite.client("orders", "sales")
+    manager = suite.client("orders", "manager")
+    customer = sales.post("/customers", {"name": "Latency Ltd"})
+    order_ids = []
+    for number in range(count):
+        order = sales.post("/orders", {"customer_id": customer["id"], "title": f"Line {number}"})
+        requirement = sales.post(
+            f"/orders/{order['id']}/requirements",
+            {
+                "title": "Runs",
+                "kind": "core",
+                "source": "interview",
+                "priority": "must",
+                "estimate_days": 3,
+                "acceptance_criteria": [{"text": "It runs for an hour"}],
+            },
+        )
+        sales.post(f"/orders/{order['id']}/submit")
+        manager.post(
+            f"/orders/{order['id']}/reviews",
+            {"decisions": [{"requirement_id": requirement["id"], "decision": "approved"}]},
+        )
+        order_ids.append(order["id"])
+    return order_ids
+
+
+def measure(suite, order_ids: list[str], rate: float) -> tuple[list[float], list[float]]:
+    manager = suite.client("orders", "manager")
+    planner = suite.client("planning", "planner")
+    to_plan: list[float] = []
+    round_trip: list[float] = []
+
+    def approve_and_wait(order_id: str) -> None:
+        started = time.perf_counter()
+        manager.post(f"/orders/{order_id}/approve")
+        while not planner.get(f"/plans?order_id={order_id}")["items"]:
+            time.sleep(POLL_SECONDS)
+        to_plan.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        manager.get(f"/orders/{order_id}")
+        round_trip.append(time.perf_counter() - started)
+
+    threads = []
+    begin = time.perf_counter()
+    for index, order_id in enumerate(order_ids):
+        time.sleep(max(0.0, begin + index / rate - time.perf_counter()))
+        thread = threading.Thread(target=approve_and_wait, args=(order_id,))
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join(timeout=60)
+    achieved = len(order_ids) / (time.perf_counter() - begin)
+    print(f"approvals sent at {rate:.0f}/s; all plans seen at an overall {achieved:.1f}/s")
+    return to_plan, round_trip
+
+
+def report(to_plan: list[float], round_trip: list[float]) -> None:
+    def figures(samples: list[float]) -> str:
+        p50, p99 = percentile(samples, 0.5) * 1000, percentile(samples, 0.99) * 1000
+        mean = statistics.mean(samples) * 1000
+        return f"p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   mean {mean:6.1f} ms"
+
+    print(f"{len(to_plan)} orders: approve -> plan readable in planning (target p99 <= 150 ms)")
+    print(f"  {figures(to_plan)}")
+    print("baseline: a plain GET /orders/{id} under the same load")
+    print(f"  {figures(round_trip)}")
+    for name, fraction in (("p50", 0.5), ("p99", 0.99)):
+        ratio = percentile(to_plan, fraction) / percentile(round_trip, fraction)
+        print(f"ratio {name}: {ratio:.1f}x")
+
+
+def main(count: int, rate: float) -> None:
+    with (
+        tempfile.TemporaryDirectory() as root,
+        backend_for(True, root) as backend,
+        running_suite(backend, ORDO_WEB_WORKERS="2", ORDO_WEB_THREADS="8") as suite,
+    ):
+        order_ids = prepare(suite, count)
+        to_plan, round_trip = measure(suite, order_ids, rate)
+    report(to_plan, round_trip)
+
+
+if __name__ == "__main__":
+    arguments = sys.argv[1:]
+    main(int(arguments[0]) if arguments else 300, float(arguments[1]) if arguments[1:] else 20)
