@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -68,6 +69,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+#: How the services' typed models map Python types to columns: money as NUMERIC(14, 2).
+TYPE_ANNOTATIONS = {
+    datetime: UTCDateTime,
+    Decimal: sa.Numeric(14, 2),
+    dict: sa.JSON,
+    list: sa.JSON,
+}
 
 
 def infrastructure_tables(metadata: sa.MetaData) -> Infrastructure:

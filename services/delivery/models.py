@@ -9,11 +9,12 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from shared.db import UTCDateTime, infrastructure_tables, new_id, utcnow
+from shared.db import TYPE_ANNOTATIONS, infrastructure_tables, new_id, utcnow
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: UTCDateTime, Decimal: sa.Numeric(18, 6), dict: sa.JSON}
+    # Measured values and tolerances need more places than money.
+    type_annotation_map = {**TYPE_ANNOTATIONS, Decimal: sa.Numeric(18, 6)}
 
 
 infrastructure_tables(Base.metadata)

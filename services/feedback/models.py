@@ -5,21 +5,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from shared.db import UTCDateTime, infrastructure_tables, new_id, utcnow
+from shared.db import TYPE_ANNOTATIONS, infrastructure_tables, new_id, utcnow
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {
-        datetime: UTCDateTime,
-        Decimal: sa.Numeric(14, 2),
-        dict: sa.JSON,
-        list: sa.JSON,
-    }
+    type_annotation_map = TYPE_ANNOTATIONS
 
 
 infrastructure_tables(Base.metadata)
