@@ -293,7 +293,7 @@ def _message_id(type: str) -> str:
     return type.replace(".", "_")
 
 
-def _routes(pattern: str, type: str) -> bool:
+def topic_matches(pattern: str, type: str) -> bool:
     """Whether an AMQP topic binding pattern matches a routing key (`*` one word, `#` any)."""
 
     def match(words: list[str], keys: list[str]) -> bool:
@@ -309,7 +309,7 @@ def _routes(pattern: str, type: str) -> bool:
 
 def routed_to(service: str) -> list[str]:
     """The event types that reach `service`'s queue through its bindings."""
-    return sorted(t for t in CATALOG if any(_routes(key, t) for key in bindings_for(service)))
+    return sorted(t for t in CATALOG if any(topic_matches(key, t) for key in bindings_for(service)))
 
 
 def asyncapi_document() -> dict[str, Any]:
