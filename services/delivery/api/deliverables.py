@@ -40,7 +40,7 @@ from shared.events.outbox import record
 from shared.http.auth import STAFF, current_principal, roles_required
 from shared.http.errors import Problem
 from shared.http.idempotency import idempotent
-from shared.http.requests import db_session, etag, get_or_404, page_of, paginate
+from shared.http.requests import db_session, etag, filter_by, get_or_404, page_of, paginate
 
 blp = Blueprint(
     "deliverables", __name__, url_prefix="/deliverables", description="Deliverables and QC"
@@ -67,10 +67,7 @@ class Deliverables(MethodView):
             sa.select(Deliverable).order_by(Deliverable.created_at, Deliverable.id),
             Deliverable.order_id,
         )
-        if "order_id" in args:
-            query = query.where(Deliverable.order_id == args["order_id"])
-        if "status" in args:
-            query = query.where(Deliverable.status == args["status"])
+        query = filter_by(query, args, Deliverable.order_id, Deliverable.status)
         return paginate(db_session(), query, args)
 
 

@@ -31,7 +31,15 @@ from shared.db import utcnow
 from shared.http.auth import STAFF, current_principal, roles_required
 from shared.http.errors import Problem
 from shared.http.idempotency import idempotent
-from shared.http.requests import check_if_match, db_session, etag, get_or_404, page_of, paginate
+from shared.http.requests import (
+    check_if_match,
+    db_session,
+    etag,
+    filter_by,
+    get_or_404,
+    page_of,
+    paginate,
+)
 
 blp = Blueprint("deliveries", __name__, url_prefix="/deliveries", description="Delivery packages")
 punch_items = Blueprint(
@@ -116,10 +124,7 @@ class Deliveries(MethodView):
         )
         if current_principal().is_customer:
             query = query.where(Delivery.status != "draft")
-        if "order_id" in args:
-            query = query.where(Delivery.order_id == args["order_id"])
-        if "status" in args:
-            query = query.where(Delivery.status == args["status"])
+        query = filter_by(query, args, Delivery.order_id, Delivery.status)
         return paginate(db_session(), query, args)
 
 

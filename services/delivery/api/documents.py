@@ -23,7 +23,7 @@ from services.delivery.schemas import (
 from shared.http.auth import current_principal, roles_required
 from shared.http.errors import Problem
 from shared.http.idempotency import idempotent
-from shared.http.requests import db_session, get_or_404, page_of, paginate
+from shared.http.requests import db_session, filter_by, get_or_404, page_of, paginate
 
 order_documents = Blueprint(
     "order_documents", __name__, url_prefix="/orders", description="Delivery documents of an order"
@@ -81,8 +81,7 @@ class OrderDocuments(MethodView):
             .where(Document.order_id == order_id)
             .order_by(Document.name, Document.document_version.desc())
         )
-        if "kind" in args:
-            query = query.where(Document.kind == args["kind"])
+        query = filter_by(query, args, Document.kind)
         return paginate(db_session(), query, args)
 
 

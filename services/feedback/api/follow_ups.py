@@ -10,7 +10,15 @@ from services.feedback.models import FollowUp
 from services.feedback.schemas import FollowUpCloseSchema, FollowUpQueryArgsSchema, FollowUpSchema
 from shared.http.auth import roles_required
 from shared.http.errors import Problem
-from shared.http.requests import check_if_match, db_session, etag, get_or_404, page_of, paginate
+from shared.http.requests import (
+    check_if_match,
+    db_session,
+    etag,
+    filter_by,
+    get_or_404,
+    page_of,
+    paginate,
+)
 
 blp = Blueprint(
     "follow_ups", __name__, url_prefix="/follow-ups", description="Detractor follow-ups"
@@ -25,10 +33,7 @@ class FollowUps(MethodView):
     def get(self, args):
         """List follow-ups of detractors' answers, oldest first"""
         query = sa.select(FollowUp).order_by(FollowUp.created_at, FollowUp.id)
-        if "status" in args:
-            query = query.where(FollowUp.status == args["status"])
-        if "customer_id" in args:
-            query = query.where(FollowUp.customer_id == args["customer_id"])
+        query = filter_by(query, args, FollowUp.status, FollowUp.customer_id)
         return paginate(db_session(), query, args)
 
 

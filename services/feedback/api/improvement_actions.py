@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from services.feedback.models import ImprovementAction
 from services.feedback.schemas import ActionQueryArgsSchema, ActionSchema
 from shared.http.auth import STAFF, roles_required
-from shared.http.requests import db_session, page_of, paginate
+from shared.http.requests import db_session, filter_by, page_of, paginate
 
 blp = Blueprint(
     "improvement_actions",
@@ -29,8 +29,5 @@ class ImprovementActions(MethodView):
             ImprovementAction.due_date,
             ImprovementAction.created_at,
         )
-        if "status" in args:
-            query = query.where(ImprovementAction.status == args["status"])
-        if "owner" in args:
-            query = query.where(ImprovementAction.owner == args["owner"])
+        query = filter_by(query, args, ImprovementAction.status, ImprovementAction.owner)
         return paginate(db_session(), query, args)

@@ -26,7 +26,7 @@ from shared.http.auth import (
     roles_required,
 )
 from shared.http.errors import Problem
-from shared.http.requests import db_session, get_or_404, page_of, paginate
+from shared.http.requests import db_session, filter_by, get_or_404, page_of, paginate
 
 blp = Blueprint("surveys", __name__, url_prefix="/surveys", description="Satisfaction surveys")
 
@@ -99,10 +99,7 @@ class Surveys(MethodView):
         principal = current_principal()
         if principal.is_customer:
             query = query.where(Survey.customer_id == principal.customer_id)
-        if "customer_id" in args:
-            query = query.where(Survey.customer_id == args["customer_id"])
-        if "order_id" in args:
-            query = query.where(Survey.order_id == args["order_id"])
+        query = filter_by(query, args, Survey.customer_id, Survey.order_id)
         if "answered" in args:
             answered = Survey.answered_at.is_not(None)
             query = query.where(answered if args["answered"] else ~answered)

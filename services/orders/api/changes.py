@@ -29,7 +29,7 @@ from shared.events.envelope import to_primitives
 from shared.http.auth import STAFF, roles_required
 from shared.http.errors import Problem
 from shared.http.idempotency import idempotent
-from shared.http.requests import db_session, etag, page_of, paginate
+from shared.http.requests import db_session, etag, filter_by, page_of, paginate
 
 blp = Blueprint(
     "change_requests",
@@ -128,8 +128,7 @@ class ChangeRequests(MethodView):
             .where(ChangeRequest.order_id == order_id)
             .order_by(ChangeRequest.created_at.desc())
         )
-        if "status" in args:
-            query = query.where(ChangeRequest.status == args["status"])
+        query = filter_by(query, args, ChangeRequest.status)
         return paginate(db_session(), query, args)
 
 

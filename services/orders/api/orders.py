@@ -24,7 +24,7 @@ from shared.events.outbox import record
 from shared.http.auth import STAFF, current_principal, roles_required
 from shared.http.errors import Problem
 from shared.http.idempotency import idempotent
-from shared.http.requests import check_if_match, db_session, etag, page_of, paginate
+from shared.http.requests import check_if_match, db_session, etag, filter_by, page_of, paginate
 
 blp = Blueprint("orders", __name__, url_prefix="/orders", description="Customer orders")
 
@@ -50,14 +50,12 @@ def search(query: sa.Select, args: dict) -> sa.Select:
     for name, column in (("status", Order.status), ("priority", Order.priority)):
         if name in args:
             query = query.where(column == args[name])
-    if "customer_id" in args:
-        query = query.where(Order.customer_id == args["customer_id"])
+    query = filter_by(query, args, Order.customer_id)
     if "due_before" in args:
         query = query.where(Order.due_date <= args["due_before"])
     if "due_after" in args:
         query = query.where(Order.due_date >= args["due_after"])
-    if "at_risk" in args:
-        query = query.where(Order.at_risk == args["at_risk"])
+    query = filter_by(query, args, Order.at_risk)
     if "q" in args:
         pattern = f"%{args['q'].lower()}%"
         query = query.where(

@@ -30,7 +30,15 @@ from services.planning.schemas import (
 )
 from shared.http.auth import roles_required
 from shared.http.errors import Problem
-from shared.http.requests import check_if_match, db_session, etag, get_or_404, page_of, paginate
+from shared.http.requests import (
+    check_if_match,
+    db_session,
+    etag,
+    filter_by,
+    get_or_404,
+    page_of,
+    paginate,
+)
 
 blp = Blueprint("plans", __name__, url_prefix="/plans", description="Project plans")
 
@@ -59,10 +67,7 @@ class Plans(MethodView):
     def get(self, args):
         """List plans, e.g. the plan of one order"""
         query = sa.select(Plan).order_by(Plan.created_at.desc())
-        if "order_id" in args:
-            query = query.where(Plan.order_id == args["order_id"])
-        if "status" in args:
-            query = query.where(Plan.status == args["status"])
+        query = filter_by(query, args, Plan.order_id, Plan.status)
         return paginate(db_session(), query, args)
 
 

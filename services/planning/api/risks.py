@@ -18,7 +18,15 @@ from shared.db import utcnow
 from shared.http.auth import roles_required
 from shared.http.errors import Problem
 from shared.http.idempotency import idempotent
-from shared.http.requests import check_if_match, db_session, etag, get_or_404, page_of, paginate
+from shared.http.requests import (
+    check_if_match,
+    db_session,
+    etag,
+    filter_by,
+    get_or_404,
+    page_of,
+    paginate,
+)
 
 blp = Blueprint("risks", __name__, description="Risk register")
 
@@ -63,8 +71,7 @@ class PlanRisks(MethodView):
         session = db_session()
         get_or_404(session, Plan, plan_id, "plan")
         query = sa.select(Risk).where(Risk.plan_id == plan_id)
-        if "status" in args:
-            query = query.where(Risk.status == args["status"])
+        query = filter_by(query, args, Risk.status)
         if "min_score" in args:
             query = query.where(Risk.score >= args["min_score"])
         return paginate(session, query.order_by(Risk.score.desc(), Risk.created_at), args)
