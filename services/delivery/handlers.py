@@ -87,10 +87,14 @@ def on_order_cancelled(event: Envelope, session: Session) -> None:
 
 
 def on_plan_completed(event: Envelope, session: Session) -> None:
-    """All work is done: pending and reworked deliverables go to quality control."""
+    """All work is done: pending and reworked deliverables go to quality control.
+
+    Reworked are the ones that failed a check or were rejected by the customer: the plan's
+    rework for them is done once the plan completes again.
+    """
     order = known_order(session, event.data["order_id"])
     order.plan_completed = True
-    waiting = (DeliverableStatus.PENDING, DeliverableStatus.REJECTED)
+    waiting = (DeliverableStatus.PENDING, DeliverableStatus.FAILED, DeliverableStatus.REJECTED)
     for deliverable in session.scalars(
         sa.select(Deliverable).where(
             Deliverable.order_id == order.order_id, Deliverable.status.in_(waiting)

@@ -41,6 +41,18 @@ def test_plan_completed_makes_deliverables_ready_for_quality_control(flow):
     assert {d["status"] for d in flow.deliverables(order["order_id"])} == {"ready_for_qc"}
 
 
+def test_a_deliverable_that_failed_its_check_is_ready_for_quality_control_after_the_rework(flow):
+    order = flow.confirm()
+    failing, passing = flow.deliverables(order["order_id"])
+    assert flow.inspect(failing, result="fail").status_code == 201
+    assert flow.inspect(passing).status_code == 201
+
+    flow.complete_plan(order["order_id"])
+
+    statuses = {d["id"]: d["status"] for d in flow.deliverables(order["order_id"])}
+    assert statuses == {failing["id"]: "ready_for_qc", passing["id"]: "passed"}
+
+
 def change(order, *changes, version=4):
     return {
         "order_id": order["order_id"],
