@@ -14,6 +14,9 @@ preload_app = False  # each worker builds its own app, engine and connections af
 # Worker heartbeats in memory: a container's /tmp may be on a slow overlay filesystem.
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
+# No gunicornc control socket (gunicorn >= 25.1): it lives in $HOME, which is read-only in the
+# image, and the eight processes of `ordo up` would share one path.
+control_socket_disable = True
 errorlog = "-"
 accesslog = "-"
 access_log_format = (

@@ -1,0 +1,29 @@
+"""deploy/gunicorn.conf.py takes its sizes and timeouts from the environment."""
+
+from __future__ import annotations
+
+import json
+import runpy
+
+from tests.unit.deploy.support import ROOT
+
+CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
+
+
+def test_workers_threads_and_timeouts_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("ORDO_BIND", "127.0.0.1:9001")
+    monkeypatch.setenv("ORDO_WEB_WORKERS", "3")
+    monkeypatch.setenv("ORDO_WEB_THREADS", "6")
+    monkeypatch.setenv("ORDO_WEB_GRACEFUL_TIMEOUT", "12")
+    settings = runpy.run_path(str(CONFIG))
+    assert (settings["bind"], settings["workers"], settings["threads"]) == ("127.0.0.1:9001", 3, 6)
+    assert settings["graceful_timeout"] == 12
+    assert settings["control_socket_disable"] is True
+
+
+def test_access_log_lines_are_json():
+    settings = runpy.run_path(str(CONFIG))
+    atoms = {"t": "[26/Nov/2026:21:00:00 +0000]", "h": "10.0.0.1", "m": "GET", "U": "/orders"}
+    atoms |= {"s": "200", "B": "512", "M": "7", "{x-request-id}o": "abc"}
+    line = settings["access_log_format"] % atoms
+    assert json.loads(line)["path"] == "/orders"
