@@ -63,6 +63,7 @@ class Settings:
     link_ttl_hours: int = 14 * 24
     public_base_url: str = ""
     trusted_proxies: int = 0
+    heartbeat_file: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -104,6 +105,7 @@ def load_settings(service: str, overrides: dict[str, Any] | None = None) -> Sett
         max_body_bytes=_env_int("ORDO_MAX_BODY_BYTES", 1024 * 1024),
         link_ttl_hours=_env_int("ORDO_LINK_TTL_HOURS", 14 * 24),
         trusted_proxies=_env_int("ORDO_TRUSTED_PROXIES", 0),
+        heartbeat_file=os.environ.get("ORDO_WORKER_HEARTBEAT_FILE") or None,
         public_base_url=_env(
             f"ORDO_{service.upper()}_PUBLIC_URL", f"http://127.0.0.1:{port(service)}"
         ),

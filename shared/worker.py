@@ -43,7 +43,11 @@ class Worker:
         self.stopping = threading.Event()
         self.connection = connect(settings)
         self.consumer = InboxConsumer(
-            self.connection, service_queue(settings), self.inbox, settings.prefetch
+            self.connection,
+            service_queue(settings),
+            self.inbox,
+            settings.prefetch,
+            settings.heartbeat_file,
         )
 
     def run(self) -> None:

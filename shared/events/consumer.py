@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 from kombu import Connection, Queue
 from kombu.mixins import ConsumerMixin
@@ -12,15 +13,26 @@ from shared.events.inbox import Inbox
 
 logger = logging.getLogger(__name__)
 
+HEARTBEAT_SECONDS = 5.0
+
 
 class InboxConsumer(ConsumerMixin):
     """Acks a message only once the inbox row and the handler's writes are committed."""
 
-    def __init__(self, connection: Connection, queue: Queue, inbox: Inbox, prefetch: int):
+    def __init__(
+        self,
+        connection: Connection,
+        queue: Queue,
+        inbox: Inbox,
+        prefetch: int,
+        heartbeat_file: str | None = None,
+    ):
         self.connection = connection
         self.queue = queue
         self.inbox = inbox
         self.prefetch = prefetch
+        self.heartbeat = Path(heartbeat_file) if heartbeat_file else None
+        self._last_beat = 0.0
 
     def get_consumers(self, Consumer, channel):
         # on_message receives the raw body: CloudEvents JSON is parsed by the inbox, not Kombu.
@@ -43,6 +55,13 @@ class InboxConsumer(ConsumerMixin):
             message.requeue()
             return
         message.ack()
+
+    def on_iteration(self) -> None:
+        """Touch the heartbeat file (a liveness probe reads its age) while the loop turns."""
+        now = time.monotonic()
+        if self.heartbeat is not None and now - self._last_beat >= HEARTBEAT_SECONDS:
+            self.heartbeat.touch()
+            self._last_beat = now
 
     def on_connection_error(self, exc, interval):
         logger.warning("consumer: broker connection lost (%s); retrying in %ss", exc, interval)

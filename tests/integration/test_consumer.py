@@ -79,6 +79,15 @@ def test_the_same_event_twice_has_one_effect(backend):
     assert (row.id, row.status, row.attempts) == (confirmed.id, "processed", 1)
 
 
+def test_a_consuming_worker_keeps_its_heartbeat_file_fresh(backend, tmp_path):
+    create_schema(backend, "planning", PlanningBase.metadata)
+    heartbeat = tmp_path / "worker.alive"
+    settings = backend.settings("planning", heartbeat_file=str(heartbeat))
+    with running(Worker(settings, PlanningBase.metadata, planning_handle)):
+        wait_for(heartbeat.exists, timeout=10)
+        assert time.time() - heartbeat.stat().st_mtime < 10
+
+
 def test_a_handler_that_fails_twice_then_succeeds_is_processed(backend):
     create_schema(backend, "planning", PlanningBase.metadata)
     flaky = FlakyHandler(failures=2)
