@@ -119,6 +119,23 @@ def cmd_asyncapi(args) -> int:
     return 0
 
 
+def cmd_demo(args) -> int:
+    """Drive one order from draft to closed against a running suite, then report on it."""
+    from shared.client import RequestFailed
+    from shared.demo import Demo, report
+
+    urls = {service: getattr(args, f"{service}_url") for service in SERVICES}
+    demo = Demo(urls, load_settings("orders").jwt_secret, timeout=args.timeout)
+    try:
+        result = demo.run()
+    except (RequestFailed, TimeoutError, OSError) as error:
+        print(f"ordo demo: {error}", file=sys.stderr)
+        return 1
+    print()
+    print(report(result))
+    return 0
+
+
 def _web_command(service: str) -> list[str]:
     return [
         sys.executable,
@@ -214,6 +231,20 @@ def parser() -> argparse.ArgumentParser:
     asyncapi.add_argument("--root", type=Path, default=ROOT, help="the repository to write into")
     asyncapi.add_argument("--check", action="store_true", help="only verify they are current")
     asyncapi.set_defaults(run=cmd_asyncapi)
+
+    demo = commands.add_parser(
+        "demo", help="drive one order from draft to closed against a running suite"
+    )
+    for service in SERVICES:
+        demo.add_argument(
+            f"--{service}-url",
+            default=f"http://127.0.0.1:{port(service)}",
+            help=f"the {service} service (default: %(default)s)",
+        )
+    demo.add_argument(
+        "--timeout", type=float, default=30.0, help="seconds to wait for each event (default 30)"
+    )
+    demo.set_defaults(run=cmd_demo)
     return root
 
 

@@ -1,0 +1,55 @@
+"""`ordo demo` drives one order from draft to closed across the running suite, in both modes."""
+
+from shared.demo import Demo, report
+from tests.helpers import JWT_SECRET
+
+# The story's milestones, in the order they must appear on the order's timeline.
+KEY_EVENTS = [
+    "ordo.order.created",
+    "ordo.order.confirmed",
+    "ordo.plan.created",
+    "ordo.plan.activated",
+    "ordo.quality_check.failed",
+    "ordo.delivery.submitted",
+    "ordo.delivery.accepted",
+    "ordo.survey.sent",
+    "ordo.feedback.received",
+    "ordo.retrospective.completed",
+    "ordo.order.closed",
+]
+
+
+def test_one_order_goes_from_draft_to_closed_with_a_reworked_check_and_every_criterion_met(
+    suite,
+):
+    result = Demo(suite.urls, JWT_SECRET, timeout=30, say=print).run()
+    print(report(result))
+
+    assert result.statuses["order"] == "closed"
+    assert result.statuses["plan"] == "completed"
+    assert result.statuses["deliverables"] == ["accepted", "accepted"]
+    assert result.statuses["deliveries"] == ["accepted"]
+    assert result.statuses["surveys_answered"] == 1
+    assert result.statuses["retrospective"] == "completed"
+
+    types = [entry["type"] for entry in result.timeline]
+    assert [key for key in KEY_EVENTS if key not in types] == [], types
+    assert [types.index(key) for key in KEY_EVENTS] == sorted(
+        types.index(key) for key in KEY_EVENTS
+    ), types
+    assert types.count("ordo.plan.completed") == 2  # once, and again after the rework
+
+    requirements = result.traceability["requirements"]
+    assert len(requirements) == 2
+    for requirement in requirements:
+        assert requirement["task_ids"]
+        assert requirement["deliverable"]["quality_status"] == "passed"
+        assert {criterion["acceptance"] for criterion in requirement["criteria"]} == {"met"}
+    assert sum(len(requirement["criteria"]) for requirement in requirements) == 3
+
+    assert result.kpis["order_count"] == 1
+    assert result.kpis["orders_by_status"]["closed"] == 1
+    assert result.kpis["accepted_count"] == 1
+    assert result.kpis["feedback_count"] == 1
+    assert result.kpis["first_pass_acceptance_rate"] == 100.0
+    assert result.kpis["csat"] == 100.0 and result.kpis["nps"] == 100.0
