@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -13,6 +12,7 @@ import sqlalchemy as sa
 from shared.config import Settings
 from shared.db import Database, utcnow
 from shared.events.broker import connect
+from shared.events.contracts import contract_for
 from shared.events.publisher import BatchPublisher, OutgoingMessage, PublishFailed
 
 logger = logging.getLogger(__name__)
@@ -22,8 +22,7 @@ PURGE_EVERY_SECONDS = 600.0
 
 
 def outgoing(row) -> OutgoingMessage:
-    document = json.loads(row.body)
-    headers = {"ce-id": row.id, "ce-type": row.type, "ce-source": document["source"]}
+    headers = {"ce-id": row.id, "ce-type": row.type, "ce-source": contract_for(row.type).source}
     if row.subject:
         headers["ce-subject"] = row.subject
     return OutgoingMessage(id=row.id, routing_key=row.type, body=row.body, headers=headers)
