@@ -11,6 +11,9 @@ from shared.db import tables_of, utcnow
 from shared.events.contracts import contract_for, validated_for_publish
 from shared.events.envelope import Envelope, InvalidEvent, build
 
+#: On PostgreSQL, recording an event NOTIFYs this channel at commit, waking the relay.
+NOTIFY_CHANNEL = "ordo_outbox"
+
 
 def record(
     session: Session, type: str, data: dict[str, Any], *, subject: str | None = None
@@ -41,4 +44,6 @@ def record(
             created_at=utcnow(),
         )
     )
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text(f"NOTIFY {NOTIFY_CHANNEL}"))
     return envelope

@@ -7,12 +7,14 @@ import threading
 import time
 from datetime import datetime, timedelta
 
+import psycopg
 import sqlalchemy as sa
 
 from shared.config import Settings
 from shared.db import Database, utcnow
 from shared.events.broker import connect
 from shared.events.contracts import contract_for
+from shared.events.outbox import NOTIFY_CHANNEL
 from shared.events.publisher import BatchPublisher, OutgoingMessage, PublishFailed
 
 logger = logging.getLogger(__name__)
@@ -35,6 +37,7 @@ class Relay:
         self.publisher = publisher or BatchPublisher(
             connect(settings), settings.confirm_timeout_seconds
         )
+        self.waiter = OutboxWaiter(db, settings.relay_idle_seconds)
 
     def publish_pending(self) -> int:
         """Publish one batch of unpublished rows; return how many were published."""
@@ -89,14 +92,59 @@ class Relay:
                 logger.exception("relay: database unavailable")
                 stop.wait(1.0)
                 continue
-            if published == 0:
-                stop.wait(self.settings.relay_idle_seconds)
+            if published < self.settings.relay_batch_size:
+                self.waiter.wait(stop)
             if (now := time.monotonic()) >= next_purge:
                 next_purge = now + PURGE_EVERY_SECONDS
                 purged = self.purge()
                 if purged:
                     logger.info("relay: purged %d published events", purged)
         self.publisher.reset()
+        self.waiter.close()
+
+
+class OutboxWaiter:
+    """Sleeps until new events may be in the outbox.
+
+    On PostgreSQL it LISTENs for the NOTIFY that `record()` sends at commit, so the relay
+    wakes at once and a quiet outbox costs no queries (it still looks every second, in case
+    a notification was missed). Elsewhere it polls every `relay_idle_seconds`.
+    """
+
+    FALLBACK_SECONDS = 1.0
+
+    def __init__(self, db: Database, idle_seconds: float):
+        self.idle_seconds = idle_seconds
+        self.url = (
+            sa.make_url(db.engine.url).set(drivername="postgresql").render_as_string(False)
+            if db.is_postgres
+            else None
+        )
+        self._connection = None
+
+    def wait(self, stop: threading.Event) -> None:
+        if self.url is None:
+            stop.wait(self.idle_seconds)
+            return
+        try:
+            listener = self._listener()
+            for _ in listener.notifies(timeout=self.FALLBACK_SECONDS, stop_after=1):
+                pass
+        except psycopg.Error:
+            logger.warning("relay: lost the outbox notifications; polling until they return")
+            self.close()
+            stop.wait(self.idle_seconds)
+
+    def _listener(self):
+        if self._connection is None:
+            self._connection = psycopg.connect(self.url, autocommit=True)
+            self._connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        return self._connection
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 def replay(

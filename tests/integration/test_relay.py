@@ -55,7 +55,7 @@ def test_events_recorded_while_the_broker_is_unreachable_all_arrive_once_it_retu
             assert pending(orders_db) == 500
             assert plan_count(planning.db) == 0
             proxy.up()
-            wait_for(lambda: plan_count(planning.db) == 500, timeout=60)
+            wait_for(lambda: plan_count(planning.db) == 500, timeout=120)
             wait_for(lambda: pending(orders_db) == 0, timeout=10)
             inbox = planning.db.tables.inbox
             with planning.db.sessions() as session:
