@@ -5,6 +5,7 @@ from __future__ import annotations
 from kombu import Connection, Exchange, Queue, binding
 
 from shared.config import SERVICES, Settings, prefixed, var_dir
+from shared.events import embedded
 from shared.events.contracts import consumed_by
 
 #: The orders service keeps the order timeline, so it hears every event.
@@ -27,7 +28,10 @@ def connect(settings: Settings) -> Connection:
         }
     if settings.broker_url.startswith(("filesystem", "memory")):
         options["polling_interval"] = 0.02
-    return Connection(settings.broker_url, transport_options=options, heartbeat=0)
+    transport = embedded.Transport if settings.broker_url.startswith("filesystem") else None
+    return Connection(
+        settings.broker_url, transport=transport, transport_options=options, heartbeat=0
+    )
 
 
 def supports_confirms(connection: Connection) -> bool:

@@ -6,7 +6,7 @@ import logging
 import time
 from dataclasses import dataclass
 
-from kombu import Connection
+from kombu import Connection, Exchange
 
 from shared.events.broker import supports_confirms
 from shared.events.envelope import CONTENT_TYPE
@@ -43,6 +43,7 @@ class BatchPublisher:
         self._unconfirmed: set[int] = set()
         self._nacked = False
         self.unroutable = 0
+        self._declared: set[str] = set()
 
     def publish(self, exchange: str, messages: list[OutgoingMessage]) -> None:
         if not messages:
@@ -50,6 +51,11 @@ class BatchPublisher:
         channel = self._ready_channel()
         confirming = supports_confirms(self.connection)
         try:
+            if exchange and not confirming and exchange not in self._declared:
+                # The embedded transports keep exchange types per connection: undeclared
+                # here, the topic exchange routes like a direct one and misses wildcards.
+                Exchange(exchange, type="topic", durable=True)(channel).declare()
+                self._declared.add(exchange)
             for message in messages:
                 prepared = channel.prepare_message(
                     message.body,
@@ -95,6 +101,7 @@ class BatchPublisher:
                 channel.events["basic_nack"].add(self._on_nack)
                 channel.events["basic_return"].add(self._on_return)
             self._channel = channel
+            self._declared = set()
             self._next_tag = 1
             self._unconfirmed = set()
             self._nacked = False

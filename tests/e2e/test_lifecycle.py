@@ -1,7 +1,5 @@
 """`ordo demo` drives one order from draft to closed across the running suite, in both modes."""
 
-import pytest
-
 from shared.demo import Demo, report
 from tests.helpers import JWT_SECRET
 
@@ -21,20 +19,9 @@ KEY_EVENTS = [
 ]
 
 
-# In embedded mode a worker's relay has never declared the exchange, so kombu's filesystem
-# transport routes it as a direct exchange and the orders queue's `ordo.#` binding misses
-# what it hears only through it (`ordo.survey.sent`, `ordo.plan.completed`): no survey link
-# on the timeline. Remove this once shared/events/publisher.py declares the exchange.
-EMBEDDED_WILDCARD_ROUTING = pytest.mark.xfail(
-    strict=True, reason="embedded broker ignores the ordo.# binding of a relay's exchange"
-)
-
-
 def test_one_order_goes_from_draft_to_closed_with_a_reworked_check_and_every_criterion_met(
-    suite, request
+    suite,
 ):
-    if suite.mode == "embedded":
-        request.applymarker(EMBEDDED_WILDCARD_ROUTING)
     result = Demo(suite.urls, JWT_SECRET, timeout=30, say=print).run()
     print(report(result))
 

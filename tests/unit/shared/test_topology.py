@@ -1,10 +1,15 @@
 import importlib
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from shared.config import SERVICES, load_settings
-from shared.events.broker import bindings_for, service_queue
+from shared.events.broker import bindings_for, connect, declare_topology, service_queue
 from shared.events.contracts import consumed_by
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -35,3 +40,29 @@ def test_an_unknown_queue_type_is_refused(monkeypatch):
     monkeypatch.setenv("ORDO_QUEUE_TYPE", "lazy")
     with pytest.raises(ValueError, match="classic or quorum"):
         load_settings("orders")
+
+
+PUBLISH_FROM_A_WORKER = """
+from shared.config import load_settings
+from shared.events.broker import connect
+from shared.events.publisher import BatchPublisher, OutgoingMessage
+
+settings = load_settings("feedback", {"broker_url": "filesystem://", "namespace": "wild"})
+publisher = BatchPublisher(connect(settings), 5)
+publisher.publish(settings.exchange, [OutgoingMessage("1", "ordo.survey.sent", "{}", {})])
+publisher.reset()
+"""
+
+
+def test_an_embedded_worker_that_declared_nothing_routes_through_the_wildcard_binding(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("ORDO_VAR_DIR", str(tmp_path))
+    settings = load_settings("feedback", {"broker_url": "filesystem://", "namespace": "wild"})
+    with connect(settings) as connection:
+        declare_topology(connection, settings)  # as `ordo up` does, in its own process
+
+    subprocess.run([sys.executable, "-c", PUBLISH_FROM_A_WORKER], check=True, cwd=ROOT)
+
+    with connect(settings) as connection:
+        assert connection.default_channel.basic_get("wild.ordo.orders", no_ack=True) is not None
