@@ -19,7 +19,7 @@ from shared.db import alembic_config, migrate
 from shared.http.auth import ROLES, mint_token
 
 ROOT = Path(__file__).resolve().parent.parent
-GUNICORN_CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
+ENTRYPOINT = ROOT / "deploy" / "entrypoint.sh"
 
 
 def migrations_dir(service: str) -> Path:
@@ -75,20 +75,30 @@ def cmd_replay(args) -> int:
 
 
 def cmd_up(args) -> int:
-    """Declare the topology, migrate, then run web + worker per service until Ctrl-C."""
+    """Declare the topology, migrate, then run web + worker per service until Ctrl-C.
+
+    Every process starts through deploy/entrypoint.sh, as in the container image.
+    """
     from shared.events.broker import connect, declare_topology
 
     var_dir().mkdir(parents=True, exist_ok=True)
     services = args.service or list(SERVICES)
     with connect(load_settings("orders")) as connection:
         declare_topology(connection, load_settings("orders"))
+    environment = {**os.environ, "PYTHON": sys.executable}
     for service in services:
-        migrate(migrations_dir(service), load_settings(service).database_url)
+        migration = subprocess.run(_entrypoint(service, "migrate"), env=environment, cwd=ROOT)
+        if migration.returncode != 0:
+            print(f"migrating {service} failed", file=sys.stderr)
+            return 1
     processes: list[tuple[str, subprocess.Popen]] = []
     for service in services:
-        environment = {**os.environ, "ORDO_BIND": f"{args.host}:{port(service)}"}
-        processes.append((f"{service}-web", _spawn(_web_command(service), environment)))
-        processes.append((f"{service}-worker", _spawn(_worker_command(service), environment)))
+        service_environment = {**environment, "ORDO_BIND": f"{args.host}:{port(service)}"}
+        for process in ("web", "worker"):
+            started = subprocess.Popen(
+                _entrypoint(service, process), env=service_environment, cwd=ROOT
+            )
+            processes.append((f"{service}-{process}", started))
     print(
         "ordo is up: "
         + ", ".join(f"{s} http://{args.host}:{port(s)}" for s in services)
@@ -96,6 +106,10 @@ def cmd_up(args) -> int:
         file=sys.stderr,
     )
     return _supervise(processes)
+
+
+def _entrypoint(service: str, process: str) -> list[str]:
+    return ["sh", str(ENTRYPOINT), service, process]
 
 
 def cmd_asyncapi(args) -> int:
@@ -134,25 +148,6 @@ def cmd_demo(args) -> int:
     print()
     print(report(result))
     return 0
-
-
-def _web_command(service: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-c",
-        str(GUNICORN_CONFIG),
-        f"services.{service}.wsgi:app",
-    ]
-
-
-def _worker_command(service: str) -> list[str]:
-    return [sys.executable, "-m", f"services.{service}.worker"]
-
-
-def _spawn(command: list[str], environment: dict) -> subprocess.Popen:
-    return subprocess.Popen(command, env=environment, cwd=ROOT)
 
 
 def _supervise(processes: list[tuple[str, subprocess.Popen]]) -> int:
