@@ -93,8 +93,8 @@ def on_order_confirmed(event: Envelope, session: Session) -> None:
             position=position,
         )
         session.add(task)
-        session.flush()
         made[planned.key] = task
+    session.flush()  # the tasks, parents first, in one batch; then the links between them
     for before, after in template.links:
         planner.link(session, plan, made[before], made[after])
     planner.replan(session, plan)

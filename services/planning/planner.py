@@ -27,7 +27,7 @@ from services.planning.models import (
     Resource,
     Task,
 )
-from shared.db import utcnow
+from shared.db import new_id, utcnow
 from shared.events.outbox import record
 
 OPEN_STATUSES = ("draft", "active")
@@ -184,11 +184,13 @@ def _apply_allocations(session: Session, leaves: list[Task]) -> None:
     """Effort and cost of allocated tasks follow their allocations; others keep their own."""
     if not leaves:
         return
-    rows = session.execute(
-        sa.select(Allocation.task_id, Allocation.hours_per_day, Resource.cost_rate)
-        .join(Resource, Resource.id == Allocation.resource_id)
-        .where(Allocation.task_id.in_([task.id for task in leaves]))
-    ).all()
+    # No autoflush: the WBS codes just set would be written twice, now and at the end of replan.
+    with session.no_autoflush:
+        rows = session.execute(
+            sa.select(Allocation.task_id, Allocation.hours_per_day, Resource.cost_rate)
+            .join(Resource, Resource.id == Allocation.resource_id)
+            .where(Allocation.task_id.in_([task.id for task in leaves]))
+        ).all()
     per_task: dict[uuid.UUID, list[tuple[float, Decimal]]] = defaultdict(list)
     for task_id, hours, rate in rows:
         per_task[task_id].append((hours, rate))
@@ -209,6 +211,7 @@ def new_task(plan: Plan, *, name: str, duration: int, milestone: bool = False, *
     effort = default_effort(duration) if effort is None else effort
     cost = fields.pop("cost", None)
     return Task(
+        id=new_id(),  # known before the flush, so a whole WBS is inserted in one batch
         plan_id=plan.id,
         name=name,
         duration=duration,

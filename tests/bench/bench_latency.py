@@ -18,6 +18,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -64,30 +66,35 @@ def prepare(suite, count: int) -> list[str]:
 
 
 class PlanWatcher:
-    """Notes when each order's plan is committed in planning's database."""
+    """Notes when each order's plan becomes visible (committed) in planning's database."""
+
+    MARGIN = timedelta(seconds=5)  # created_at is set before commit; look back a little
 
     def __init__(self, database_url: str):
         self.engine = make_engine(database_url)
         self.seen: dict[str, float] = {}
+        self.arrived: dict[str, threading.Event] = defaultdict(threading.Event)
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
 
     def _watch(self) -> None:
+        since = datetime.now(UTC) - self.MARGIN
+        query = sa.text("SELECT order_id, created_at FROM plans WHERE created_at > :since")
         with self.engine.connect() as connection:
             while not self.stop.is_set():
-                rows = connection.execute(sa.text("SELECT order_id FROM plans")).scalars()
-                now = time.perf_counter()
-                for order_id in rows:
-                    self.seen.setdefault(str(order_id), now)
+                rows = connection.execute(query, {"since": since}).all()
                 connection.rollback()
+                now = time.perf_counter()
+                for order_id, created_at in rows:
+                    if str(order_id) not in self.seen:
+                        self.seen[str(order_id)] = now
+                        self.arrived[str(order_id)].set()
+                        since = max(since, created_at - self.MARGIN)
                 time.sleep(POLL_SECONDS)
 
     def wait_for(self, order_id: str, timeout: float = 120) -> float:
-        deadline = time.perf_counter() + timeout
-        while order_id not in self.seen:
-            if time.perf_counter() > deadline:
-                raise TimeoutError(f"no plan for {order_id}")
-            time.sleep(POLL_SECONDS)
+        if not self.arrived[order_id].wait(timeout):
+            raise TimeoutError(f"no plan for {order_id}")
         return self.seen[order_id]
 
 
