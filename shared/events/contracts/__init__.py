@@ -8,6 +8,7 @@ that breaks old consumers is a new type version, not an edit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError
@@ -24,6 +25,16 @@ class Contract:
     summary: str
     version: int = 1
     subject_field: str = "order_id"
+
+    @cached_property
+    def strict_schema(self) -> Schema:
+        """For publishing: fields the contract does not know are refused."""
+        return self.schema(unknown=RAISE)
+
+    @cached_property
+    def lenient_schema(self) -> Schema:
+        """For consuming: fields a newer producer added are ignored."""
+        return self.schema(unknown=EXCLUDE)
 
     @property
     def dataschema(self) -> str:
@@ -66,7 +77,7 @@ def validated_for_publish(type: str, data: dict[str, Any]) -> dict[str, Any]:
     """The JSON form of `data`, strictly checked (unknown fields refused); InvalidEvent if bad."""
     primitives = to_primitives(data)
     try:
-        contract_for(type).schema(unknown=RAISE).load(primitives)
+        contract_for(type).strict_schema.load(primitives)
     except ValidationError as error:
         raise InvalidEvent(f"{type} data does not match its schema", error.messages) from error
     return primitives
@@ -75,7 +86,7 @@ def validated_for_publish(type: str, data: dict[str, Any]) -> dict[str, Any]:
 def loaded_for_consume(type: str, data: dict[str, Any]) -> dict[str, Any]:
     """`data` as typed values (UUID, date, Decimal); fields added by newer producers are ignored."""
     try:
-        return contract_for(type).schema(unknown=EXCLUDE).load(data)
+        return contract_for(type).lenient_schema.load(data)
     except ValidationError as error:
         raise InvalidEvent(f"{type} data does not match its schema", error.messages) from error
 
