@@ -46,8 +46,13 @@ class BatchPublisher:
         self._declared: set[str] = set()
 
     def publish(self, exchange: str, messages: list[OutgoingMessage]) -> None:
+        """Send a batch and wait until the broker has confirmed all of it."""
+        self.confirm(self.send(exchange, messages))
+
+    def send(self, exchange: str, messages: list[OutgoingMessage]) -> int:
+        """Send a batch without waiting; returns the tag to pass to confirm()."""
         if not messages:
-            return
+            return 0
         channel = self._ready_channel()
         confirming = supports_confirms(self.connection)
         try:
@@ -74,14 +79,21 @@ class BatchPublisher:
                 if confirming:
                     self._unconfirmed.add(self._next_tag)
                     self._next_tag += 1
-            if confirming:
-                self._wait_for_confirms()
+        except Exception as error:
+            self.reset()
+            raise PublishFailed(f"publishing failed: {error!r}") from error
+        return self._next_tag - 1
+
+    def confirm(self, up_to: int) -> None:
+        """Wait until the broker has confirmed every message sent up to the tag `up_to`."""
+        try:
+            self._wait_for_confirms(up_to)
         except PublishFailed:
             self.reset()
             raise
         except Exception as error:
             self.reset()
-            raise PublishFailed(f"publishing failed: {error!r}") from error
+            raise PublishFailed(f"waiting for confirmation failed: {error!r}") from error
 
     def reset(self) -> None:
         """Drop the channel and connection; the next publish reconnects."""
@@ -107,9 +119,13 @@ class BatchPublisher:
             self._nacked = False
         return self._channel
 
-    def _wait_for_confirms(self) -> None:
+    def _wait_for_confirms(self, up_to: int) -> None:
         deadline = time.monotonic() + self.confirm_timeout
-        while self._unconfirmed:
+        while True:
+            if self._nacked:
+                raise PublishFailed("the broker refused (nacked) a message")
+            if not self._unconfirmed or min(self._unconfirmed) > up_to:
+                return
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise PublishFailed("the broker did not confirm the batch in time")
@@ -117,8 +133,6 @@ class BatchPublisher:
                 self.connection.drain_events(timeout=remaining)
             except TimeoutError:
                 continue
-            if self._nacked:
-                raise PublishFailed("the broker refused (nacked) a message")
 
     def _on_ack(self, delivery_tag: int, multiple: bool) -> None:
         if multiple:

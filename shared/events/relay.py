@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import psycopg
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from shared.config import Settings
 from shared.db import Database, utcnow
@@ -20,6 +22,7 @@ from shared.events.publisher import BatchPublisher, OutgoingMessage, PublishFail
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 30.0
+BATCHES_PER_ROUND = 50  # then the relay looks at its stop flag and purge timer again
 PURGE_EVERY_SECONDS = 600.0
 
 
@@ -28,6 +31,15 @@ def outgoing(row) -> OutgoingMessage:
     if row.subject:
         headers["ce-subject"] = row.subject
     return OutgoingMessage(id=row.id, routing_key=row.type, body=row.body, headers=headers)
+
+
+@dataclass
+class InFlightBatch:
+    """A batch sent to the broker; its transaction holds the rows until they are marked."""
+
+    session: Session
+    positions: list[int]
+    last_tag: int
 
 
 class Relay:
@@ -39,8 +51,35 @@ class Relay:
         )
         self.waiter = OutboxWaiter(db, settings.relay_idle_seconds)
 
-    def publish_pending(self) -> int:
-        """Publish one batch of unpublished rows; return how many were published."""
+    def publish_pending(self, max_batches: int | None = None) -> int:
+        """Publish unpublished rows, batch by batch, until none are left; return how many.
+
+        Each batch is read in its own transaction, which holds the rows (FOR UPDATE SKIP
+        LOCKED) until the broker has confirmed them and they are marked published. On
+        PostgreSQL the next batch is read and sent while the broker confirms the previous
+        one; SQLite allows only one writing transaction, so there batches go one at a time.
+        """
+        depth = 2 if self.db.is_postgres else 1
+        in_flight: list[InFlightBatch] = []
+        published = sent = 0
+        try:
+            while True:
+                batch = None
+                if max_batches is None or sent < max_batches:
+                    batch = self._send_next_batch()
+                if batch is not None:
+                    in_flight.append(batch)
+                    sent += 1
+                while in_flight and (batch is None or len(in_flight) >= depth):
+                    published += self._settle(in_flight.pop(0))
+                if batch is None:
+                    return published
+        finally:
+            for batch in in_flight:
+                batch.session.rollback()
+                batch.session.close()
+
+    def _send_next_batch(self) -> InFlightBatch | None:
         outbox = self.db.tables.outbox
         query = (
             sa.select(
@@ -51,17 +90,38 @@ class Relay:
             .limit(self.settings.relay_batch_size)
             .with_for_update(skip_locked=True)
         )
-        with self.db.transaction() as session:
+        session = self.db.sessions()
+        try:
+            session.begin()
             rows = session.execute(query).all()
             if not rows:
-                return 0
-            self.publisher.publish(self.settings.exchange, [outgoing(row) for row in rows])
-            session.execute(
+                session.rollback()
+                session.close()
+                return None
+            last_tag = self.publisher.send(self.settings.exchange, [outgoing(row) for row in rows])
+        except BaseException:
+            session.rollback()
+            session.close()
+            raise
+        return InFlightBatch(session, [row.position for row in rows], last_tag)
+
+    def _settle(self, batch: InFlightBatch) -> int:
+        """Wait for the broker's confirmation of a sent batch, then mark it published."""
+        outbox = self.db.tables.outbox
+        try:
+            self.publisher.confirm(batch.last_tag)
+            batch.session.execute(
                 sa.update(outbox)
-                .where(outbox.c.position.in_([row.position for row in rows]))
+                .where(outbox.c.position.in_(batch.positions))
                 .values(published_at=utcnow())
             )
-        return len(rows)
+            batch.session.commit()
+        except BaseException:
+            batch.session.rollback()
+            raise
+        finally:
+            batch.session.close()
+        return len(batch.positions)
 
     def purge(self, now: datetime | None = None) -> int:
         """Delete published rows older than the retention period."""
@@ -81,7 +141,7 @@ class Relay:
         next_purge = 0.0
         while not stop.is_set():
             try:
-                published = self.publish_pending()
+                published = self.publish_pending(max_batches=BATCHES_PER_ROUND)
                 backoff = 0.0
             except PublishFailed as error:
                 backoff = min(max(backoff * 2, 0.25), MAX_BACKOFF_SECONDS)
@@ -92,7 +152,7 @@ class Relay:
                 logger.exception("relay: database unavailable")
                 stop.wait(1.0)
                 continue
-            if published < self.settings.relay_batch_size:
+            if published == 0:
                 self.waiter.wait(stop)
             if (now := time.monotonic()) >= next_purge:
                 next_purge = now + PURGE_EVERY_SECONDS
