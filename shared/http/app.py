@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_smorest import Api, Blueprint
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -85,7 +85,7 @@ def create_service_app(
 
     app.before_request(operations.start_timer)
     app.before_request(_begin_request)
-    app.before_request(_require_json_body)
+    app.before_request(_check_body)
     app.before_request(authenticate)
     app.after_request(finish_transaction)
     app.after_request(operations.observe)
@@ -107,9 +107,13 @@ def _end_request(_error=None) -> None:
         end_cause(token)
 
 
-def _require_json_body() -> None:
+def _check_body() -> None:
+    """Refuse a body that is too large (413) or neither JSON nor a form upload (415)."""
     if request.method not in BODY_METHODS or not request.content_length:
         return
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if limit and request.content_length > limit:
+        raise Problem(413, f"The body is larger than {limit} bytes.", max_bytes=limit)
     if request.is_json or request.mimetype == "multipart/form-data":
         return
     raise Problem(
