@@ -94,10 +94,16 @@ def on_order_confirmed(event: Envelope, session: Session) -> None:
         )
         session.add(task)
         made[planned.key] = task
-    session.flush()  # the tasks, parents first, in one batch; then the links between them
-    for before, after in template.links:
-        planner.link(session, plan, made[before], made[after])
-    planner.replan(session, plan)
+    links = [
+        Dependency(
+            plan_id=plan.id, predecessor_id=made[a].id, successor_id=made[b].id, type="FS", lag=0
+        )
+        for a, b in template.links
+    ]
+    # Scheduled before anything is stored, so each task is inserted once, complete; the
+    # links follow their tasks.
+    planner.replan(session, plan, list(made.values()), links)
+    session.add_all(links)
     announce_draft(session, plan)
 
 

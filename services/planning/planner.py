@@ -72,8 +72,14 @@ class Network:
         return [node for node in below if not self.tree.children(node)] or [task_id]
 
 
-def network(session: Session, plan: Plan) -> Network:
-    tasks = tasks_of(session, plan)
+def network(
+    session: Session,
+    plan: Plan,
+    tasks: list[Task] | None = None,
+    dependencies: list[Dependency] | None = None,
+) -> Network:
+    """The plan's network, from the database or from the given (not yet stored) rows."""
+    tasks = tasks_of(session, plan) if tasks is None else tasks
     by_id = {task.id: task for task in tasks}
     tree = domain.WbsTree.from_nodes(
         domain.WbsNode(task.id, task.parent_id, task.position) for task in tasks
@@ -85,7 +91,9 @@ def network(session: Session, plan: Plan) -> Network:
         domain.Task(task.id, effective_duration(task, calendar), not_before(task, calendar))
         for task in leaves
     ]
-    for link in dependencies_of(session, plan):
+    if dependencies is None:
+        dependencies = dependencies_of(session, plan)
+    for link in dependencies:
         for before in built.leaves_under(link.predecessor_id):
             for after in built.leaves_under(link.successor_id):
                 if before != after:
@@ -115,14 +123,21 @@ def not_before(task: Task, calendar: domain.WorkCalendar) -> int | None:
     return max(limits) if limits else None
 
 
-def replan(session: Session, plan: Plan) -> domain.Schedule:
+def replan(
+    session: Session,
+    plan: Plan,
+    tasks: list[Task] | None = None,
+    dependencies: list[Dependency] | None = None,
+) -> domain.Schedule:
     """Renumber the WBS, schedule the leaves, roll up the summaries and move the plan's finish.
 
-    Raises the domain's ScheduleInputError (a cycle, a self-dependency) with nothing changed
-    that the caller's rollback would not undo.
+    A new plan passes its `tasks` and `dependencies` before they are stored, so that each row
+    is written once, complete. Raises the domain's ScheduleInputError (a cycle, a
+    self-dependency) with nothing changed that the caller's rollback would not undo.
     """
-    session.flush()
-    built = network(session, plan)
+    if tasks is None:
+        session.flush()
+    built = network(session, plan, tasks, dependencies)
     scheduled = domain.schedule(built.inputs, built.links)
     codes = built.tree.codes()
     for node in built.tree.nodes():
@@ -210,9 +225,12 @@ def new_task(plan: Plan, *, name: str, duration: int, milestone: bool = False, *
     effort = fields.pop("effort_hours", None)
     effort = default_effort(duration) if effort is None else effort
     cost = fields.pop("cost", None)
+    # Set here, not by column defaults at insert: a new plan is scheduled before it is stored.
+    progress = {"percent_complete": 0.0, "actual_hours": 0.0, "actual_cost": Decimal("0.00")}
     return Task(
-        id=new_id(),  # known before the flush, so a whole WBS is inserted in one batch
+        id=new_id(),
         plan_id=plan.id,
+        **progress,
         name=name,
         duration=duration,
         milestone=milestone,
