@@ -80,10 +80,30 @@ class Inbox:
             event = decode(body)
         except InvalidEvent as error:
             return self._store_dead(body, headers, error)
-        with self.db.transaction() as session:
-            if not self._insert(session, event.id, event.type, event.subject, as_bytes(body)):
-                return "duplicate"
-            return self._run(session, event, attempts=0)
+        raw = as_bytes(body)
+        try:
+            with self.db.transaction() as session:
+                if self._seen(session, event.id):
+                    return "duplicate"
+                with caused_by(event.correlationid, event.id):
+                    self.handle(event, session)
+                recorded = self._insert(
+                    session,
+                    event.id,
+                    event.type,
+                    event.subject,
+                    raw,
+                    status=PROCESSED,
+                    attempts=1,
+                    processed_at=utcnow(),
+                )
+                if not recorded:
+                    raise _RecordedMeanwhile
+        except _RecordedMeanwhile:
+            return "duplicate"  # a replica handled it while we did; our writes are undone
+        except Exception as error:
+            return self._store_failure(event, raw, error)
+        return PROCESSED
 
     def retry_due(self, now: datetime | None = None, limit: int = 100) -> int:
         """Run the failed events whose backoff has elapsed; return how many were tried."""
@@ -133,19 +153,11 @@ class Inbox:
             with session.begin_nested(), caused_by(event.correlationid, event.id):
                 self.handle(event, session)
         except Exception as error:
-            status = DEAD if attempts >= self.settings.inbox_max_attempts else FAILED
-            delay = self.settings.inbox_retry_base_seconds * 2 ** (attempts - 1)
             logger.warning(
                 "event %s (%s) failed, attempt %d: %r", event.id, event.type, attempts, error
             )
-            self._update(
-                session,
-                event.id,
-                status=status,
-                attempts=attempts,
-                last_error=f"{type(error).__name__}: {error}"[:4000],
-                next_attempt_at=utcnow() + timedelta(seconds=delay) if status == FAILED else None,
-            )
+            status, values = self._after_failure(attempts, error)
+            self._update(session, event.id, status=status, **values)
             return status
         self._update(
             session,
@@ -157,6 +169,28 @@ class Inbox:
             processed_at=utcnow(),
         )
         return PROCESSED
+
+    def _seen(self, session: Session, event_id: str) -> bool:
+        query = sa.select(self.table.c.id).where(self.table.c.id == event_id)
+        return session.execute(query).first() is not None
+
+    def _store_failure(self, event: Envelope, raw: bytes, error: Exception) -> str:
+        """The handler failed and its writes were rolled back: keep the event for a retry."""
+        status, values = self._after_failure(attempts=1, error=error)
+        logger.warning("event %s (%s) failed, attempt 1: %r", event.id, event.type, error)
+        with self.db.transaction() as session:
+            self._insert(session, event.id, event.type, event.subject, raw, status=status, **values)
+        return status
+
+    def _after_failure(self, attempts: int, error: Exception) -> tuple[str, dict]:
+        """The status and bookkeeping of an event whose handler failed `attempts` times."""
+        status = DEAD if attempts >= self.settings.inbox_max_attempts else FAILED
+        delay = self.settings.inbox_retry_base_seconds * 2 ** (attempts - 1)
+        return status, {
+            "attempts": attempts,
+            "last_error": f"{type(error).__name__}: {error}"[:4000],
+            "next_attempt_at": utcnow() + timedelta(seconds=delay) if status == FAILED else None,
+        }
 
     def _store_dead(self, body: bytes | str, headers: dict | None, error: InvalidEvent) -> str:
         logger.warning("dead event: %s", error)
@@ -178,17 +212,19 @@ class Inbox:
             id=event_id,
             type=type,
             subject=subject,
-            status=values.pop("status", "received"),
-            attempts=0,
             body=body,
             received_at=utcnow(),
-            **values,
+            **{"attempts": 0, **values},
         )
         inserted = insert.on_conflict_do_nothing(index_elements=["id"]).returning(self.table.c.id)
         return session.execute(inserted).first() is not None
 
     def _update(self, session: Session, event_id: str, **values) -> None:
         session.execute(sa.update(self.table).where(self.table.c.id == event_id).values(**values))
+
+
+class _RecordedMeanwhile(Exception):
+    """Another consumer recorded this event first; undo this transaction."""
 
 
 def _insert_for(session: Session):
