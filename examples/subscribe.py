@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from kombu import Connection, Exchange, Queue, binding
 
@@ -51,6 +52,7 @@ def main() -> None:
     with Connection(options.broker) as connection:
         events(connection.default_channel).declare()
         with connection.Consumer(queue, on_message=on_message, prefetch_count=10):
+            print(f"listening on {queue.name}: {', '.join(patterns)}", file=sys.stderr, flush=True)
             while not options.count or received < options.count:
                 try:
                     connection.drain_events(timeout=options.idle_seconds or None)
