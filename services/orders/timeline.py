@@ -29,24 +29,31 @@ SUMMARIES = {
     "ordo.milestone.reached": "Milestone reached: {name}",
     "ordo.risk.raised": "Risk raised: {title} (score {score})",
     "ordo.plan.completed": "All planned work completed",
-    "ordo.quality_check.failed": "Quality check failed on {failed_count} criteria",
+    "ordo.quality_check.failed": "Quality check failed on {failed_criteria_count}",
     "ordo.delivery.submitted": "Delivery package v{package_version} submitted for acceptance",
     "ordo.delivery.accepted": "Delivery accepted ({decision}) by {signed_by}",
     "ordo.delivery.rejected": "Delivery rejected: {reason_list}",
     "ordo.survey.sent": "Satisfaction survey sent",
     "ordo.feedback.received": "Feedback received (CSAT {csat}, NPS {nps})",
-    "ordo.retrospective.completed": "Retrospective completed with {lesson_count} lessons",
+    "ordo.retrospective.completed": "Retrospective completed with {lessons}",
 }
 
 
 def summary(event: Envelope) -> str:
     data = to_primitives(event.data)
-    data["failed_count"] = len(data.get("failed_criteria", []))
+    data["failed_criteria_count"] = counted(
+        len(data.get("failed_criteria", [])), "criterion", "criteria"
+    )
+    data["lessons"] = counted(data.get("lesson_count", 0), "lesson", "lessons")
     data["reason_list"] = "; ".join(data.get("reasons", []))
     data["requirement_total"] = len(data.get("requirements", []))
     data["change_total"] = len(data.get("changes", []))
     template = SUMMARIES.get(event.type, event.type)
     return " ".join(template.format_map(_Blank(data)).split())[:500]
+
+
+def counted(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 class _Blank(dict):

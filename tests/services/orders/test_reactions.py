@@ -280,3 +280,21 @@ def test_an_event_about_an_unknown_order_is_processed_and_ignored(app):
         },
     )
     assert status == "processed"
+
+
+def test_timeline_summaries_count_in_words():
+    from services.orders.timeline import summary
+    from tests.helpers import event as make_event
+
+    failed_data = {
+        "order_id": uuid.uuid4(),
+        "deliverable_id": uuid.uuid4(),
+        "requirement_id": uuid.uuid4(),
+        "check_id": uuid.uuid4(),
+        "failed_criteria": [{"criterion_id": uuid.uuid4(), "text": "Speed", "comment": None}],
+    }
+    retrospective = {"order_id": uuid.uuid4(), "retrospective_id": uuid.uuid4(), "lesson_count": 2}
+    failed = summary(make_event("ordo.quality_check.failed", failed_data))
+    completed = summary(make_event("ordo.retrospective.completed", retrospective))
+    assert failed == "Quality check failed on 1 criterion"
+    assert completed == "Retrospective completed with 2 lessons"
