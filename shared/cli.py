@@ -94,7 +94,8 @@ def cmd_up(args) -> int:
     processes: list[tuple[str, subprocess.Popen]] = []
     for service in services:
         service_environment = {**environment, "ORDO_BIND": f"{args.host}:{port(service)}"}
-        for process in ("web", "worker"):
+        replicas = int(os.environ.get(f"ORDO_{service.upper()}_WORKERS") or 1)
+        for process in ("web", *["worker"] * replicas):
             started = subprocess.Popen(
                 _entrypoint(service, process), env=service_environment, cwd=ROOT
             )
