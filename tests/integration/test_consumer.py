@@ -179,3 +179,19 @@ def test_a_worker_killed_inside_a_handler_has_its_message_redelivered_and_applie
         time.sleep(0.5)
     assert plans_for(worker.db, data["order_id"]) == 1
     assert [r.status for r in inbox_rows(worker.db)] == ["processed"]
+
+
+def test_two_workers_competing_on_one_queue_handle_each_event_once(backend):
+    create_schema(backend, "planning", PlanningBase.metadata)
+    settings = backend.settings("planning", prefetch=5)
+    first, second = (Worker(settings, PlanningBase.metadata, planning_handle) for _ in range(2))
+    confirmations = [event("ordo.order.confirmed", confirmed_order()) for _ in range(60)]
+    with running(first), running(second):
+        for confirmed in confirmations:
+            publish_event(settings, confirmed)
+            publish_event(settings, confirmed)  # and every one twice
+        wait_for(lambda: len(inbox_rows(first.db)) == 60, timeout=60)
+        time.sleep(0.5)
+    assert [row.status for row in inbox_rows(first.db)] == ["processed"] * 60
+    with first.db.sessions() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Plan)) == 60
