@@ -1,5 +1,8 @@
 """The outbox relay against a real broker: confirmation, outage, purge, replay."""
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -135,3 +138,37 @@ def _drain(queue, received: list) -> int:
     while (message := queue.get(no_ack=True)) is not None:
         received.append(message)
     return len(received)
+
+
+def test_ordo_events_replay_backfills_a_subscribers_queue_from_the_command_line(backend):
+    settings = backend.settings("orders")
+    orders_db = Database(
+        create_schema(backend, "orders", OrdersBase.metadata), OrdersBase.metadata, "orders"
+    )
+    record_confirmations(orders_db, 4)
+    Relay(orders_db, settings).publish_pending()
+    orders_db.dispose()
+    queue_name = f"{backend.namespace}.late-subscriber"
+    with connect(settings) as connection:
+        queue = Queue(queue_name, durable=False, auto_delete=False)(connection.default_channel)
+        queue.declare()
+        command = [
+            sys.executable,
+            "-m",
+            "shared.cli",
+            "events",
+            "replay",
+            "--service",
+            "orders",
+            "--queue",
+            queue_name,
+            "--since",
+            (utcnow() - timedelta(hours=1)).isoformat(),
+        ]
+        environment = {**os.environ, **backend.environment()}
+        replayed = subprocess.run(command, env=environment, capture_output=True, text=True)
+        assert replayed.returncode == 0, replayed.stderr
+        assert "replayed 4 events" in replayed.stderr
+        received = []
+        wait_for(lambda: _drain(queue, received) >= 4, timeout=10)
+        queue.delete()
