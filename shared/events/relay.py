@@ -143,6 +143,10 @@ class Relay:
             try:
                 published = self.publish_pending(max_batches=BATCHES_PER_ROUND)
                 backoff = 0.0
+                if (now := time.monotonic()) >= next_purge:
+                    next_purge = now + PURGE_EVERY_SECONDS
+                    if purged := self.purge():
+                        logger.info("relay: purged %d published events", purged)
             except PublishFailed as error:
                 backoff = min(max(backoff * 2, 0.25), MAX_BACKOFF_SECONDS)
                 logger.warning("relay: broker unavailable (%s); retrying in %.2fs", error, backoff)
@@ -154,11 +158,6 @@ class Relay:
                 continue
             if published == 0:
                 self.waiter.wait(stop)
-            if (now := time.monotonic()) >= next_purge:
-                next_purge = now + PURGE_EVERY_SECONDS
-                purged = self.purge()
-                if purged:
-                    logger.info("relay: purged %d published events", purged)
         self.publisher.reset()
         self.waiter.close()
 
