@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from services.feedback.models import Order
-from services.feedback.readmodel import fold, order_row, parse_time, remember_customer
+from services.feedback.readmodel import fold, order_row, remember_customer
 from services.feedback.retrospectives import open_retrospective
 from services.feedback.surveys import open_survey
 from shared.db import settings_of
@@ -27,7 +27,7 @@ def on_customer_registered(event: Envelope, session: Session) -> None:
 
 def on_order_event(event: Envelope, session: Session) -> Order:
     """Fold any event about an order into the read model."""
-    order = fold(session, event.type, event.data, parse_time(event.time))
+    order = fold(session, event.type, event.data, event.occurred_at)
     requirements = event.data.get("requirements")
     if requirements:
         order.requirement_kinds = {
@@ -45,7 +45,7 @@ def on_order_event(event: Envelope, session: Session) -> Order:
 def on_plan_status_changed(event: Envelope, session: Session) -> None:
     """The newest plan health wins; an older report arriving late changes nothing."""
     order = order_row(session, event.data["order_id"])
-    time = parse_time(event.time)
+    time = event.occurred_at
     if order.plan_health_at is None or time >= order.plan_health_at:
         order.plan_health, order.plan_health_at = event.data["status"], time
 

@@ -7,7 +7,7 @@ import types
 import typing
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,15 +17,6 @@ from services.feedback.domain import OrderFacts, apply_event
 from services.feedback.models import Customer, Order
 
 _FACT_FIELDS = {field.name: field.type for field in dataclasses.fields(OrderFacts)}
-
-
-def parse_time(value: str) -> datetime:
-    """An event's `time`; events without a readable one count as now."""
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return datetime.now(UTC)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def facts_of(order: Order) -> OrderFacts:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from services.orders.domain.deliveries import DeliveryState, react
 from services.orders.domain.status import TRANSITIONS
 from services.orders.models import CriterionAcceptance, DeliverableTrace, Order, RequirementTask
-from services.orders.timeline import event_time, publish, record_on_timeline
+from services.orders.timeline import publish, record_on_timeline
 from shared.events.envelope import Envelope, to_primitives
 from shared.events.inbox import dispatcher
 
@@ -163,7 +163,7 @@ def on_delivery_decided(kind: str):
 
 def deliverable_trace(session: Session, event: Envelope, deliverable_id, requirement_id):
     """The deliverable's trace row, or None when this event is older than what it shows."""
-    moment = event_time(event)
+    moment = event.occurred_at
     trace = session.get(DeliverableTrace, deliverable_id)
     if trace is None:
         trace = DeliverableTrace(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -72,7 +71,7 @@ def record_on_timeline(event: Envelope, session: Session) -> None:
             order_id=uuid.UUID(str(order_id)),
             type=event.type,
             source=event.source,
-            occurred_at=event_time(event),
+            occurred_at=event.occurred_at,
             summary=summary(event),
             data=to_primitives(event.data),
         )
@@ -87,11 +86,3 @@ def publish(session: Session, type: str, data: dict[str, Any]) -> Envelope:
     envelope = record(session, type, data)
     record_on_timeline(envelope, session)
     return envelope
-
-
-def event_time(event: Envelope) -> datetime:
-    try:
-        moment = datetime.fromisoformat(event.time.replace("Z", "+00:00"))
-    except ValueError:
-        return datetime.now(UTC)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -41,11 +41,6 @@ def plan_of(session: Session, order_id: uuid.UUID) -> Plan:
     if plan is None:
         raise PlanNotYetCreated(f"no plan for order {order_id} yet")
     return plan
-
-
-def event_day(event: Envelope) -> date:
-    """The day the event happened, from its CloudEvents time."""
-    return datetime.fromisoformat(event.time.replace("Z", "+00:00")).date()
 
 
 def on_order_confirmed(event: Envelope, session: Session) -> None:
@@ -147,7 +142,7 @@ def on_order_change_approved(event: Envelope, session: Session) -> None:
     keep_analysis_before_quality_control(session, plan)
     reopen_if_work_remains(plan)
     planner.replan(session, plan)
-    after_replanning(session, plan, f"Change approved: {data['reason']}", event_day(event))
+    after_replanning(session, plan, f"Change approved: {data['reason']}", event.occurred_at.date())
 
 
 def work_packages(session: Session, plan: Plan, requirement_id: uuid.UUID) -> list[Task]:
@@ -279,7 +274,9 @@ def on_quality_check_failed(event: Envelope, session: Session) -> None:
         (requirement_id, f"Rework: {standard}") for standard in data["failed_standards"]
     ]
     items = items or [(requirement_id, "Rework after failed quality check")]
-    plan_rework(session, plan, items, "Rework after a failed quality check", event_day(event))
+    plan_rework(
+        session, plan, items, "Rework after a failed quality check", event.occurred_at.date()
+    )
 
 
 def on_delivery_rejected(event: Envelope, session: Session) -> None:
@@ -299,7 +296,9 @@ def on_delivery_rejected(event: Envelope, session: Session) -> None:
         if not result["met"]
     ]
     items = items or [(None, f"Rework: {reason}") for reason in data["reasons"]]
-    plan_rework(session, plan, items, "Rework after the delivery was rejected", event_day(event))
+    plan_rework(
+        session, plan, items, "Rework after the delivery was rejected", event.occurred_at.date()
+    )
 
 
 def on_delivery_accepted(event: Envelope, session: Session) -> None:

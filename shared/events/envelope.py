@@ -65,6 +65,15 @@ class Envelope:
     def with_data(self, data: dict[str, Any]) -> Envelope:
         return replace(self, data=data)
 
+    @property
+    def occurred_at(self) -> datetime:
+        """The event's `time` as an aware datetime; an event without a readable one is now."""
+        try:
+            moment = datetime.fromisoformat(self.time.replace("Z", "+00:00"))
+        except ValueError:
+            return datetime.now(UTC)
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
 
 def json_default(value: Any) -> Any:
     if isinstance(value, uuid.UUID | Decimal):

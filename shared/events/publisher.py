@@ -70,7 +70,7 @@ class BatchPublisher:
                     properties={
                         "delivery_mode": PERSISTENT,
                         "message_id": message.id,
-                        "type": message.routing_key,
+                        "type": message.headers.get("ce-type", message.routing_key),
                     },
                 )
                 channel.basic_publish(
