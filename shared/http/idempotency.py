@@ -8,7 +8,7 @@ import hashlib
 import sqlalchemy as sa
 from flask import Response, request
 
-from shared.db import utcnow
+from shared.db import tables_of, utcnow
 from shared.http.auth import current_principal
 from shared.http.errors import Problem
 from shared.http.requests import db_session
@@ -28,7 +28,7 @@ def idempotent(view):
         if not key.strip() or len(key) > MAX_KEY_LENGTH:
             raise Problem(400, f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.")
         session = db_session()
-        table = session.info["tables"].idempotency
+        table = tables_of(session).idempotency
         scope = _scope()
         stored = session.execute(
             sa.select(table).where(table.c.scope == scope, table.c.key == key)
