@@ -180,7 +180,7 @@ def decide(
         organisation=data["organisation"],
         signed_at=signed_at,
         client_address=client_address[:64],
-        content_sha256=package_digest(delivery.content),
+        content_sha256=delivery.content_sha256,  # the digest frozen at submission
         via=via,
         decided_by=decided_by,
     )

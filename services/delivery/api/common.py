@@ -12,7 +12,7 @@ from services.delivery.domain import RuleViolation, TransitionNotAllowed
 from services.delivery.models import OrderRecord
 from shared.http.auth import STAFF, current_principal, require_customer_access
 from shared.http.errors import Problem
-from shared.http.requests import db_session
+from shared.http.requests import db_session, get_or_404
 
 #: Who may read an order's delivery data; customers only their own.
 READERS = (*STAFF, "customer")
@@ -22,9 +22,7 @@ DELIVERY_STAFF = ("logistics", "manager")
 
 def readable_order(order_id: uuid.UUID) -> OrderRecord:
     """The order's read model, if the caller may see it; 404 while delivery does not know it."""
-    order = db_session().get(OrderRecord, order_id)
-    if order is None:
-        raise Problem(404, f"No confirmed order {order_id} is known to the delivery service.")
+    order = get_or_404(db_session(), OrderRecord, order_id, "confirmed order")
     require_customer_access(order.customer_id)
     return order
 

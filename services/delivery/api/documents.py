@@ -48,7 +48,7 @@ class OrderDocuments(MethodView):
         upload = files["file"]
         content = upload.stream.read(MAX_DOCUMENT_BYTES + 1)
         checked = checked_upload(content, upload.content_type)
-        name = form["name"] or upload.filename or "document"
+        name = (form["name"] or upload.filename or "document")[: Document.name.type.length]
         latest = session.scalar(
             sa.select(sa.func.max(Document.document_version)).where(
                 Document.order_id == order_id, Document.name == name

@@ -19,7 +19,15 @@ from services.delivery.schemas import (
 )
 from shared.db import utcnow
 from shared.http.auth import STAFF, roles_required
-from shared.http.requests import check_if_match, db_session, etag, get_or_404, page_of, paginate
+from shared.http.requests import (
+    check_if_match,
+    db_session,
+    etag,
+    filter_by,
+    get_or_404,
+    page_of,
+    paginate,
+)
 
 quality_checks = Blueprint(
     "quality_checks", __name__, url_prefix="/quality-checks", description="Quality checks"
@@ -52,9 +60,13 @@ class NonConformances(MethodView):
     def get(self, args):
         """List non-conformances, by order, deliverable and status"""
         query = sa.select(NonConformance).order_by(NonConformance.opened_at.desc())
-        for field in ("order_id", "deliverable_id", "status"):
-            if field in args:
-                query = query.where(getattr(NonConformance, field) == args[field])
+        query = filter_by(
+            query,
+            args,
+            NonConformance.order_id,
+            NonConformance.deliverable_id,
+            NonConformance.status,
+        )
         return paginate(db_session(), query, args)
 
 

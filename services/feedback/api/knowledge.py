@@ -9,7 +9,7 @@ from services.feedback.domain.knowledge import search_terms
 from services.feedback.models import KnowledgeEntry
 from services.feedback.schemas import KnowledgeEntrySchema, KnowledgeQueryArgsSchema
 from shared.http.auth import STAFF, roles_required
-from shared.http.requests import db_session, page_of, paginate
+from shared.http.requests import db_session, filter_by, page_of, paginate
 
 blp = Blueprint(
     "knowledge",
@@ -48,9 +48,13 @@ class Knowledge(MethodView):
     def get(self, args):
         """Search lessons and archived documents by text and tag, per customer or kind"""
         query = sa.select(KnowledgeEntry)
-        for name in ("customer_id", "requirement_kind", "entry_type"):
-            if name in args:
-                query = query.where(getattr(KnowledgeEntry, name) == args[name])
+        query = filter_by(
+            query,
+            args,
+            KnowledgeEntry.customer_id,
+            KnowledgeEntry.requirement_kind,
+            KnowledgeEntry.entry_type,
+        )
         if "tag" in args:
             tag = f" {args['tag'].strip().lower()} "
             query = query.where(KnowledgeEntry.tag_words.contains(tag, autoescape=True))

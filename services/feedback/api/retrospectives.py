@@ -29,7 +29,15 @@ from services.feedback.schemas import (
 from shared.http.auth import STAFF, current_principal, roles_required
 from shared.http.errors import Problem
 from shared.http.idempotency import idempotent
-from shared.http.requests import check_if_match, db_session, etag, get_or_404, page_of, paginate
+from shared.http.requests import (
+    check_if_match,
+    db_session,
+    etag,
+    filter_by,
+    get_or_404,
+    page_of,
+    paginate,
+)
 
 blp = Blueprint(
     "retrospectives",
@@ -63,9 +71,9 @@ class Retrospectives(MethodView):
     def get(self, args):
         """List retrospectives, newest first"""
         query = sa.select(Retrospective).order_by(Retrospective.opened_at.desc(), Retrospective.id)
-        for name in ("status", "order_id", "customer_id"):
-            if name in args:
-                query = query.where(getattr(Retrospective, name) == args[name])
+        query = filter_by(
+            query, args, Retrospective.status, Retrospective.order_id, Retrospective.customer_id
+        )
         return paginate(db_session(), query, args)
 
 

@@ -3,7 +3,6 @@
 from .chart import render_kpi_chart
 from .kpis import (
     EVENT_FIELDS,
-    KPI_EVENT_TYPES,
     STAGE_TRANSITIONS,
     STATUSES,
     EventFields,
@@ -39,7 +38,6 @@ from .surveys import (
 __all__ = [
     "DEFAULT_REMINDER_DELAY",
     "EVENT_FIELDS",
-    "KPI_EVENT_TYPES",
     "QUESTIONNAIRE",
     "RATING_FIELDS",
     "STAGE_TRANSITIONS",

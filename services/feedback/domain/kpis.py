@@ -229,7 +229,6 @@ _FOLDS: dict[str, Callable[[OrderFacts, Mapping[str, Any], datetime], None]] = {
     "ordo.feedback.received": _feedback_received,
     "ordo.retrospective.completed": _closed,
 }
-KPI_EVENT_TYPES = frozenset(_FOLDS)
 
 
 @dataclass(frozen=True)
