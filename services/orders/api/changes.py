@@ -206,7 +206,6 @@ def apply_change(session, order: Order, item: dict, change: ChangeRequest) -> di
             revise(session, requirement, item["requirement"], actor(), reason)
         else:
             remove(session, requirement, actor(), reason)
-    session.flush()
     return {
         "action": item["action"],
         "requirement_id": requirement.id,

@@ -47,10 +47,7 @@ def set_value(order: Order, value: dict | None) -> None:
 
 def search(query: sa.Select, args: dict) -> sa.Select:
     """Narrow an order query by the list filters."""
-    for name, column in (("status", Order.status), ("priority", Order.priority)):
-        if name in args:
-            query = query.where(column == args[name])
-    query = filter_by(query, args, Order.customer_id)
+    query = filter_by(query, args, Order.status, Order.priority, Order.customer_id)
     if "due_before" in args:
         query = query.where(Order.due_date <= args["due_before"])
     if "due_after" in args:

@@ -27,6 +27,7 @@ from shared.http.requests import (
     check_if_match,
     db_session,
     etag,
+    filter_by,
     get_or_404,
     page_of,
     paginate,
@@ -46,9 +47,7 @@ class Resources(MethodView):
     def get(self, args):
         """List resources by department or kind"""
         query = sa.select(Resource).order_by(Resource.name)
-        for name in ("department", "kind"):
-            if name in args:
-                query = query.where(getattr(Resource, name) == args[name])
+        query = filter_by(query, args, Resource.department, Resource.kind)
         return paginate(db_session(), query, args)
 
     @roles_required(*EDITORS)

@@ -32,6 +32,7 @@ from shared.http.requests import (
     check_if_match,
     db_session,
     etag,
+    filter_by,
     get_or_404,
     page_of,
 )
@@ -82,9 +83,7 @@ class PlanTasks(MethodView):
         session = db_session()
         get_or_404(session, Plan, plan_id, "plan")
         query = sa.select(Task).where(Task.plan_id == plan_id)
-        for name in ("critical", "department", "requirement_id"):
-            if name in args:
-                query = query.where(getattr(Task, name) == args[name])
+        query = filter_by(query, args, Task.critical, Task.department, Task.requirement_id)
         ordered = planner.outline_order(list(session.scalars(query)))
         size = args["page_size"]
         start = (args["page"] - 1) * size
