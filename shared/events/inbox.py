@@ -83,11 +83,9 @@ class Inbox:
         raw = as_bytes(body)
         try:
             with self.db.transaction() as session:
-                if self._seen(session, event.id):
-                    return "duplicate"
-                with caused_by(event.correlationid, event.id):
-                    self.handle(event, session)
-                recorded = self._insert(
+                # Claimed before it is handled: a duplicate costs one statement, and a replica
+                # receiving the same event meanwhile waits on this row, then finds it taken.
+                claimed = self._insert(
                     session,
                     event.id,
                     event.type,
@@ -97,10 +95,12 @@ class Inbox:
                     attempts=1,
                     processed_at=utcnow(),
                 )
-                if not recorded:
-                    raise _RecordedMeanwhile
-        except _RecordedMeanwhile:
-            return "duplicate"  # a replica handled it while we did; our writes are undone
+                if not claimed:
+                    raise _AlreadyReceived
+                with caused_by(event.correlationid, event.id):
+                    self.handle(event, session)
+        except _AlreadyReceived:
+            return "duplicate"
         except Exception as error:
             return self._store_failure(event, raw, error)
         return PROCESSED
@@ -170,10 +170,6 @@ class Inbox:
         )
         return PROCESSED
 
-    def _seen(self, session: Session, event_id: str) -> bool:
-        query = sa.select(self.table.c.id).where(self.table.c.id == event_id)
-        return session.execute(query).first() is not None
-
     def _store_failure(self, event: Envelope, raw: bytes, error: Exception) -> str:
         """The handler failed and its writes were rolled back: keep the event for a retry."""
         status, values = self._after_failure(attempts=1, error=error)
@@ -223,8 +219,8 @@ class Inbox:
         session.execute(sa.update(self.table).where(self.table.c.id == event_id).values(**values))
 
 
-class _RecordedMeanwhile(Exception):
-    """Another consumer recorded this event first; undo this transaction."""
+class _AlreadyReceived(Exception):
+    """The event is in the inbox already (a duplicate, or a replica took it first)."""
 
 
 def _insert_for(session: Session):

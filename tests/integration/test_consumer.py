@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -13,8 +14,10 @@ from kombu import Producer
 from services.planning.handlers import handle as planning_handle
 from services.planning.models import Base as PlanningBase
 from services.planning.models import Plan
+from shared.db import Database
 from shared.events.broker import connect, events_exchange
 from shared.events.envelope import Envelope
+from shared.events.inbox import Inbox
 from shared.http.app import create_service_app
 from shared.worker import Worker
 from tests.helpers import auth, event
@@ -195,3 +198,30 @@ def test_two_workers_competing_on_one_queue_handle_each_event_once(backend):
     assert [row.status for row in inbox_rows(first.db)] == ["processed"] * 60
     with first.db.sessions() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Plan)) == 60
+
+
+def test_an_event_received_twice_at_once_is_handled_once(backend):
+    """The inbox row is claimed first: the second receiver waits on it, then finds it taken."""
+    url = create_schema(backend, "planning", PlanningBase.metadata)
+    settings = backend.settings("planning")
+    entered, calls = threading.Event(), []
+
+    def slow_handler(event, session):
+        calls.append(event.id)
+        entered.set()
+        time.sleep(0.3)  # the second delivery arrives while this one is still working
+
+    first, second = (
+        Inbox(Database(url, PlanningBase.metadata, "planning"), settings, slow_handler)
+        for _ in range(2)
+    )
+    confirmed = event("ordo.order.confirmed", confirmed_order()).to_json()
+    outcomes = []
+    racing = threading.Thread(target=lambda: outcomes.append(first.receive(confirmed)))
+    racing.start()
+    assert entered.wait(5)
+    outcomes.append(second.receive(confirmed))
+    racing.join()
+    assert sorted(outcomes) == ["duplicate", "processed"]
+    assert len(calls) == 1
+    assert [row.status for row in inbox_rows(first.db)] == ["processed"]
