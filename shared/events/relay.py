@@ -58,21 +58,25 @@ class Relay:
         LOCKED) until the broker has confirmed them and they are marked published. On
         PostgreSQL the next batch is read and sent while the broker confirms the previous
         one; SQLite allows only one writing transaction, so there batches go one at a time.
+        A batch shorter than the batch size emptied the outbox as it was read: the relay
+        stops there (rows committed since then come with their own notification).
         """
         depth = 2 if self.db.is_postgres else 1
         in_flight: list[InFlightBatch] = []
         published = sent = 0
+        more = True
         try:
             while True:
                 batch = None
-                if max_batches is None or sent < max_batches:
+                if more and (max_batches is None or sent < max_batches):
                     batch = self._send_next_batch()
                 if batch is not None:
                     in_flight.append(batch)
                     sent += 1
-                while in_flight and (batch is None or len(in_flight) >= depth):
+                    more = len(batch.positions) == self.settings.relay_batch_size
+                while in_flight and (batch is None or not more or len(in_flight) >= depth):
                     published += self._settle(in_flight.pop(0))
-                if batch is None:
+                if batch is None or not more:
                     return published
         finally:
             for batch in in_flight:
@@ -156,8 +160,8 @@ class Relay:
                 logger.exception("relay: database unavailable")
                 stop.wait(1.0)
                 continue
-            if published == 0:
-                self.waiter.wait(stop)
+            if published < BATCHES_PER_ROUND * self.settings.relay_batch_size:
+                self.waiter.wait(stop)  # the outbox was emptied: sleep until a new row
         self.publisher.reset()
         self.waiter.close()
 
