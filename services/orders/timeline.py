@@ -8,8 +8,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from services.orders.models import TimelineEntry
+from shared.events.contracts import contract_for
 from shared.events.envelope import Envelope, to_primitives
 from shared.events.outbox import record
+
+OWN_SOURCE = contract_for("ordo.order.created").source
 
 SUMMARIES = {
     "ordo.order.created": "Order {number} created",
@@ -61,28 +64,33 @@ class _Blank(dict):
 
 
 def record_on_timeline(event: Envelope, session: Session) -> None:
-    """Add the event to its order's timeline, once."""
+    """Add another service's event to its order's timeline, once.
+
+    The orders service's own events are added when they are recorded (`publish`); their
+    copies coming back through the `ordo.#` binding add nothing.
+    """
     order_id = event.data.get("order_id")
-    if order_id is None or session.get(TimelineEntry, event.id) is not None:
+    if order_id is None or event.source == OWN_SOURCE:
         return
-    session.add(
-        TimelineEntry(
-            event_id=event.id,
-            order_id=uuid.UUID(str(order_id)),
-            type=event.type,
-            source=event.source,
-            occurred_at=event.occurred_at,
-            summary=summary(event),
-            data=to_primitives(event.data),
-        )
+    if session.get(TimelineEntry, event.id) is None:
+        session.add(timeline_entry(event, order_id))
+
+
+def timeline_entry(event: Envelope, order_id) -> TimelineEntry:
+    return TimelineEntry(
+        event_id=event.id,
+        order_id=uuid.UUID(str(order_id)),
+        type=event.type,
+        source=event.source,
+        occurred_at=event.occurred_at,
+        summary=summary(event),
+        data=to_primitives(event.data),
     )
 
 
 def publish(session: Session, type: str, data: dict[str, Any]) -> Envelope:
-    """Record an event in the outbox and on the order's timeline at once.
-
-    The event comes back through the `ordo.#` binding later; the timeline keeps it once.
-    """
+    """Record an event in the outbox and on the order's timeline at once."""
     envelope = record(session, type, data)
-    record_on_timeline(envelope, session)
+    if "order_id" in envelope.data:
+        session.add(timeline_entry(envelope, envelope.data["order_id"]))
     return envelope

@@ -19,8 +19,7 @@ from services.orders.schemas import (
     OrderUpdateSchema,
     TimelineEntrySchema,
 )
-from services.orders.timeline import publish, record_on_timeline
-from shared.events.outbox import record
+from services.orders.timeline import publish
 from shared.http.auth import STAFF, current_principal, roles_required
 from shared.http.errors import Problem
 from shared.http.idempotency import idempotent
@@ -81,7 +80,7 @@ class Orders(MethodView):
         set_value(order, value)
         session.add(order)
         session.flush()
-        envelope = record(
+        publish(
             session,
             "ordo.order.created",
             {
@@ -95,7 +94,6 @@ class Orders(MethodView):
                 "value": money(order),
             },
         )
-        record_on_timeline(envelope, session)
         return order, {"Location": f"/orders/{order.id}", "ETag": etag(order.version)}
 
     @roles_required(*STAFF, "customer")
