@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 
 from services.planning import planner
 from services.planning.domain.template import REWORK_DAYS, standard_plan, work_package
-from services.planning.models import Dependency, Plan, Reaction, Task
+from services.planning.models import MONDAY_TO_FRIDAY, Dependency, Plan, Reaction, Task
+from shared.db import new_id
 from shared.events.envelope import Envelope
 from shared.events.inbox import dispatcher
+from shared.events.outbox import record
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ def on_order_confirmed(event: Envelope, session: Session) -> None:
         return
     start = data["confirmed_at"].date()
     plan = Plan(
+        id=new_id(),
         order_id=order_id,
         order_number=data["number"],
         customer_id=data["customer_id"],
@@ -65,18 +68,18 @@ def on_order_confirmed(event: Envelope, session: Session) -> None:
         finish_date=start,
         due_date=data["due_date"],
         currency=(data.get("value") or {}).get("currency", "EUR"),
+        working_weekdays=list(MONDAY_TO_FRIDAY),
+        holidays=[],
         criteria={
             str(criterion["criterion_id"]): criterion["text"]
             for requirement in data["requirements"]
             for criterion in requirement["acceptance_criteria"]
         },
     )
-    session.add(plan)
-    session.flush()
     template = standard_plan(data["requirements"])
     made: dict[str, Task] = {}
     for position, planned in enumerate(template.tasks):
-        task = planner.new_task(
+        made[planned.key] = planner.new_task(
             plan,
             name=planned.name,
             duration=planned.duration,
@@ -87,23 +90,37 @@ def on_order_confirmed(event: Envelope, session: Session) -> None:
             parent_id=made[planned.parent].id if planned.parent else None,
             position=position,
         )
-        session.add(task)
-        made[planned.key] = task
+    tasks = list(made.values())
     links = [
         Dependency(
             plan_id=plan.id, predecessor_id=made[a].id, successor_id=made[b].id, type="FS", lag=0
         )
         for a, b in template.links
     ]
-    # Scheduled before anything is stored, so each task is inserted once, complete; the
-    # links follow their tasks.
-    planner.replan(session, plan, list(made.values()), links)
+    # Scheduled before anything is stored, so that each row is inserted once, complete: the
+    # plan, then its tasks, then the links between them (the flushes keep that order).
+    planner.replan(session, plan, tasks, links)
+    session.add(plan)
+    session.flush()
+    session.add_all(tasks)
+    session.flush()
     session.add_all(links)
-    announce_draft(session, plan)
+    record(
+        session,
+        "ordo.plan.created",
+        {
+            "order_id": plan.order_id,
+            "plan_id": plan.id,
+            "version": plan.version,
+            "start_date": plan.start_date,
+            "finish_date": plan.finish_date,
+            "requirement_tasks": planner.requirement_tasks(session, plan, tasks),
+        },
+    )
 
 
 def announce_draft(session: Session, plan: Plan) -> None:
-    """``ordo.plan.created`` with the task ids per requirement (again after a draft changes)."""
+    """``ordo.plan.created`` again, with the task ids per requirement, after a draft changes."""
     planner.publish(
         session,
         plan,

@@ -19,6 +19,9 @@ class Base(DeclarativeBase):
 infrastructure_tables(Base.metadata)
 
 
+MONDAY_TO_FRIDAY = (0, 1, 2, 3, 4)
+
+
 class Plan(Base):
     """One project plan per confirmed order, with its working calendar and health."""
 
@@ -35,7 +38,7 @@ class Plan(Base):
     finish_date: Mapped[date]
     due_date: Mapped[date | None]
     currency: Mapped[str] = mapped_column(sa.String(3), default="EUR")
-    working_weekdays: Mapped[list] = mapped_column(default=lambda: [0, 1, 2, 3, 4])
+    working_weekdays: Mapped[list] = mapped_column(default=lambda: list(MONDAY_TO_FRIDAY))
     holidays: Mapped[list] = mapped_column(default=list)
     # Acceptance-criterion texts by id, from the order, to name rework after a rejection.
     criteria: Mapped[dict] = mapped_column(default=dict)

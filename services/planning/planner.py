@@ -131,11 +131,13 @@ def replan(
 ) -> domain.Schedule:
     """Renumber the WBS, schedule the leaves, roll up the summaries and move the plan's finish.
 
-    A new plan passes its `tasks` and `dependencies` before they are stored, so that each row
-    is written once, complete. Raises the domain's ScheduleInputError (a cycle, a
-    self-dependency) with nothing changed that the caller's rollback would not undo.
+    A new plan passes its `tasks` and `dependencies` before they are stored (it has no
+    allocations yet), so that the caller writes each row once, complete. Raises the domain's
+    ScheduleInputError (a cycle, a self-dependency) with nothing changed that the caller's
+    rollback would not undo.
     """
-    if tasks is None:
+    stored = tasks is None
+    if stored:
         session.flush()
     built = network(session, plan, tasks, dependencies)
     scheduled = domain.schedule(built.inputs, built.links)
@@ -146,7 +148,8 @@ def replan(
         task.wbs_code = codes[node.id]
         task.level = codes[node.id].count(".")
         task.summary = bool(built.tree.children(node.id))
-    _apply_allocations(session, built.leaves)
+    if stored:
+        _apply_allocations(session, built.leaves)
     figures = {}
     for task in built.leaves:
         result = scheduled.tasks[task.id]
@@ -187,7 +190,8 @@ def replan(
     else:
         plan.finish_date = plan.start_date
     plan.updated_at = utcnow()
-    session.flush()
+    if stored:
+        session.flush()
     return scheduled
 
 
@@ -297,9 +301,10 @@ def publish(session: Session, plan: Plan, type: str, **data) -> None:
     )
 
 
-def requirement_tasks(session: Session, plan: Plan) -> list[dict]:
+def requirement_tasks(session: Session, plan: Plan, tasks: list[Task] | None = None) -> list[dict]:
+    """The task ids of each requirement, in WBS order (of `tasks` if given, else the stored)."""
     grouped: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
-    for task in outline_order(tasks_of(session, plan)):
+    for task in outline_order(tasks_of(session, plan) if tasks is None else tasks):
         if task.requirement_id is not None:
             grouped[task.requirement_id].append(task.id)
     return [
