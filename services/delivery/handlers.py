@@ -121,20 +121,18 @@ def add_deliverable(session: Session, order: OrderRecord, requirement: dict) -> 
         title=requirement["title"],
         description=requirement.get("description") or "",
         status=status,
-    )
-    session.add(deliverable)
-    session.flush()
-    for criterion in requirement["acceptance_criteria"]:
-        session.add(
+        criteria=[
             DeliverableCriterion(
-                deliverable_id=deliverable.id,
                 criterion_id=criterion["criterion_id"],
                 text=criterion["text"],
                 position=criterion["position"],
             )
-        )
-    session.flush()
-    session.refresh(deliverable, ["criteria"])
+            for criterion in sorted(
+                requirement["acceptance_criteria"], key=lambda criterion: criterion["position"]
+            )
+        ],
+    )
+    session.add(deliverable)
     return deliverable
 
 
