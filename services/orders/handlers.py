@@ -42,9 +42,15 @@ def move(order: Order, action: str, event: Envelope) -> bool:
     return True
 
 
-def on_plan_created(event: Envelope, session: Session) -> None:
-    """Remember which plan tasks implement which requirement (newest plan version wins)."""
+def remember_plan_tasks(event: Envelope, session: Session) -> None:
+    """Remember which plan tasks implement which requirement (newest plan version wins).
+
+    plan.created carries them for a draft; plan.rebaselined after a change or rework (work
+    packages added or removed, rework tasks); a rebaseline without them changes nothing.
+    """
     data = event.data
+    if event.type == "ordo.plan.rebaselined" and not data["requirement_tasks"]:
+        return
     version = data.get("version") or 0
     rows = session.scalars(
         sa.select(RequirementTask).where(RequirementTask.order_id == data["order_id"])
@@ -195,9 +201,9 @@ def noted_on_timeline(event: Envelope, session: Session) -> None:
 
 
 HANDLERS = {
-    "ordo.plan.created": on_plan_created,
+    "ordo.plan.created": remember_plan_tasks,
     "ordo.plan.activated": on_plan_activated,
-    "ordo.plan.rebaselined": noted_on_timeline,
+    "ordo.plan.rebaselined": remember_plan_tasks,
     "ordo.plan.status_changed": on_plan_status_changed,
     "ordo.milestone.reached": noted_on_timeline,
     "ordo.risk.raised": noted_on_timeline,

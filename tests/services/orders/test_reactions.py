@@ -239,6 +239,42 @@ def test_traceability_follows_a_requirement_to_tasks_quality_and_acceptance(proj
     assert [c["acceptance"] for c in trace["criteria"]] == ["met", "met"]
 
 
+def test_a_rebaseline_brings_the_rework_tasks_into_traceability(project):
+    requirement_id = project.requirement["id"]
+    package, rework = str(uuid.uuid4()), str(uuid.uuid4())
+
+    def rebaselined(version, requirement_tasks=None):
+        data = dict(
+            plan_id=PLAN_ID,
+            version=version,
+            baseline_number=version - 1,
+            finish_date="2027-03-05",
+            previous_finish_date="2027-02-26",
+            slip_days=5,
+            reason="Rework after a failed check",
+        )
+        if requirement_tasks is not None:
+            data["requirement_tasks"] = requirement_tasks
+        return project.hear("ordo.plan.rebaselined", **data)
+
+    project.hear(
+        "ordo.plan.created",
+        plan_id=PLAN_ID,
+        version=1,
+        start_date="2027-01-04",
+        finish_date="2027-02-26",
+        requirement_tasks=[{"requirement_id": requirement_id, "task_ids": [package]}],
+    )
+    both = [{"requirement_id": requirement_id, "task_ids": [package, rework]}]
+    assert rebaselined(3, both) == "processed"
+    assert project.trace()["task_ids"] == [package, rework]
+    assert rebaselined(4) == "processed"  # from a producer that does not send them yet
+    assert project.trace()["task_ids"] == [package, rework]
+    only_package = [{"requirement_id": requirement_id, "task_ids": [package]}]
+    assert rebaselined(2, only_package) == "processed"  # late: an older plan version
+    assert project.trace()["task_ids"] == [package, rework]
+
+
 def test_every_event_about_the_order_reaches_its_timeline(project):
     project.hear(
         "ordo.risk.raised",
