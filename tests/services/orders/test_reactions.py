@@ -46,6 +46,16 @@ class Project:
             finish_date="2027-02-26",
         )
 
+    def plan_created(self, task_ids):
+        return self.hear(
+            "ordo.plan.created",
+            plan_id=PLAN_ID,
+            version=1,
+            start_date="2027-01-04",
+            finish_date="2027-02-26",
+            requirement_tasks=[{"requirement_id": self.requirement["id"], "task_ids": task_ids}],
+        )
+
     def submitted_data(self, package_version=1):
         return {
             "delivery_id": DELIVERY_ID,
@@ -210,14 +220,7 @@ def test_feedback_puts_the_customers_satisfaction_on_the_order(project):
 
 def test_traceability_follows_a_requirement_to_tasks_quality_and_acceptance(project):
     tasks = sorted(str(uuid.uuid4()) for _ in range(2))
-    project.hear(
-        "ordo.plan.created",
-        plan_id=PLAN_ID,
-        version=1,
-        start_date="2027-01-04",
-        finish_date="2027-02-26",
-        requirement_tasks=[{"requirement_id": project.requirement["id"], "task_ids": tasks}],
-    )
+    project.plan_created(tasks)
     project.activate()
     project.hear(
         "ordo.quality_check.failed",
@@ -257,14 +260,7 @@ def test_a_rebaseline_brings_the_rework_tasks_into_traceability(project):
             data["requirement_tasks"] = requirement_tasks
         return project.hear("ordo.plan.rebaselined", **data)
 
-    project.hear(
-        "ordo.plan.created",
-        plan_id=PLAN_ID,
-        version=1,
-        start_date="2027-01-04",
-        finish_date="2027-02-26",
-        requirement_tasks=[{"requirement_id": requirement_id, "task_ids": [package]}],
-    )
+    project.plan_created([package])
     both = [{"requirement_id": requirement_id, "task_ids": [package, rework]}]
     assert rebaselined(3, both) == "processed"
     assert project.trace()["task_ids"] == [package, rework]
