@@ -6,7 +6,13 @@ import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.orders.api.support import act, actor, check_if_match_when_sent, readable_order
+from services.orders.api.support import (
+    act,
+    actor,
+    allow,
+    check_if_match_when_sent,
+    readable_order,
+)
 from services.orders.domain.status import order_number
 from services.orders.models import Customer, Order, OrderNumberSequence, TimelineEntry
 from services.orders.requirements import money
@@ -143,9 +149,10 @@ class OrderCancellation(MethodView):
         order = readable_order(order_id)
         check_if_match_when_sent(order.version)
         previous = order.status
+        cancelled = allow(order, "cancel")  # 409 first: no one may cancel a closed order
         if previous not in ("draft", "submitted") and not current_principal().has_any(("manager",)):
             raise Problem(403, "Only a manager cancels a confirmed order.", title="Forbidden")
-        act(order, "cancel")
+        order.status = cancelled
         order.status_reason = data["reason"]
         db_session().flush()
         publish(

@@ -39,6 +39,8 @@ def test_sales_cancels_a_draft_but_not_a_confirmed_order(flow):
     reason = {"reason": "Lost to a competitor"}
     assert flow.post(f"/orders/{draft['id']}/cancel", reason, "sales").status_code == 200
     assert flow.post(f"/orders/{confirmed['id']}/cancel", reason, "sales").status_code == 403
+    again = flow.post(f"/orders/{draft['id']}/cancel", reason, "sales")
+    assert (again.status_code, problem(again)["allowed_actions"]) == (409, [])
 
 
 def test_a_cancel_needs_a_reason(flow):
