@@ -69,9 +69,15 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def check_if_match(current_version: int) -> None:
-    """Refuse an update without If-Match (428) or with a stale one (412)."""
+def check_if_match(current_version: int, required: bool = True) -> None:
+    """Refuse an update with a stale If-Match (412), or without one (428) when `required`.
+
+    Updates require it; actions already guarded by a status machine (submit, approve, cancel)
+    take it as an option, so a script can still make sure of what it acts on.
+    """
     header = request.headers.get("If-Match")
+    if not header and not required:
+        return
     if not header:
         raise Problem(
             428,

@@ -166,8 +166,7 @@ class DeliverySubmission(MethodView):
         """Hand the package over: publishes ordo.delivery.submitted with the acceptance link"""
         session = db_session()
         delivery = readable_delivery(delivery_id, lock=True)
-        if request.headers.get("If-Match"):
-            check_if_match(delivery.version)
+        check_if_match(delivery.version, required=False)
         refuse_unless_status(delivery, "draft", "submitted")
         order = readable_order(delivery.order_id)
         refuse_if_cancelled(order)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.orders.api.support import act, actor, check_if_match_when_sent, readable_order
+from services.orders.api.support import act, actor, readable_order
 from services.orders.domain.changes import ChangeRefused, check_changes, new_due_date, new_value
 from services.orders.models import ChangeRequest, Order, Requirement
 from services.orders.requirements import (
@@ -29,7 +29,7 @@ from shared.events.envelope import to_primitives
 from shared.http.auth import STAFF, roles_required
 from shared.http.errors import Problem
 from shared.http.idempotency import idempotent
-from shared.http.requests import db_session, etag, filter_by, page_of, paginate
+from shared.http.requests import check_if_match, db_session, etag, filter_by, page_of, paginate
 
 blp = Blueprint(
     "change_requests",
@@ -78,7 +78,7 @@ def change_request_of(order_id, change_request_id) -> ChangeRequest:
 def pending_change(order_id, change_request_id) -> ChangeRequest:
     """The change request awaiting a decision (If-Match optional), or 409 if it was decided."""
     change = change_request_of(order_id, change_request_id)
-    check_if_match_when_sent(change.version)
+    check_if_match(change.version, required=False)
     if change.status != "pending":
         raise Problem(
             409, f"This change request is already {change.status}.", current_status=change.status

@@ -10,7 +10,6 @@ from services.orders.api.support import (
     act,
     actor,
     allow,
-    check_if_match_when_sent,
     readable_order,
 )
 from services.orders.domain.status import order_number
@@ -147,7 +146,7 @@ class OrderCancellation(MethodView):
     def post(self, data, order_id):
         """Cancel an order with a reason (sales only before confirmation)"""
         order = readable_order(order_id)
-        check_if_match_when_sent(order.version)
+        check_if_match(order.version, required=False)
         previous = order.status
         cancelled = allow(order, "cancel")  # 409 first: no one may cancel a closed order
         if previous not in ("draft", "submitted") and not current_principal().has_any(("manager",)):
@@ -176,7 +175,7 @@ def _manager_action(blueprint_path: str, action: str, summary: str, schema=Comme
     @blp.response(200, OrderSchema)
     def post(self, data, order_id):
         order = readable_order(order_id)
-        check_if_match_when_sent(order.version)
+        check_if_match(order.version, required=False)
         act(order, action)
         order.status_reason = data.get("comment") or None
         db_session().flush()
@@ -200,7 +199,7 @@ class OrderClosing(MethodView):
     def post(self, data, order_id):
         """Close an accepted order without waiting for the retrospective"""
         order = readable_order(order_id)
-        check_if_match_when_sent(order.version)
+        check_if_match(order.version, required=False)
         act(order, "close")
         order.closed_at = datetime.now(UTC)
         order.status_reason = data.get("comment") or f"Closed by {actor()}"

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.orders.api.support import act, actor, allow, check_if_match_when_sent, readable_order
+from services.orders.api.support import act, actor, allow, readable_order
 from services.orders.domain.review import Decision, approval_blockers, submission_problems, verdicts
 from services.orders.models import Customer, Order, ReviewDecision
 from services.orders.requirements import live_requirements, money, requirement_payload
@@ -20,7 +20,7 @@ from services.orders.timeline import publish
 from shared.http.auth import STAFF, roles_required
 from shared.http.errors import Problem
 from shared.http.idempotency import idempotent
-from shared.http.requests import db_session, etag
+from shared.http.requests import check_if_match, db_session, etag
 
 blp = Blueprint(
     "reviews",
@@ -47,7 +47,7 @@ class OrderSubmission(MethodView):
     def post(self, order_id):
         """Submit a draft order for review (each requirement needs an acceptance criterion)"""
         order = readable_order(order_id)
-        check_if_match_when_sent(order.version)
+        check_if_match(order.version, required=False)
         allow(order, "submit")
         requirements = live_requirements(order)
         problems = submission_problems({r.id: len(r.criteria) for r in requirements})
@@ -126,7 +126,7 @@ class OrderApproval(MethodView):
     def post(self, order_id):
         """Approve the review: the order is confirmed and its requirements go to planning"""
         order = readable_order(order_id)
-        check_if_match_when_sent(order.version)
+        check_if_match(order.version, required=False)
         allow(order, "approve")
         requirements = live_requirements(order)
         blockers = approval_blockers([r.id for r in requirements], current_decisions(order))
@@ -171,7 +171,7 @@ class OrderChangesRequested(MethodView):
     def post(self, data, order_id):
         """Send a submitted order back to draft; the reviewers' comments are kept"""
         order = readable_order(order_id)
-        check_if_match_when_sent(order.version)
+        check_if_match(order.version, required=False)
         act(order, "request_changes")
         verdict = verdicts(current_decisions(order))
         for requirement in live_requirements(order):

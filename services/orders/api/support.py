@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from flask import request
-
 from services.orders.domain.status import TransitionNotAllowed, next_status
 from services.orders.models import Order
 from shared.http.auth import current_principal, require_customer_access
 from shared.http.errors import Problem
-from shared.http.requests import check_if_match, db_session, get_or_404
+from shared.http.requests import db_session, get_or_404
 
 
 def readable_order(order_id) -> Order:
@@ -36,12 +34,6 @@ def allow(order: Order, action: str) -> str:
             current_status=refused.status,
             allowed_actions=refused.allowed_actions,
         ) from None
-
-
-def check_if_match_when_sent(version: int) -> None:
-    """Actions guarded by the status machine take If-Match as an option, for scripts."""
-    if request.headers.get("If-Match"):
-        check_if_match(version)
 
 
 def actor() -> str:
