@@ -67,17 +67,16 @@ def check_against(order: Order, changes: list[dict], cost_impact: dict) -> None:
         raise Problem(422, "Some criterion ids do not belong to their requirement.", errors=unknown)
 
 
-def change_request_of(order_id, change_request_id) -> ChangeRequest:
-    readable_order(order_id)
+def change_request_of(order: Order, change_request_id) -> ChangeRequest:
     change = db_session().get(ChangeRequest, change_request_id)
-    if change is None or change.order_id != order_id:
-        raise Problem(404, f"Order {order_id} has no change request {change_request_id}.")
+    if change is None or change.order_id != order.id:
+        raise Problem(404, f"Order {order.id} has no change request {change_request_id}.")
     return change
 
 
-def pending_change(order_id, change_request_id) -> ChangeRequest:
+def pending_change(order: Order, change_request_id) -> ChangeRequest:
     """The change request awaiting a decision (If-Match optional), or 409 if it was decided."""
-    change = change_request_of(order_id, change_request_id)
+    change = change_request_of(order, change_request_id)
     check_if_match(change.version, required=False)
     if change.status != "pending":
         raise Problem(
@@ -138,7 +137,7 @@ class ChangeRequestsById(MethodView):
     @blp.response(200, ChangeRequestSchema)
     def get(self, order_id, change_request_id):
         """Read a change request"""
-        change = change_request_of(order_id, change_request_id)
+        change = change_request_of(readable_order(order_id), change_request_id)
         return change, {"ETag": etag(change.version)}
 
 
@@ -149,8 +148,8 @@ class ChangeRequestApproval(MethodView):
     @blp.response(200, ChangeRequestSchema)
     def post(self, data, order_id, change_request_id):
         """Approve: apply the requirement changes, move due date and value, tell the others"""
-        change = pending_change(order_id, change_request_id)
         order = readable_order(order_id)
+        change = pending_change(order, change_request_id)
         act(order, "decide_change")
         loaded = ChangeRequestCreateSchema().load(
             {
@@ -220,7 +219,7 @@ class ChangeRequestRejection(MethodView):
     @blp.response(200, ChangeRequestSchema)
     def post(self, data, order_id, change_request_id):
         """Reject a change request; nothing about the order changes"""
-        change = pending_change(order_id, change_request_id)
+        change = pending_change(readable_order(order_id), change_request_id)
         decide(change, "rejected", data.get("comment"))
         db_session().flush()
         return change, {"ETag": etag(change.version)}
