@@ -190,3 +190,13 @@ class KnowledgeEntry(Base):
     # " tag-a tag-b ": a tag filter is a portable substring match on a padded word list.
     tag_words: Mapped[str] = mapped_column(sa.Text, default=" ")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    # PostgreSQL's full-text search reads this GIN index (the expression the search queries;
+    # written by hand in migration 0002).
+    __table_args__ = (
+        sa.Index(
+            "ix_knowledge_entries_search",
+            sa.text("to_tsvector('english'::regconfig, title || ' ' || body || tag_words)"),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
+    )
