@@ -99,7 +99,7 @@ def on_order_confirmed(event: Envelope, session: Session) -> None:
     ]
     # Scheduled before anything is stored, so that each row is inserted once, complete: the
     # plan, then its tasks, then the links between them (the flushes keep that order).
-    planner.replan(session, plan, tasks, links)
+    planner.replan(session, plan, tasks, links, new=True)
     session.add(plan)
     session.flush()
     session.add_all(tasks)

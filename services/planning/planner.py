@@ -128,16 +128,18 @@ def replan(
     plan: Plan,
     tasks: list[Task] | None = None,
     dependencies: list[Dependency] | None = None,
+    *,
+    new: bool = False,
 ) -> domain.Schedule:
     """Renumber the WBS, schedule the leaves, roll up the summaries and move the plan's finish.
 
-    A new plan passes its `tasks` and `dependencies` before they are stored (it has no
-    allocations yet), so that the caller writes each row once, complete. Raises the domain's
+    A caller that has read the plan's `tasks` and `dependencies` passes them, so they are not
+    read again. A new plan passes them before they are stored (`new`: no allocations yet, and
+    nothing to flush), so that the caller writes each row once, complete. Raises the domain's
     ScheduleInputError (a cycle, a self-dependency) with nothing changed that the caller's
     rollback would not undo.
     """
-    stored = tasks is None
-    if stored:
+    if tasks is None:
         session.flush()
     built = network(session, plan, tasks, dependencies)
     scheduled = domain.schedule(built.inputs, built.links)
@@ -148,7 +150,7 @@ def replan(
         task.wbs_code = codes[node.id]
         task.level = codes[node.id].count(".")
         task.summary = bool(built.tree.children(node.id))
-    if stored:
+    if not new:
         _apply_allocations(session, built.leaves)
     figures = {}
     for task in built.leaves:
@@ -190,7 +192,7 @@ def replan(
     else:
         plan.finish_date = plan.start_date
     plan.updated_at = utcnow()
-    if stored:
+    if not new:
         session.flush()
     return scheduled
 
@@ -391,15 +393,21 @@ def rebaseline(
 
 
 def earned_value(
-    session: Session, plan: Plan, as_of: date, number: int | None = None
+    session: Session,
+    plan: Plan,
+    as_of: date,
+    number: int | None = None,
+    tasks: list[Task] | None = None,
 ) -> domain.EarnedValue | None:
-    """EV as of a date against a baseline (default the latest); None before activation."""
+    """EV as of a date against a baseline (default the latest); None before activation.
+
+    `tasks` are the plan's tasks when the caller has them already."""
     baselines = baselines_of(session, plan)
     if number is not None:
         baselines = [baseline for baseline in baselines if baseline.number == number]
     if not baselines:
         return None
-    current = {task.id: task for task in tasks_of(session, plan)}
+    current = {task.id: task for task in (tasks_of(session, plan) if tasks is None else tasks)}
     items = []
     for planned in baseline_tasks(session, baselines[-1]):
         if planned.summary:
@@ -421,7 +429,8 @@ def settle(session: Session, plan: Plan, as_of: date, reached: list[Task] = ()) 
     """After progress: reach milestones whose predecessors are done, complete the plan when
     every task is done, and publish a change of health."""
     reached = list(reached)
-    built = network(session, plan)
+    tasks, dependencies = tasks_of(session, plan), dependencies_of(session, plan)
+    built = network(session, plan, tasks, dependencies)
     waiting_on: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
     for dependency in built.links:
         waiting_on[dependency.successor].add(dependency.predecessor)
@@ -445,19 +454,21 @@ def settle(session: Session, plan: Plan, as_of: date, reached: list[Task] = ()) 
             name=milestone.name,
             reached_on=milestone.actual_finish or as_of,
         )
-    replan(session, plan)
+    replan(session, plan, tasks, dependencies)
     if plan.status == "active" and built.leaves and all(task.done for task in built.leaves):
         plan.status = "completed"
         plan.completed_on = max(task.actual_finish or as_of for task in built.leaves)
         publish(session, plan, "ordo.plan.completed", completed_on=plan.completed_on)
-    review_health(session, plan, as_of)
+    review_health(session, plan, as_of, tasks)
 
 
-def review_health(session: Session, plan: Plan, as_of: date) -> None:
+def review_health(
+    session: Session, plan: Plan, as_of: date, tasks: list[Task] | None = None
+) -> None:
     """Publish ``ordo.plan.status_changed`` when earned value moves the plan's health."""
     if plan.status not in ("active", "completed"):
         return
-    figures = earned_value(session, plan, as_of)
+    figures = earned_value(session, plan, as_of, tasks=tasks)
     if figures is None:
         return
     status = str(figures.status)

@@ -220,9 +220,11 @@ class PlanEarnedValue(MethodView):
         return body
 
 
-def earned_value_body(plan: Plan, as_of: date, number: int | None = None) -> dict | None:
+def earned_value_body(
+    plan: Plan, as_of: date, number: int | None = None, tasks: list | None = None
+) -> dict | None:
     session = db_session()
-    figures = planner.earned_value(session, plan, as_of, number)
+    figures = planner.earned_value(session, plan, as_of, number, tasks)
     if figures is None:
         return None
     baselines = planner.baselines_of(session, plan)

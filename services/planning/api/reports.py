@@ -74,7 +74,7 @@ class PlanReport(MethodView):
         tasks = planner.outline_order(planner.tasks_of(session, plan))
         leaves = [task for task in tasks if not task.summary]
         by_id = {task.id: task for task in tasks}
-        schedule = planner.network(session, plan)
+        schedule = planner.network(session, plan, tasks)
         critical = domain.schedule(schedule.inputs, schedule.links).critical_path
         baselines = planner.baselines_of(session, plan)
         first = baselines[0] if baselines else None
@@ -97,7 +97,7 @@ class PlanReport(MethodView):
                 "tasks_done": sum(task.done for task in leaves),
                 "tasks_in_progress": sum(0 < task.percent_complete < 100 for task in leaves),
             },
-            "earned_value": earned_value_body(plan, as_of),
+            "earned_value": earned_value_body(plan, as_of, tasks=tasks),
             "critical_path": [by_id[task_id] for task_id in critical],
             "top_risks": top_risks,
             "milestones": [
