@@ -251,10 +251,16 @@ def _table_styles(headings_style: FontFace = _COLUMN_TITLE_STYLE) -> dict:
     }
 
 
+# A table row must fit on one page: a longer criterion or comment is cut in its cell and
+# printed whole in the notes below the table.
+CELL_CHARACTERS = 600
+
+
 def _criteria_table(pdf: _CertificatePdf, deliverables: Sequence[CertificateDeliverable]) -> None:
     _section(pdf, "Deliverables and acceptance criteria")
     _criteria_column_titles(pdf)
     group_style = FontFace(family="Helvetica", emphasis="B", size_pt=9.5, fill_color=_BAND)
+    notes: list[tuple[str, str]] = []
     for number, deliverable in enumerate(deliverables, start=1):
         # One table per deliverable: its name repeats if the table runs onto the next page,
         # and a name is never left alone at the foot of a page.
@@ -268,12 +274,36 @@ def _criteria_table(pdf: _CertificatePdf, deliverables: Sequence[CertificateDeli
             table.row().cell(pdf_safe(f"{number}. {deliverable.name}"), colspan=4)
             for index, criterion in enumerate(deliverable.criteria, start=1):
                 verdict, colour = _VERDICT_LABELS[criterion.verdict]
+                reference = f"{number}.{index}"
                 row = table.row()
-                row.cell(f"{number}.{index}", style=FontFace(color=_MUTED))
-                row.cell(pdf_safe(criterion.description))
+                row.cell(reference, style=FontFace(color=_MUTED))
+                row.cell(_fitted(criterion.description, f"{reference} criterion", notes))
                 row.cell(verdict, style=FontFace(emphasis="B", color=colour))
-                row.cell(pdf_safe(criterion.comment) or "-")
+                row.cell(_fitted(criterion.comment, f"{reference} comment", notes) or "-")
     pdf.ln(6)
+    if notes:
+        _notes(pdf, notes)
+
+
+def _fitted(text: str, note: str, notes: list[tuple[str, str]]) -> str:
+    """`text` for a table cell; a longer one is cut there and kept whole as a note."""
+    text = pdf_safe(text)
+    if len(text) <= CELL_CHARACTERS:
+        return text
+    notes.append((note, text))
+    return f"{text[:CELL_CHARACTERS].rstrip()} ... (in full under Notes, {note})"
+
+
+def _notes(pdf: _CertificatePdf, notes: list[tuple[str, str]]) -> None:
+    _section(pdf, "Notes")
+    for note, text in notes:
+        pdf.set_font("Helvetica", "B", 9)
+        pdf.set_text_color(*_INK)
+        pdf.cell(0, 5, note.capitalize(), new_x="LMARGIN", new_y="NEXT")
+        _body_text(pdf)
+        pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+    pdf.ln(4)
 
 
 def _criteria_column_titles(pdf: _CertificatePdf) -> None:

@@ -51,9 +51,11 @@ def certificate(decision=Decision.ACCEPTED, deliverable_count=2, **changes):
 def pages_text(pdf: bytes) -> list[str]:
     """The text shown on each page, one string per line drawn."""
     pages = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+    # Each stream is read by its /Length: compressed bytes may end in what looks like an EOL.
+    for length in re.finditer(rb"/Length (\d+)", pdf):
+        start = pdf.index(b"\n", pdf.index(b"stream", length.end())) + 1
         try:
-            content = zlib.decompress(stream)
+            content = zlib.decompress(pdf[start : start + int(length.group(1))])
         except zlib.error:
             continue
         strings = re.findall(rb"\(((?:\\.|[^\\)])*)\) Tj", content)
@@ -175,3 +177,18 @@ def test_decision_and_verdicts_may_be_given_as_their_stored_text():
     )
 
     assert "Record of Rejection" in certificate_text(data)
+
+
+def test_a_comment_longer_than_a_page_is_cut_in_its_cell_and_printed_whole_in_the_notes():
+    comment = " ".join(f"Run {number} of the belt was a little slow." for number in range(400))
+    data = certificate(
+        deliverables=[
+            CertificateDeliverable("Belt", [CertificateCriterion("Runs", Verdict.MET, comment)])
+        ]
+    )
+
+    text = certificate_text(data).replace("\n", " ")
+
+    assert "(in full under Notes, 1.1 comment)" in text
+    assert "1.1 comment" in text.split("Notes", 1)[1]
+    assert "Run 399 of the belt was a little slow." in text
