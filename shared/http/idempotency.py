@@ -27,6 +27,8 @@ def idempotent(view):
             return view(*args, **kwargs)
         if not key.strip() or len(key) > MAX_KEY_LENGTH:
             raise Problem(400, f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.")
+        # Hashed before the view runs: parsing a multipart form consumes the body.
+        request_hash = _request_hash()
         session = db_session()
         table = tables_of(session).idempotency
         scope = _scope()
@@ -34,7 +36,7 @@ def idempotent(view):
             sa.select(table).where(table.c.scope == scope, table.c.key == key)
         ).first()
         if stored is not None:
-            if stored.headers.get("request_hash") != _request_hash():
+            if stored.headers.get("request_hash") != request_hash:
                 raise Problem(422, "This Idempotency-Key was used with a different request.")
             replay = Response(stored.body, status=stored.status_code)
             for name, value in stored.headers.get("response", {}).items():
@@ -50,7 +52,7 @@ def idempotent(view):
                     status_code=response.status_code,
                     body=response.get_data(as_text=True),
                     headers={
-                        "request_hash": _request_hash(),
+                        "request_hash": request_hash,
                         "response": {
                             n: response.headers[n]
                             for n in REPLAYED_HEADERS
