@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from shared.config import Settings, load_settings
 from shared.db import Database
 from shared.events.broker import connect, declare_topology, service_queue
-from shared.events.consumer import InboxConsumer
+from shared.events.consumer import InboxConsumer, StopConsuming
 from shared.events.inbox import Handler, Inbox
 from shared.events.relay import Relay
 from shared.logs import configure_logging
@@ -69,6 +69,8 @@ class Worker:
         logger.info("worker: %s consuming %s", self.settings.service, self.settings.queue)
         try:
             self.consumer.run()
+        except StopConsuming:
+            logger.info("worker: stopped while the broker was unreachable")
         finally:
             self.stopping.set()
             for loop in loops:

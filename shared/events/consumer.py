@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from kombu import Connection, Queue
@@ -63,5 +64,23 @@ class InboxConsumer(ConsumerMixin):
             self.heartbeat.touch()
             self._last_beat = now
 
+    @contextmanager
+    def establish_connection(self):
+        # Kombu's own retries forever without looking at should_stop; this one gives up
+        # when the worker is told to stop, so SIGTERM works while the broker is away.
+        with self.create_connection() as connection:
+            connection.ensure_connection(
+                self.on_connection_error, self.connect_max_retries, callback=self._give_up
+            )
+            yield connection
+
+    def _give_up(self) -> None:
+        if self.should_stop:
+            raise StopConsuming("stopping while the broker is unreachable")
+
     def on_connection_error(self, exc, interval):
         logger.warning("consumer: broker connection lost (%s); retrying in %ss", exc, interval)
+
+
+class StopConsuming(Exception):
+    """Raised out of a reconnection wait once the consumer should stop."""

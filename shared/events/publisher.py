@@ -53,9 +53,9 @@ class BatchPublisher:
         """Send a batch without waiting; returns the tag to pass to confirm()."""
         if not messages:
             return 0
-        channel = self._ready_channel()
-        confirming = supports_confirms(self.connection)
         try:
+            channel = self._ready_channel()
+            confirming = supports_confirms(self.connection)
             if exchange and not confirming and exchange not in self._declared:
                 # The embedded transports keep exchange types per connection: undeclared
                 # here, the topic exchange routes like a direct one and misses wildcards.

@@ -160,6 +160,12 @@ class Relay:
                 logger.exception("relay: database unavailable")
                 stop.wait(1.0)
                 continue
+            except Exception:  # whatever it was, the relay must outlive it and try again
+                logger.exception("relay: publishing failed")
+                self.publisher.reset()
+                backoff = min(max(backoff * 2, 0.25), MAX_BACKOFF_SECONDS)
+                stop.wait(backoff)
+                continue
             if published < BATCHES_PER_ROUND * self.settings.relay_batch_size:
                 self.waiter.wait(stop)  # the outbox was emptied: sleep until a new row
         self.publisher.reset()

@@ -8,11 +8,11 @@ import threading
 
 
 class TcpProxy:
-    def __init__(self, target_host: str, target_port: int):
+    def __init__(self, target_host: str, target_port: int, port: int = 0):
         self.target = (target_host, target_port)
         self._listener = socket.socket()
         self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._listener.bind(("127.0.0.1", 0))
+        self._listener.bind(("127.0.0.1", port))
         self.port = self._listener.getsockname()[1]
         self._listener.listen(64)
         self._open = threading.Event()

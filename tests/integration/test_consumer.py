@@ -8,6 +8,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from kombu import Producer
 
@@ -22,6 +23,7 @@ from shared.http.app import create_service_app
 from shared.worker import Worker
 from tests.helpers import auth, event
 from tests.integration.conftest import create_schema
+from tests.integration.proxy import TcpProxy
 from tests.integration.workers import confirmed_order, running, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -225,3 +227,28 @@ def test_an_event_received_twice_at_once_is_handled_once(backend):
     assert sorted(outcomes) == ["duplicate", "processed"]
     assert len(calls) == 1
     assert [row.status for row in inbox_rows(first.db)] == ["processed"]
+
+
+def test_a_worker_stops_when_told_to_while_its_broker_is_unreachable(backend):
+    if not backend.real:
+        pytest.skip("needs RabbitMQ: the embedded broker is a folder and cannot go away")
+    proxy = TcpProxy("127.0.0.1", 5672)
+    proxy.up()
+    create_schema(backend, "planning", PlanningBase.metadata)
+    settings = backend.settings(
+        "planning", broker_url=f"amqp://guest:guest@127.0.0.1:{proxy.port}//"
+    )
+    worker = Worker(settings, PlanningBase.metadata, planning_handle)
+    thread = threading.Thread(target=worker.run, daemon=True)
+    try:
+        thread.start()
+        time.sleep(1.0)
+        proxy.down()
+        time.sleep(3.0)  # the consumer has lost the broker and keeps trying to reconnect
+        asked = time.monotonic()
+        worker.stop()
+        thread.join(timeout=20)
+        assert not thread.is_alive()
+        assert time.monotonic() - asked < 5
+    finally:
+        proxy.close()

@@ -19,6 +19,7 @@ from shared.db import Database, utcnow
 from shared.events.broker import connect
 from shared.events.relay import Relay, replay
 from shared.worker import Worker
+from tests.backends import free_port
 from tests.integration.conftest import create_schema
 from tests.integration.proxy import TcpProxy
 from tests.integration.workers import record_confirmations, running, wait_for
@@ -70,6 +71,34 @@ def test_events_recorded_while_the_broker_is_unreachable_all_arrive_once_it_retu
         stop.set()
         relay_thread.join(timeout=10)
         proxy.close()
+        orders_db.dispose()
+
+
+def test_a_relay_whose_broker_refuses_connections_keeps_trying_until_it_is_back(backend):
+    if not backend.real:
+        pytest.skip("needs RabbitMQ: the embedded broker is a folder and cannot go away")
+    port = free_port()  # nothing listens there yet: connections are refused
+    settings = backend.settings("orders", broker_url=f"amqp://guest:guest@127.0.0.1:{port}//")
+    orders_db = Database(
+        create_schema(backend, "orders", OrdersBase.metadata), OrdersBase.metadata, "orders"
+    )
+    stop = threading.Event()
+    relay_thread = threading.Thread(target=Relay(orders_db, settings).run, args=(stop,))
+    proxy = None
+    try:
+        relay_thread.start()
+        record_confirmations(orders_db, 20)
+        time.sleep(4.0)  # a reconnection attempt gives up after about 2 s
+        assert relay_thread.is_alive()
+        assert pending(orders_db) == 20
+        proxy = TcpProxy("127.0.0.1", 5672, port=port)
+        proxy.up()
+        wait_for(lambda: pending(orders_db) == 0, timeout=60)
+    finally:
+        stop.set()
+        relay_thread.join(timeout=10)
+        if proxy is not None:
+            proxy.close()
         orders_db.dispose()
 
 
