@@ -3,14 +3,15 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.orders.domain.changes import ACTIONS as CHANGE_ACTIONS
+from services.orders.domain.changes import MAX_AMOUNT
 from services.orders.domain.review import CHANGES_REQUESTED, DECISIONS
 from services.orders.domain.status import STATUSES, allowed_actions
 from shared.events.contracts.orders import MOSCOW, REQUIREMENT_KINDS, REQUIREMENT_SOURCES
+from shared.http.fields import Day
 from shared.http.requests import PageArgsSchema
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 CURRENCY = validate.Regexp(r"^[A-Z]{3}$", error="Use a three-letter ISO 4217 code, e.g. EUR.")
-MAX_AMOUNT = 1_000_000_000_000
 
 
 class MoneySchema(Schema):
@@ -63,7 +64,7 @@ class OrderCreateSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default="", validate=validate.Length(max=10_000))
     priority = fields.String(load_default="normal", validate=validate.OneOf(PRIORITIES))
-    due_date = fields.Date(load_default=None, allow_none=True)
+    due_date = Day(load_default=None, allow_none=True)
     value = fields.Nested(MoneySchema, load_default=None, allow_none=True)
 
 
@@ -71,7 +72,7 @@ class OrderUpdateSchema(Schema):
     title = fields.String(validate=validate.Length(min=1, max=200))
     description = fields.String(validate=validate.Length(max=10_000))
     priority = fields.String(validate=validate.OneOf(PRIORITIES))
-    due_date = fields.Date(allow_none=True)
+    due_date = Day(allow_none=True)
     value = fields.Nested(MoneySchema, allow_none=True)
 
 
@@ -111,8 +112,8 @@ class OrderQueryArgsSchema(PageArgsSchema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     customer_id = fields.UUID()
     priority = fields.String(validate=validate.OneOf(PRIORITIES))
-    due_before = fields.Date()
-    due_after = fields.Date()
+    due_before = Day()
+    due_after = Day()
     at_risk = fields.Boolean()
     q = fields.String(validate=validate.Length(min=1, max=200))
 
@@ -130,10 +131,19 @@ class CriterionInputSchema(Schema):
     text = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
+def distinct_ids(criteria):
+    ids = [criterion["id"] for criterion in criteria if criterion.get("id") is not None]
+    if len(ids) != len(set(ids)):
+        raise ValidationError("Each criterion id may appear only once.")
+
+
 def _criteria_field(**options):
     return fields.List(
         fields.Nested(CriterionInputSchema),
-        validate=validate.Length(min=1, max=100, error="Give between {min} and {max} criteria."),
+        validate=[
+            validate.Length(min=1, max=100, error="Give between {min} and {max} criteria."),
+            distinct_ids,
+        ],
         **options,
     )
 

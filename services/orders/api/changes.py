@@ -43,11 +43,13 @@ def refused(error: ChangeRefused) -> Problem:
     return Problem(422, str(error), errors=error.errors)
 
 
-def check_against(order: Order, changes: list[dict], cost_impact: dict) -> None:
-    """Refuse (422) changes the order's requirements, criteria or currency do not allow."""
+def check_against(order: Order, request: dict) -> None:
+    """Refuse (422) a change the order's requirements, criteria, due date or value do not allow."""
+    changes, cost_impact = request["changes"], request["cost_impact"]
     live = {requirement.id: requirement for requirement in live_requirements(order)}
     try:
         check_changes(changes, live)
+        new_due_date(order.due_date, request["schedule_impact_days"])
         new_value(
             order.value_amount, order.currency, cost_impact["amount"], cost_impact["currency"]
         )
@@ -100,7 +102,7 @@ class ChangeRequests(MethodView):
         """Request a change to a confirmed, in-progress or delivered order"""
         order = readable_order(order_id)
         act(order, "request_change")
-        check_against(order, data["changes"], data["cost_impact"])
+        check_against(order, data)
         change = ChangeRequest(
             order_id=order.id,
             changes=to_primitives({"changes": data["changes"]})["changes"],
@@ -162,13 +164,14 @@ class ChangeRequestApproval(MethodView):
                 "reason": change.reason,
             }
         )
-        check_against(order, loaded["changes"], loaded["cost_impact"])
+        check_against(order, loaded)
         session = db_session()
         applied = [apply_change(session, order, item, change) for item in loaded["changes"]]
         order.due_date = new_due_date(order.due_date, change.schedule_impact_days)
         order.value_amount = new_value(
             order.value_amount, order.currency, change.cost_impact_amount, order.currency
         )
+        order.updated_at = datetime.now(UTC)  # a new order version even if only requirements change
         decide(change, "approved", data.get("comment"))
         session.flush()
         publish(
@@ -219,7 +222,9 @@ class ChangeRequestRejection(MethodView):
     @blp.response(200, ChangeRequestSchema)
     def post(self, data, order_id, change_request_id):
         """Reject a change request; nothing about the order changes"""
-        change = pending_change(readable_order(order_id), change_request_id)
+        order = readable_order(order_id)
+        change = pending_change(order, change_request_id)
+        act(order, "decide_change")
         decide(change, "rejected", data.get("comment"))
         db_session().flush()
         return change, {"ETag": etag(change.version)}

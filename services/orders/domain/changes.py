@@ -6,7 +6,10 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
+from shared.http.fields import EARLIEST_DAY, LATEST_DAY
+
 ACTIONS = ("add", "modify", "remove")
+MAX_AMOUNT = Decimal("999999999999.99")  # the most a Numeric(14, 2) column holds
 
 
 class ChangeRefused(ValueError):
@@ -36,16 +39,25 @@ def check_changes(changes: list[dict], live_requirement_ids: Iterable[object]) -
 
 
 def new_due_date(due_date: date | None, schedule_impact_days: int) -> date | None:
-    """The due date moved by the schedule impact (calendar days); none stays none."""
+    """The due date moved by the schedule impact (calendar days); none stays none.
+
+    Refused if the new date would leave the range dates are accepted in.
+    """
     if due_date is None:
         return None
+    if not (EARLIEST_DAY - due_date).days <= schedule_impact_days <= (LATEST_DAY - due_date).days:
+        raise ChangeRefused(
+            f"The schedule impact would move the due date outside {EARLIEST_DAY} … {LATEST_DAY}.",
+            {"schedule_impact_days": ["Too large a move."]},
+        )
     return due_date + timedelta(days=schedule_impact_days)
 
 
 def new_value(
     value: Decimal | None, currency: str, cost_amount: Decimal, cost_currency: str
 ) -> Decimal | None:
-    """The order value after the cost impact; refused if currencies differ or it goes negative."""
+    """The order value after the cost impact; refused if currencies differ or it leaves
+    0 … MAX_AMOUNT."""
     if cost_currency != currency:
         raise ChangeRefused(
             f"The cost impact must be in the order's currency {currency}.",
@@ -58,5 +70,10 @@ def new_value(
         raise ChangeRefused(
             "The cost impact would make the order value negative.",
             {"cost_impact": ["Too large a reduction."]},
+        )
+    if result > MAX_AMOUNT:
+        raise ChangeRefused(
+            f"The cost impact would take the order value above {MAX_AMOUNT}.",
+            {"cost_impact": ["Too large an increase."]},
         )
     return result

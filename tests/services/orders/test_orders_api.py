@@ -38,7 +38,15 @@ def test_orders_are_listed_by_status_customer_priority_due_date_and_text(flow, c
 
 
 @pytest.mark.parametrize(
-    "query", ["status=sleeping", "priority=critical", "due_before=tomorrow", "customer_id=7"]
+    "query",
+    [
+        "status=sleeping",
+        "priority=critical",
+        "due_before=tomorrow",
+        "customer_id=7",
+        "due_before=9999-12-31",
+        "due_after=0001-01-01",
+    ],
 )
 def test_unknown_filter_values_are_422(client, query):
     assert problem(client.get(f"/orders?{query}", headers=auth("sales")))["status"] == 422
@@ -81,6 +89,9 @@ def test_a_confirmed_order_cannot_be_edited(flow, client):
     [
         ({"value": {"amount": "-1.00", "currency": "EUR"}}, "value"),
         ({"value": {"amount": "1.00", "currency": "euro"}}, "value"),
+        ({"value": {"amount": "1000000000000.00", "currency": "EUR"}}, "value"),
+        ({"due_date": "9999-12-31"}, "due_date"),
+        ({"due_date": "1899-12-31"}, "due_date"),
         ({"priority": "asap"}, "priority"),
         ({"customer_id": "not-an-id"}, "customer_id"),
         ({"surprise": True}, "surprise"),
@@ -93,6 +104,30 @@ def test_bad_orders_are_422_and_write_nothing(app, client, customer, body, field
     assert field in problem(response)["errors"]
     assert client.get("/orders", headers=auth("sales")).json["total"] == 0
     assert published(app, "ordo.order.created") == []
+
+
+def test_an_update_beyond_the_value_or_date_range_is_422_and_writes_nothing(flow, client):
+    order = flow.draft()
+    for body in (
+        {"value": {"amount": "1000000000000.00", "currency": "EUR"}},
+        {"due_date": "9999-12-31"},
+    ):
+        response = client.patch(
+            f"/orders/{order['id']}",
+            json=body,
+            headers={**auth("sales"), "If-Match": f'"{order["version"]}"'},
+        )
+        assert response.status_code == 422
+        assert set(problem(response)["errors"]) == set(body)
+    after = flow.order(order["id"])
+    assert (after["version"], after["due_date"]) == (order["version"], "2027-03-01")
+    top = client.patch(
+        f"/orders/{order['id']}",
+        json={"value": {"amount": "999999999999.99", "currency": "EUR"}, "due_date": "2999-12-31"},
+        headers={**auth("sales"), "If-Match": f'"{order["version"]}"'},
+    )
+    assert top.status_code == 200, top.json
+    assert top.json["value"]["amount"] == "999999999999.99"
 
 
 def test_an_order_for_an_unknown_customer_is_422(client):

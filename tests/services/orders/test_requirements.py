@@ -105,6 +105,23 @@ def test_a_criterion_id_from_elsewhere_is_refused(flow):
     assert flow.client.get(path, headers=auth("sales")).json["revision"] == 1
 
 
+def test_a_criterion_id_given_twice_is_422_and_writes_nothing(flow):
+    order = flow.draft()
+    requirement = flow.add_requirement(order["id"])
+    kept = requirement["acceptance_criteria"][0]["id"]
+    path = f"/orders/{order['id']}/requirements/{requirement['id']}"
+    response = flow.client.patch(
+        path,
+        json={"acceptance_criteria": [{"id": kept, "text": "A"}, {"id": kept, "text": "B"}]},
+        headers={**auth("sales"), "If-Match": response_etag(flow, path)},
+    )
+    assert response.status_code == 422
+    assert "acceptance_criteria" in problem(response)["errors"]
+    after = flow.client.get(path, headers=auth("sales")).json
+    assert after["revision"] == 1
+    assert after["acceptance_criteria"] == requirement["acceptance_criteria"]
+
+
 def test_an_unknown_requirement_or_order_is_404(flow):
     order = flow.draft()
     missing = flow.client.get(
