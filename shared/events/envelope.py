@@ -14,6 +14,8 @@ from shared.context import current_cause
 CONTENT_TYPE = "application/cloudevents+json"
 SPEC_VERSION = "1.0"
 REQUIRED_ATTRIBUTES = ("specversion", "id", "source", "type")
+# What the inbox and outbox columns hold: a longer attribute could never be recorded.
+ATTRIBUTE_LENGTHS = {"id": 64, "type": 128, "subject": 64, "source": 200}
 
 
 class InvalidEvent(ValueError):
@@ -134,6 +136,10 @@ def parse(body: bytes | str) -> Envelope:
     data = document.get("data")
     if not isinstance(data, dict):
         raise InvalidEvent("data must be a JSON object")
+    for name, longest in ATTRIBUTE_LENGTHS.items():
+        value = document.get(name)
+        if value is not None and not (isinstance(value, str) and len(value) <= longest):
+            raise InvalidEvent(f"{name} must be a string of at most {longest} characters")
     return Envelope(
         id=str(document["id"]),
         type=str(document["type"]),

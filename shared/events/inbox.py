@@ -49,6 +49,12 @@ def decode(body: bytes | str) -> Envelope:
     return envelope.with_data(loaded_for_consume(envelope.type, envelope.data))
 
 
+def _header(headers: dict | None, name: str, longest: int) -> str | None:
+    """A header of a message that could not be parsed, as text that fits its column."""
+    value = (headers or {}).get(name)
+    return None if value is None else str(value)[:longest]
+
+
 def raw_event_id(body: bytes | str, headers: dict | None) -> str:
     """An id for a message we could not parse: its ce-id header, or a digest of the body."""
     header_id = (headers or {}).get("ce-id")
@@ -195,8 +201,8 @@ class Inbox:
             inserted = self._insert(
                 session,
                 raw_event_id(body, headers),
-                (headers or {}).get("ce-type"),
-                (headers or {}).get("ce-subject"),
+                _header(headers, "ce-type", 128),
+                _header(headers, "ce-subject", 64),
                 as_bytes(body),
                 status=DEAD,
                 last_error=detail,

@@ -252,3 +252,20 @@ def test_a_worker_stops_when_told_to_while_its_broker_is_unreachable(backend):
         assert time.monotonic() - asked < 5
     finally:
         proxy.close()
+
+
+def test_a_message_whose_attributes_no_column_can_hold_is_stored_dead_at_once(backend):
+    url = create_schema(backend, "planning", PlanningBase.metadata)
+    inbox = Inbox(
+        Database(url, PlanningBase.metadata, "planning"), backend.settings("planning"), None
+    )
+    body = (
+        event("ordo.order.confirmed", confirmed_order())
+        .to_json()
+        .replace('"subject":', '"subject": "' + "s" * 100 + '", "ignored":', 1)
+    )
+    headers = {"ce-id": "i" * 100, "ce-type": "t" * 300, "ce-subject": "s" * 100}
+    assert inbox.receive(body, headers) == "dead"
+    [row] = inbox_rows(inbox.db)
+    assert (row.id, row.type, row.subject) == ("i" * 64, "t" * 128, "s" * 64)
+    assert row.body == body.encode()

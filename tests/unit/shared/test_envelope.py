@@ -62,6 +62,17 @@ def test_an_event_without_a_cause_starts_its_own_correlation():
             "specversion",
         ),
         (b'{"specversion": "1.0", "id": "x", "type": "t", "source": "s", "data": 3}', "data must"),
+        (
+            b'{"specversion": "1.0", "id": "%s", "type": "t", "source": "s", "data": {}}'
+            % (b"x" * 65),
+            "id must be a string of at most 64",
+        ),
+        (
+            b'{"specversion": "1.0", "id": "x", "type": "t", "source": "s", "data": {},'
+            b' "subject": {"order": 1}}',
+            "subject must be a string",
+        ),
+        (b'{"specversion": "1.0", "id": 7, "type": "t", "source": "s", "data": {}}', "id must"),
     ],
 )
 def test_a_body_that_is_not_a_cloudevent_is_refused(body, message):
