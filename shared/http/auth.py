@@ -58,6 +58,10 @@ def decode_token(token: str, settings) -> Principal:
         customer_id = claims.get("customer_id")
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise jwt.InvalidTokenError("roles must be a list of strings")
+        if customer_id is not None and not isinstance(customer_id, str):
+            raise jwt.InvalidTokenError("customer_id must be a string")
+        if "customer" in roles and not customer_id:
+            raise jwt.InvalidTokenError("a customer token needs a customer_id")
         return Principal(
             sub=str(claims["sub"]),
             roles=frozenset(r for r in roles if r in ROLES),

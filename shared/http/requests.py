@@ -86,7 +86,7 @@ def check_if_match(current_version: int, required: bool = True) -> None:
         )
     if header.strip() == "*":
         return
-    wanted = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    wanted = {tag.strip() for tag in header.split(",")}  # strong comparison: W/ never matches
     if etag(current_version) not in wanted:
         raise Problem(
             412,

@@ -42,8 +42,19 @@ def test_a_request_without_a_token_is_401_problem_json(orders):
             JWT_SECRET,
         ),
         jwt.encode({"sub": "x", "roles": "admin", "exp": 9999999999}, JWT_SECRET),
+        jwt.encode(
+            {"sub": "x", "roles": ["customer"], "customer_id": 123, "exp": 9999999999}, JWT_SECRET
+        ),
+        jwt.encode({"sub": "x", "roles": ["customer"], "exp": 9999999999}, JWT_SECRET),
     ],
-    ids=["garbage", "wrong-secret", "expired", "roles-not-a-list"],
+    ids=[
+        "garbage",
+        "wrong-secret",
+        "expired",
+        "roles-not-a-list",
+        "customer-id-not-a-string",
+        "customer-without-customer-id",
+    ],
 )
 def test_a_bad_token_is_401(orders, token):
     response = orders.get("/orders", headers={"Authorization": f"Bearer {token}"})

@@ -68,6 +68,12 @@ def test_an_order_is_updated_with_if_match_while_draft_or_submitted(flow, client
         headers={**auth("sales"), "If-Match": f'"{order["version"]}"'},
     )
     assert stale.status_code == 412
+    weak = client.patch(
+        f"/orders/{order['id']}",
+        json={"title": "x"},
+        headers={**auth("sales"), "If-Match": f'W/"{order["version"] + 1}"'},
+    )
+    assert weak.status_code == 412  # If-Match compares strongly: a weak tag never matches
 
 
 def test_a_confirmed_order_cannot_be_edited(flow, client):
