@@ -1,5 +1,7 @@
 """The delivery service: deliverables, quality control, documents, packages and acceptance."""
 
+import os
+
 from services.delivery import handlers
 from services.delivery.api import blueprints
 from services.delivery.domain import MAX_DOCUMENT_BYTES
@@ -12,12 +14,16 @@ MAX_UPLOAD_BODY_BYTES = MAX_DOCUMENT_BYTES + 64 * 1024
 
 
 def create_app(config=None):
+    config = config or {}
+    # The upload default, unless the environment or `config` sets the limit (they win).
+    if not os.environ.get("ORDO_MAX_BODY_BYTES"):
+        config = {"max_body_bytes": MAX_UPLOAD_BODY_BYTES, **config}
     return create_service_app(
         "delivery",
         metadata=Base.metadata,
         blueprints=blueprints,
         handle=handlers.handle,
-        config={"max_body_bytes": MAX_UPLOAD_BODY_BYTES, **(config or {})},
+        config=config,
         title="Ordo delivery",
         description="Deliverables, quality control, delivery documents, packages and customer "
         "acceptance with a signed certificate.",

@@ -1,7 +1,9 @@
 """Request and response schemas of the delivery API."""
 
+from decimal import Decimal
+
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from services.delivery.domain import (
     Decision,
@@ -27,6 +29,24 @@ LONG_TEXT = validate.Length(max=10_000)
 
 def choice(enum) -> validate.OneOf:
     return validate.OneOf([member.value for member in enum])
+
+
+# Measured values are stored as Numeric(18, 6): 12 digits before the point and 6 after.
+MEASURE_LIMIT = Decimal(10) ** 12
+MEASURE_PLACES = Decimal("0.000001")
+
+
+def storable_measure(value: Decimal) -> None:
+    """Refuse what the Numeric(18, 6) column cannot hold exactly."""
+    if abs(value) >= MEASURE_LIMIT:
+        raise ValidationError("Must be less than 10^12 in absolute value.")
+    if value != value.quantize(MEASURE_PLACES):
+        raise ValidationError("At most 6 decimal places.")
+
+
+def measure(*checks, **kwargs) -> fields.Decimal:
+    """A finite measurement or tolerance value, as exact as the database stores it."""
+    return fields.Decimal(as_string=True, validate=[storable_measure, *checks], **kwargs)
 
 
 class CriterionSchema(Schema):
@@ -56,9 +76,9 @@ class DeliverableQueryArgsSchema(PageArgsSchema):
 
 
 class ToleranceSchema(Schema):
-    nominal = fields.Decimal(required=True, as_string=True)
-    lower = fields.Decimal(required=True, as_string=True, validate=validate.Range(min=0))
-    upper = fields.Decimal(required=True, as_string=True, validate=validate.Range(min=0))
+    nominal = measure(required=True)
+    lower = measure(validate.Range(min=0), required=True)
+    upper = measure(validate.Range(min=0), required=True)
     unit = fields.String(load_default="", validate=validate.Length(max=20))
 
 
@@ -73,7 +93,7 @@ class StandardResultSchema(Schema):
     specification = fields.String(load_default=None, allow_none=True, validate=LONG_TEXT)
     tolerance = fields.Nested(ToleranceSchema, load_default=None, allow_none=True)
     result = fields.String(load_default=None, allow_none=True, validate=choice(ItemResult))
-    measured = fields.Decimal(load_default=None, allow_none=True)
+    measured = measure(load_default=None, allow_none=True)
     comment = fields.String(load_default="", validate=LONG_TEXT)
 
 

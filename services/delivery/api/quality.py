@@ -9,7 +9,11 @@ from flask_smorest import Blueprint
 from services.delivery.api.common import rules_as_problems
 from services.delivery.api.deliverables import with_non_conformance_ids
 from services.delivery.domain import NonConformance as NonConformanceRule
-from services.delivery.domain import NonConformanceStatus, transition_non_conformance
+from services.delivery.domain import (
+    NonConformanceStatus,
+    check_closable,
+    transition_non_conformance,
+)
 from services.delivery.models import NonConformance, QualityCheck
 from services.delivery.schemas import (
     NonConformanceQueryArgsSchema,
@@ -95,6 +99,8 @@ class NonConformancesById(MethodView):
             )
             if "status" in data and data["status"] != row.status:
                 updated = transition_non_conformance(updated, data["status"])
+            elif updated.status is NonConformanceStatus.CLOSED:
+                check_closable(updated)  # an edit must not undo what closing it required
         for field in EDITABLE_FIELDS:
             setattr(row, field, str(getattr(updated, field)))
         if updated.status != row.status:

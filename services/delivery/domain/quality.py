@@ -247,19 +247,28 @@ def transition_non_conformance(
             "non-conformance", non_conformance.status, target, _in_order(allowed)
         )
     if target is NonConformanceStatus.CLOSED:
-        missing = {}
-        if not non_conformance.corrective_action.strip():
-            missing["corrective_action"] = "needed to close a non-conformance"
-        if (
-            non_conformance.severity is not Severity.MINOR
-            and not non_conformance.preventive_action.strip()
-        ):
-            missing["preventive_action"] = (
-                f"needed to close a {non_conformance.severity.value} non-conformance"
-            )
-        if missing:
-            raise RuleViolation(missing)
+        check_closable(non_conformance)
     return replace(non_conformance, status=target)
+
+
+def check_closable(non_conformance: NonConformance) -> None:
+    """RuleViolation unless the non-conformance has the actions closing it needs.
+
+    Checked when it is closed, and again whenever a closed one is edited, so that it cannot
+    lose them afterwards.
+    """
+    missing = {}
+    if not non_conformance.corrective_action.strip():
+        missing["corrective_action"] = "needed to close a non-conformance"
+    if (
+        non_conformance.severity is not Severity.MINOR
+        and not non_conformance.preventive_action.strip()
+    ):
+        missing["preventive_action"] = (
+            f"needed to close a {non_conformance.severity.value} non-conformance"
+        )
+    if missing:
+        raise RuleViolation(missing)
 
 
 class DeliverableStatus(StrEnum):

@@ -103,10 +103,12 @@ class OrderFacts:
     @property
     def status(self) -> str:
         """The order status (one of STATUSES) implied by the stages reached."""
-        if self.closed_at:
-            return "closed"
+        # Cancelled first: cancelled is final and only an accepted order closes, so a completed
+        # retrospective (which also closes) leaves a cancelled order cancelled, as in orders.
         if self.cancelled_at:
             return "cancelled"
+        if self.closed_at:
+            return "closed"
         if self.accepted_at:
             return "accepted"
         if self.last_submitted_at and not any(
@@ -372,7 +374,7 @@ def status_history(facts: OrderFacts) -> list[tuple[str, datetime]]:
             (facts.delivered_at, "delivered"),
             (facts.accepted_at, "accepted"),
             (facts.cancelled_at, "cancelled"),
-            (facts.closed_at, "closed"),
+            (None if facts.cancelled_at else facts.closed_at, "closed"),  # see OrderFacts.status
         )
         if time is not None
     ]

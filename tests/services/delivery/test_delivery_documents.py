@@ -4,7 +4,7 @@ import hashlib
 import io
 import uuid
 
-from delivery_flow import CUSTOMER, LOGISTICS
+from delivery_flow import CUSTOMER, LOGISTICS, Flow
 
 from services.delivery.domain import MAX_DOCUMENT_BYTES
 from services.delivery.models import Document, DocumentContent
@@ -78,6 +78,20 @@ def test_a_body_far_beyond_the_limit_is_refused_before_it_is_read(flow):
 
     assert response.status_code == 413
     assert problem(response)["status"] == 413
+
+
+def test_ordo_max_body_bytes_overrides_the_upload_limit(make_app, monkeypatch):
+    monkeypatch.setenv("ORDO_MAX_BODY_BYTES", "2048")
+    flow = Flow(make_app("delivery"))
+    order = flow.confirm()
+
+    small = upload(flow, order["order_id"], content=b"# notes", media_type="text/markdown")
+    response = upload(flow, order["order_id"])
+
+    assert small.status_code == 201, small.json
+    assert len(PDF) < MAX_DOCUMENT_BYTES and response.status_code == 413
+    assert problem(response)["status"] == 413
+    assert stored_documents(flow.app) == 2
 
 
 def test_a_file_whose_bytes_do_not_match_its_declared_type_is_refused(flow):

@@ -1,5 +1,8 @@
 """Quality control: checklists from criteria and standards, pass and fail, non-conformances."""
 
+from decimal import Decimal
+
+import pytest
 from delivery_flow import LOGISTICS, QUALITY
 
 from shared.events.contracts import validated_for_publish
@@ -173,6 +176,63 @@ def test_a_tolerance_item_without_a_measurement_cannot_pass(flow):
     assert "items.standard-1.measured" in problem(response)["errors"]
 
 
+@pytest.mark.parametrize(
+    ("tolerance", "measured", "refused"),
+    [
+        ({"nominal": "9E+999999", "lower": "0", "upper": "9E+999999"}, "9E+999999", "measured"),
+        ({"nominal": "10", "lower": "1", "upper": "1"}, "1E+12", "measured"),
+        ({"nominal": "10", "lower": "1", "upper": "1"}, "-1000000000000.5", "measured"),
+        ({"nominal": "10", "lower": "1", "upper": "1"}, "10.0000001", "measured"),
+        ({"nominal": "10", "lower": "1", "upper": "1"}, "Infinity", "measured"),
+        ({"nominal": "1E+12", "lower": "1", "upper": "1"}, "10", "nominal"),
+        ({"nominal": "10", "lower": "0.00000001", "upper": "1"}, "10", "lower"),
+        ({"nominal": "10", "lower": "1", "upper": "9E+999999"}, "10", "upper"),
+    ],
+)
+def test_a_value_the_database_cannot_hold_exactly_is_refused_and_nothing_is_written(
+    flow, tolerance, measured, refused
+):
+    order = flow.confirm()
+    deliverable = flow.deliverables(order["order_id"])[0]
+
+    response = flow.inspect(
+        deliverable,
+        standards=[{"description": "Wall", "tolerance": tolerance, "measured": measured}],
+    )
+
+    assert response.status_code == 422
+    errors = problem(response)["errors"]["standards"]["0"]
+    assert refused in (errors if refused == "measured" else errors["tolerance"])
+    url = f"/deliverables/{deliverable['id']}"
+    assert flow.client.get(f"{url}/quality-checks", headers=QUALITY).json == []
+    assert flow.client.get(url, headers=QUALITY).json["status"] == "ready_for_qc"
+
+
+def test_measurements_up_to_twelve_digits_and_six_places_are_kept(flow):
+    order = flow.confirm()
+    deliverable = flow.deliverables(order["order_id"])[0]
+    # Exact on PostgreSQL for all 18 digits; SQLite keeps a double, so these stay within one.
+    values = ("-999999999999.5", "0.000001")
+
+    response = flow.inspect(
+        deliverable,
+        standards=[
+            {
+                "description": f"Offset {value}",
+                "tolerance": {"nominal": value, "lower": "0", "upper": "0.000001"},
+                "measured": value,
+            }
+            for value in values
+        ],
+    )
+
+    assert response.status_code == 201, response.json
+    check = flow.client.get(f"/quality-checks/{response.json['id']}", headers=QUALITY).json
+    standards = check["items"][-2:]
+    assert [Decimal(item["measured"]) for item in standards] == [Decimal(v) for v in values]
+    assert [item["result"] for item in standards] == ["pass", "pass"]
+
+
 def test_a_non_conformance_closes_only_with_its_actions_and_if_match(flow):
     order = flow.confirm()
     deliverable = flow.deliverables(order["order_id"])[0]
@@ -200,6 +260,47 @@ def test_a_non_conformance_closes_only_with_its_actions_and_if_match(flow):
     assert closed.json["status"] == "closed" and closed.json["closed_at"]
     stale = flow.client.patch(url, json={"owner": "bob"}, headers={**QUALITY, "If-Match": etag})
     assert stale.status_code == 412
+
+
+def test_a_closed_non_conformance_cannot_be_edited_out_of_its_closing_rules(flow):
+    order = flow.confirm()
+    deliverable = flow.deliverables(order["order_id"])[0]
+    response = flow.inspect(
+        deliverable,
+        result="fail",
+        non_conformance={"severity": "minor", "corrective_action": "Fixed the export"},
+    )
+    url = f"/non-conformances/{response.json['non_conformance_id']}"
+    etag = flow.client.get(url, headers=QUALITY).headers["ETag"]
+    closed = flow.client.patch(
+        url, json={"status": "closed"}, headers={**QUALITY, "If-Match": etag}
+    )
+    assert closed.status_code == 200, closed.json
+    etag = closed.headers["ETag"]
+
+    for change in (
+        {"severity": "critical", "corrective_action": ""},
+        {"corrective_action": " "},
+        {"severity": "major"},
+        {"status": "closed", "corrective_action": ""},
+    ):
+        refused = flow.client.patch(url, json=change, headers={**QUALITY, "If-Match": etag})
+        assert refused.status_code == 422, change
+        assert problem(refused)["errors"]
+    unchanged = flow.client.get(url, headers=QUALITY)
+    assert unchanged.headers["ETag"] == etag
+    assert (unchanged.json["severity"], unchanged.json["corrective_action"]) == (
+        "minor",
+        "Fixed the export",
+    )
+
+    edited = flow.client.patch(
+        url,
+        json={"severity": "major", "preventive_action": "Export test in CI"},
+        headers={**QUALITY, "If-Match": etag},
+    )
+    assert edited.status_code == 200, edited.json
+    assert (edited.json["status"], edited.json["severity"]) == ("closed", "major")
 
 
 def test_non_conformances_are_listed_by_order(flow):

@@ -160,6 +160,34 @@ def test_completing_needs_a_lesson_and_then_publishes_the_completion(app, client
     assert order["status"] == "closed"
 
 
+def test_completing_the_retrospective_of_a_cancelled_order_leaves_it_cancelled(app, client):
+    customer_id = register_customer(app)
+    order_id = create_order(app, customer_id)
+    send(app, "ordo.order.confirmed", confirmed(order_id, customer_id))
+    cancelled = {"order_id": order_id, "reason": "Budget cut", "previous_status": "confirmed"}
+    send(app, "ordo.order.cancelled", cancelled)
+    retrospective = retrospective_of(client, order_id)
+    add_lesson(client, retrospective, problem="Scope was never agreed")
+
+    done = client.post(
+        f"/retrospectives/{retrospective['id']}/complete",
+        json={},
+        headers={**auth("manager"), "If-Match": f'"{retrospective["version"]}"'},
+    )
+
+    assert done.status_code == 200, done.get_json()
+    assert published(app, "ordo.retrospective.completed")
+    order = client.get(f"/orders/{order_id}", headers=auth("manager")).get_json()
+    assert order["status"] == "cancelled"
+    assert [entry["status"] for entry in order["status_history"]] == [
+        "draft",
+        "confirmed",
+        "cancelled",
+    ]
+    kpis = client.get("/kpis", headers=auth("manager")).get_json()["overall"]
+    assert (kpis["orders_by_status"]["cancelled"], kpis["orders_by_status"]["closed"]) == (1, 0)
+
+
 def test_only_managers_complete_and_only_with_if_match(app, client):
     order_id = accept_order(app, register_customer(app))
     retrospective = retrospective_of(client, order_id)

@@ -14,6 +14,7 @@ from services.feedback.domain.kpis import (
     compute_kpis,
     kpi_trend,
     recent_months,
+    status_history,
 )
 
 
@@ -237,6 +238,23 @@ def test_the_latest_feedback_replaces_an_earlier_one():
         ]
     )
     assert (facts["X"].csat, facts["X"].nps) == (5, 9)
+
+
+@pytest.mark.parametrize("retrospective_first", [False, True])
+def test_a_completed_retrospective_leaves_a_cancelled_order_cancelled(retrospective_first):
+    stream = [
+        event("order.created", "X", at(3, 1)),
+        event("order.cancelled", "X", at(3, 2)),
+        event("retrospective.completed", "X", at(3, 5)),
+    ]
+    if retrospective_first:
+        stream.reverse()
+
+    facts = fold(stream)["X"]
+
+    assert facts.status == "cancelled"
+    assert [status for status, _ in status_history(facts)] == ["draft", "cancelled"]
+    assert compute_kpis([facts]).orders_by_status["closed"] == 0
 
 
 def test_events_that_carry_no_kpi_are_ignored():
