@@ -112,4 +112,8 @@ def load_settings(service: str, overrides: dict[str, Any] | None = None) -> Sett
     )
     if settings.queue_type not in ("classic", "quorum"):
         raise ValueError(f"ORDO_QUEUE_TYPE must be classic or quorum, not {settings.queue_type!r}")
+    if settings.jwt_public_key and not os.environ.get("ORDO_JWT_SECRET"):
+        # Acceptance and survey links are signed with the secret whatever verifies the tokens;
+        # the development default would let anyone forge them.
+        raise ValueError("ORDO_JWT_PUBLIC_KEY needs ORDO_JWT_SECRET too: it signs the links")
     return settings.with_overrides(overrides)
