@@ -69,7 +69,11 @@ def cmd_replay(args) -> int:
     settings = load_settings(args.service)
     db = Database(settings.database_url, module.Base.metadata, args.service)
     until = args.until or datetime.now(UTC)
-    count = replay(db, settings, args.queue, args.since, until, args.type)
+    try:
+        count = replay(db, settings, args.queue, args.since, until, args.type)
+    except LookupError as error:
+        print(f"ordo events replay: {error}", file=sys.stderr)
+        return 2
     print(f"replayed {count} events from {args.service} to {args.queue}", file=sys.stderr)
     return 0
 

@@ -224,7 +224,15 @@ def replay(
     until: datetime,
     type_prefix: str | None = None,
 ) -> int:
-    """Publish the outbox rows recorded in [since, until) straight to `queue` (backfill)."""
+    """Publish the outbox rows recorded in [since, until) straight to `queue` (backfill).
+
+    Raises LookupError if the queue does not exist: the broker would drop every message.
+    """
+    with connect(settings) as connection:
+        try:
+            connection.default_channel.queue_declare(queue, passive=True)
+        except connection.channel_errors as error:
+            raise LookupError(f"there is no queue named {queue!r}: {error}") from None
     outbox = db.tables.outbox
     query = (
         sa.select(outbox.c.position, outbox.c.id, outbox.c.type, outbox.c.subject, outbox.c.body)

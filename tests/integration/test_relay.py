@@ -163,6 +163,22 @@ def test_a_time_range_of_the_outbox_can_be_replayed_to_a_new_subscribers_queue(b
     orders_db.dispose()
 
 
+def test_a_replay_to_a_queue_that_does_not_exist_is_refused(backend):
+    orders_db = Database(
+        create_schema(backend, "orders", OrdersBase.metadata), OrdersBase.metadata, "orders"
+    )
+    record_confirmations(orders_db, 2)
+    with pytest.raises(LookupError, match="no queue named"):
+        replay(
+            orders_db,
+            backend.settings("orders"),
+            f"{backend.namespace}.no-such-queue",
+            utcnow() - timedelta(hours=1),
+            utcnow(),
+        )
+    orders_db.dispose()
+
+
 def _drain(queue, received: list) -> int:
     while (message := queue.get(no_ack=True)) is not None:
         received.append(message)
