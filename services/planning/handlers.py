@@ -1,6 +1,6 @@
 """What the planning service does with the events it hears.
 
-Each reaction is recorded once per order (a change request, a failed check, a rejected
+Each reaction is recorded once per order (a change request, a failed check, a decided
 package, a cancellation), so re-sent events change nothing. An event about an order whose
 plan does not exist yet fails and is retried by the inbox until the confirmation arrives.
 """
@@ -15,7 +15,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.planning import planner
-from services.planning.domain.template import REWORK_DAYS, standard_plan, work_package
+from services.planning.domain.template import (
+    REWORK_DAYS,
+    default_cost,
+    default_effort,
+    standard_plan,
+    work_package,
+)
 from services.planning.models import MONDAY_TO_FRIDAY, Dependency, Plan, Reaction, Task
 from shared.db import new_id
 from shared.events.envelope import Envelope
@@ -154,11 +160,15 @@ def on_order_change_approved(event: Envelope, session: Session) -> None:
         if packages:
             for package in packages:
                 package.name, package.duration = planned.name, planned.duration
+                # The defaults for the new duration; allocated tasks get theirs from their
+                # allocations when replanned.
+                package.effort_hours = default_effort(planned.duration)
+                package.cost = default_cost(package.effort_hours)
         else:
             add_work_package(session, plan, requirement)
     keep_analysis_before_quality_control(session, plan)
-    reopen_if_work_remains(plan)
     planner.replan(session, plan)
+    reopen_if_work_remains(session, plan)
     after_replanning(session, plan, f"Change approved: {data['reason']}", event.occurred_at.date())
 
 
@@ -228,8 +238,11 @@ def keep_analysis_before_quality_control(session: Session, plan: Plan) -> None:
             planner.link(session, plan, analysis, quality)
 
 
-def reopen_if_work_remains(plan: Plan) -> None:
-    if plan.status == "completed":
+def reopen_if_work_remains(session: Session, plan: Plan) -> None:
+    """A completed plan is active again when an unfinished task is left after a change."""
+    if plan.status != "completed":
+        return
+    if any(not task.done for task in planner.tasks_of(session, plan) if not task.summary):
         plan.status = "active"
         plan.completed_on = None
 
@@ -274,8 +287,8 @@ def plan_rework(
             reopened.percent_complete = 0.0
             reopened.actual_start = reopened.actual_finish = None
             reopened.actual_hours = 0.0
-    reopen_if_work_remains(plan)
     planner.replan(session, plan)
+    reopen_if_work_remains(session, plan)
     after_replanning(session, plan, reason, day)
 
 
@@ -296,12 +309,30 @@ def on_quality_check_failed(event: Envelope, session: Session) -> None:
     )
 
 
+def newest_decision(session: Session, plan: Plan, package_version: int) -> bool:
+    """True if no decision about this or a later package has been seen yet; then remember it.
+
+    The customer decides on one package after the other, so a decision about a package no
+    newer than one already decided on is a duplicate or arrived late, and changes nothing."""
+    query = sa.select(Reaction.key).where(
+        Reaction.order_id == plan.order_id, Reaction.key.startswith("decided:")
+    )
+    if any(int(key.split(":")[1]) >= package_version for key in session.scalars(query)):
+        return False
+    session.add(Reaction(order_id=plan.order_id, key=f"decided:{package_version}"))
+    return True
+
+
 def on_delivery_rejected(event: Envelope, session: Session) -> None:
-    """Rework for each criterion the customer rejected."""
+    """Rework for each criterion the customer rejected, unless the plan was accepted or this
+    or a later package was already decided on (a re-sent or late rejection)."""
     data = event.data
     plan = plan_of(session, data["order_id"])
-    key = f"rejected:{data['delivery_id']}:{data['package_version']}"
-    if plan.status == "cancelled" or reacted(session, plan.order_id, key):
+    if (
+        plan.status == "cancelled"
+        or plan.accepted_on is not None
+        or not newest_decision(session, plan, data["package_version"])
+    ):
         return
     items = [
         (
@@ -324,6 +355,7 @@ def on_delivery_accepted(event: Envelope, session: Session) -> None:
     plan = plan_of(session, data["order_id"])
     if plan.status == "cancelled" or plan.accepted_on is not None:
         return
+    newest_decision(session, plan, data["package_version"])
     day = data["signed_at"].date()
     plan.accepted_on = day
     delivery = task_of_origin(session, plan, "delivery")

@@ -3,6 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.planning.domain.template import DEPARTMENTS
+from shared.http.fields import Day
 from shared.http.requests import PageArgsSchema
 
 PLAN_STATUSES = ("draft", "active", "completed", "cancelled")
@@ -15,7 +16,18 @@ MAX_LAG = 1000
 
 
 def money(**kwargs):
-    return fields.Decimal(as_string=True, places=2, **kwargs)
+    """A decimal amount with 2 places, within what a Numeric(14, 2) column holds."""
+    field = fields.Decimal(as_string=True, places=2, **kwargs)
+    # under 10**12 in size: at most 999999999999.99, as orders' MAX_AMOUNT
+    column = validate.Range(
+        min=-(10**12),
+        max=10**12,
+        min_inclusive=False,
+        max_inclusive=False,
+        error="Must be between -999999999999.99 and 999999999999.99.",
+    )
+    field.validators = [*field.validators, column]
+    return field
 
 
 class PlanSchema(Schema):
@@ -44,7 +56,7 @@ class PlanQueryArgsSchema(PageArgsSchema):
 
 
 class ActivateSchema(Schema):
-    start_date = fields.Date(
+    start_date = Day(
         load_default=None,
         allow_none=True,
         metadata={"description": "Move the plan's start before taking baseline 1"},
@@ -100,7 +112,7 @@ class TaskFieldsSchema(Schema):
     milestone = fields.Boolean()
     effort_hours = fields.Float(validate=validate.Range(min=0, max=1_000_000))
     cost = money(validate=validate.Range(min=0))
-    not_before = fields.Date(allow_none=True)
+    not_before = Day(allow_none=True)
 
 
 class TaskCreateSchema(TaskFieldsSchema):
@@ -121,11 +133,11 @@ class TaskUpdateSchema(TaskFieldsSchema):
 
 class ProgressSchema(Schema):
     percent_complete = fields.Float(required=True, validate=validate.Range(min=0, max=100))
-    actual_start = fields.Date(allow_none=True)
-    actual_finish = fields.Date(allow_none=True)
+    actual_start = Day(allow_none=True)
+    actual_finish = Day(allow_none=True)
     actual_hours = fields.Float(validate=validate.Range(min=0, max=1_000_000))
     actual_cost = money(validate=validate.Range(min=0))
-    as_of = fields.Date(
+    as_of = Day(
         load_default=None,
         allow_none=True,
         metadata={"description": "The reporting date (default today): health is judged on it"},
@@ -165,7 +177,7 @@ class CalendarSchema(Schema):
         validate=validate.Length(min=1, max=7),
         metadata={"description": "0 = Monday … 6 = Sunday"},
     )
-    holidays = fields.List(fields.Date(), load_default=list, validate=validate.Length(max=2000))
+    holidays = fields.List(Day(), load_default=list, validate=validate.Length(max=2000))
 
 
 class ResourceSchema(Schema):
@@ -215,8 +227,8 @@ class AllocationCreateSchema(Schema):
 
 
 class LoadQueryArgsSchema(Schema):
-    start = fields.Date(data_key="from", load_default=None)
-    end = fields.Date(data_key="to", load_default=None)
+    start = Day(data_key="from", load_default=None)
+    end = Day(data_key="to", load_default=None)
     resource_id = fields.UUID()
 
 
@@ -307,7 +319,7 @@ class VarianceSchema(Schema):
 
 
 class EarnedValueArgsSchema(Schema):
-    as_of = fields.Date(load_default=None)
+    as_of = Day(load_default=None)
     baseline = fields.Integer(load_default=None, validate=validate.Range(min=1))
 
 
@@ -397,12 +409,12 @@ class RiskMatrixSchema(Schema):
 
 
 class GanttArgsSchema(Schema):
-    today = fields.Date(load_default=None)
+    today = Day(load_default=None)
     baseline = fields.Integer(load_default=None, validate=validate.Range(min=1))
 
 
 class ReportArgsSchema(Schema):
-    as_of = fields.Date(load_default=None)
+    as_of = Day(load_default=None)
 
 
 class ReportTaskSchema(Schema):

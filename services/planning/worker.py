@@ -1,5 +1,6 @@
 """The planning worker: `python -m services.planning.worker`."""
 
+import logging
 from datetime import date
 
 import sqlalchemy as sa
@@ -9,15 +10,27 @@ from services.planning.models import Base, Plan
 from shared.db import Database
 from shared.worker import run_worker
 
+logger = logging.getLogger(__name__)
+
 HEALTH_REVIEW_SECONDS = 3600
 
 
 def review_active_plans(db: Database, today: date | None = None) -> None:
-    """Judge every active plan's health as of today, publishing the ones that changed."""
+    """Judge every active plan's health as of today, publishing the ones that changed.
+
+    Each plan is reviewed in its own transaction: one that fails is logged and rolled back,
+    and the others are still reviewed."""
     today = today or date.today()
     with db.transaction() as session:
-        for plan in session.scalars(sa.select(Plan).where(Plan.status == "active")):
-            planner.review_health(session, plan, today)
+        plan_ids = list(session.scalars(sa.select(Plan.id).where(Plan.status == "active")))
+    for plan_id in plan_ids:
+        try:
+            with db.transaction() as session:
+                plan = session.get(Plan, plan_id)
+                if plan is not None and plan.status == "active":
+                    planner.review_health(session, plan, today)
+        except Exception:
+            logger.exception("the health review of plan %s failed", plan_id)
 
 
 def main() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from services.planning import domain, planner
@@ -54,9 +56,16 @@ def editable_task(task_id) -> tuple[Task, Plan]:
 
 def replanned(plan: Plan) -> domain.Schedule:
     """Reschedule after a change, turning what the scheduler refuses into a 422."""
+    with schedulable():
+        return planner.replan(db_session(), plan)
+
+
+@contextmanager
+def schedulable() -> Iterator[None]:
+    """Turn what the scheduler refuses (a cycle, dates past the calendar's end) into a 422."""
     session = db_session()
     try:
-        return planner.replan(session, plan)
+        yield
     except domain.CycleError as cycle:
         tasks = [session.get(Task, task_id) for task_id in cycle.cycle]
         names = " -> ".join(task.name for task in [*tasks, tasks[0]])

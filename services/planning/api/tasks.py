@@ -13,9 +13,10 @@ from services.planning.api.support import (
     editable_task,
     replanned,
     require_status,
+    schedulable,
     today,
 )
-from services.planning.models import Allocation, Plan, Resource, Task
+from services.planning.models import Allocation, Dependency, Plan, Resource, Task
 from services.planning.schemas import (
     AllocationCreateSchema,
     AllocationSchema,
@@ -45,7 +46,8 @@ def invalid(field: str, message: str) -> Problem:
 
 
 def check_parent(plan: Plan, task: Task | None, parent_id) -> None:
-    """The parent must be a task of the same plan, not a milestone, not the task or below it."""
+    """The parent must be a task of the same plan, not a milestone, not the task or below it,
+    and not linked to the moved tasks (nor may anything above it be)."""
     if parent_id is None:
         return
     parent = db_session().get(Task, parent_id)
@@ -54,9 +56,30 @@ def check_parent(plan: Plan, task: Task | None, parent_id) -> None:
     if parent.milestone:
         raise invalid("parent_id", "A milestone cannot have tasks below it.")
     if task is not None:
-        below = planner.network(db_session(), plan).tree.descendants(task.id)
-        if parent_id == task.id or parent_id in below:
+        tree = planner.network(db_session(), plan).tree
+        moved = {task.id, *tree.descendants(task.id)}
+        if parent_id in moved:
             raise invalid("parent_id", "A task cannot move below itself.")
+        # The new parent and everything above it become summaries of the moved tasks, and a
+        # link between a task and its own summary is refused.
+        above, node = set(), parent_id
+        while node is not None:
+            above.add(node)
+            node = tree.parent(node)
+        linked = db_session().scalar(
+            sa.select(Dependency.id).where(
+                sa.or_(
+                    sa.and_(
+                        Dependency.predecessor_id.in_(moved), Dependency.successor_id.in_(above)
+                    ),
+                    sa.and_(
+                        Dependency.predecessor_id.in_(above), Dependency.successor_id.in_(moved)
+                    ),
+                )
+            )
+        )
+        if linked is not None:
+            raise invalid("parent_id", "A task cannot move below a task it is linked to.")
 
 
 def apply_shape(task: Task, data: dict) -> None:
@@ -195,7 +218,8 @@ class TaskProgress(MethodView):
             if name in data:
                 setattr(task, name, data[name])
         reached = [task] if task.milestone and task.done and not was_done else []
-        planner.settle(session, plan, as_of, reached)
+        with schedulable():
+            planner.settle(session, plan, as_of, reached)
         return task, {"ETag": etag(task.version)}
 
 

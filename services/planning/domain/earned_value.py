@@ -2,7 +2,8 @@
 
 Planned value spreads each task's baseline cost evenly over its baseline working days, counting
 the as-of date as worked. Money comes back rounded to cents and the indices to four places.
-Any ratio whose denominator is zero (nothing planned yet, no cost booked yet) is None.
+Any ratio whose denominator is zero (nothing planned yet, no cost booked yet) is None, and so is
+a forecast finish too far off to be a date.
 """
 
 from __future__ import annotations
@@ -134,14 +135,18 @@ def plan_status(spi: Decimal | float | None, cpi: Decimal | float | None) -> Pla
 def _forecast_finish(
     tasks: list[EarnedValueTask], spi: Decimal | None, calendar: WorkCalendar
 ) -> date | None:
-    """Baseline duration stretched by 1 / SPI, counted in working days from the baseline start."""
+    """Baseline duration stretched by 1 / SPI, counted in working days from the baseline start;
+    None when a tiny SPI stretches it past the last date there is (year 9999)."""
     if not tasks or not spi:
         return None
     start = min(task.baseline_start for task in tasks)
     finish = max(task.baseline_finish for task in tasks)
     baseline_days = calendar.working_days_between(start, finish + timedelta(days=1))
     forecast_days = max(math.ceil(Decimal(baseline_days) / spi), 1)
-    return calendar.to_date(calendar.to_index(start) + forecast_days - 1)
+    try:
+        return calendar.to_date(calendar.to_index(start) + forecast_days - 1)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:

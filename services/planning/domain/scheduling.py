@@ -123,6 +123,15 @@ class CycleError(ScheduleInputError):
         super().__init__(f"dependencies form a cycle: {path}")
 
 
+class ScheduleRangeError(ScheduleInputError):
+    """A task's dates lie outside what the calendar can represent."""
+
+
+LATEST_SCHEDULED_DAY = date(9998, 12, 31)
+"""Schedules end by this day: a year before ``date.max``, so that the date arithmetic done on
+scheduled dates (charts, daily load, earned value) cannot overflow."""
+
+
 # For each type: does the gap between the starts include the predecessor's duration, and does
 # it exclude the successor's? (FS: start_s >= start_p + d_p + lag, so (True, False).)
 _DURATIONS_IN_OFFSET = {
@@ -300,12 +309,20 @@ def index_span_to_dates(calendar: WorkCalendar, start: int, finish: int) -> tupl
 
     A task's last working day is index ``finish - 1``. A milestone (start == finish) marks the
     end of the working day before its index, like the finish of the task it follows; a
-    milestone at the project start falls on the first working day.
+    milestone at the project start falls on the first working day. Raises
+    :class:`ScheduleRangeError` for a task ending after :data:`LATEST_SCHEDULED_DAY`.
     """
-    if finish > start:
-        return calendar.to_date(start), calendar.to_date(finish - 1)
-    day = calendar.to_date(finish - 1 if finish > 0 else finish)
-    return day, day
+    try:
+        if finish > start:
+            dates = calendar.to_date(start), calendar.to_date(finish - 1)
+        else:
+            day = calendar.to_date(finish - 1 if finish > 0 else finish)
+            dates = day, day
+    except (ValueError, OverflowError):  # beyond year 9999 (or before year 1)
+        dates = None
+    if dates is None or dates[1] > LATEST_SCHEDULED_DAY:
+        raise ScheduleRangeError(f"it would run past {LATEST_SCHEDULED_DAY}")
+    return dates
 
 
 def dates_to_index_span(calendar: WorkCalendar, start: date, finish: date) -> tuple[int, int]:

@@ -224,3 +224,107 @@ def test_the_worker_job_publishes_a_health_change_of_plans_nobody_reported_on(pl
     review_active_plans(db, date(2027, 1, 21))
     [changed] = planning.events("ordo.plan.status_changed")
     assert changed.data["status"] == "off_track" and changed.data["spi"] == 0.0
+
+
+def test_a_tiny_progress_gives_no_forecast_finish_instead_of_failing(planning):
+    plan = draft(planning, [requirement("Frame", 5)])
+    planning.activate(plan["id"])
+    analysis = planning.task(plan["id"], "Requirements analysis")
+    # SPI 0.000002: the baseline's 10 working days stretched past year 9999.
+    reported = planning.progress(analysis["id"], 0.001, as_of="2027-01-04")
+    assert reported.status_code == 200, reported.json
+    ev = planning.get(f"/plans/{plan['id']}/earned-value?as_of=2027-03-01")
+    assert ev.status_code == 200, ev.json
+    assert ev.json["spi"] < 0.001 and ev.json["forecast_finish"] is None
+    report = planning.get(f"/plans/{plan['id']}/report?as_of=2027-03-01")
+    assert report.status_code == 200, report.json
+    assert report.json["earned_value"]["forecast_finish"] is None
+
+
+def test_the_worker_reviews_every_plan_even_when_one_fails(planning, app, monkeypatch):
+    from services.planning import planner
+    from services.planning.worker import review_active_plans
+
+    broken, fine = (draft(planning, [requirement("Frame", 5)]) for _ in range(2))
+    for plan in (broken, fine):
+        planning.activate(plan["id"])
+    review_health = planner.review_health
+
+    def failing_for_one(session, plan, *args):
+        review_health(session, plan, *args)  # its health change is rolled back
+        if str(plan.id) == broken["id"]:
+            raise RuntimeError("cannot judge this plan")
+
+    monkeypatch.setattr(planner, "review_health", failing_for_one)
+    review_active_plans(app.extensions["ordo"].db, date(2027, 1, 20))
+    [changed] = planning.events("ordo.plan.status_changed")
+    assert changed.data["plan_id"] == fine["id"] and changed.data["status"] == "off_track"
+    assert planning.plan(fine["id"])["health"] == "off_track"
+    assert planning.plan(broken["id"])["health"] == "on_track"
+
+
+def test_dates_too_far_off_are_refused_with_problem_details(planning):
+    plan = draft(planning, [requirement("Frame", 5)])
+    planning.activate(plan["id"])
+    analysis = planning.task(plan["id"], "Requirements analysis")
+    refused = [
+        planning.get(f"/plans/{plan['id']}/earned-value?as_of=9999-12-31"),
+        planning.get(f"/plans/{plan['id']}/report?as_of=9999-12-31"),
+        planning.get(f"/plans/{plan['id']}/gantt.svg?today=0001-01-01"),
+        planning.get("/resources/load?from=9999-12-30"),
+        planning.progress(analysis["id"], 50, as_of="9999-12-31"),
+        planning.progress(analysis["id"], 100, actual_start="0001-01-01"),
+        planning.post(
+            f"/plans/{plan['id']}/tasks",
+            {"name": "X", "duration": 2000, "not_before": "9999-01-01"},
+        ),
+        planning.client.put(
+            f"/plans/{plan['id']}/calendar",
+            json={"working_weekdays": [0], "holidays": ["9999-12-31"]},
+            headers={**auth("planner"), "If-Match": "*"},
+        ),
+    ]
+    assert [response.status_code for response in refused] == [422] * len(refused)
+    assert all("2999-12-31" in str(problem(response)["errors"]) for response in refused)
+    assert planning.task(plan["id"], "Requirements analysis")["percent_complete"] == 0
+    # The latest day there is still works, and a long task starting on it is scheduled.
+    assert planning.get(f"/plans/{plan['id']}/report?as_of=2999-12-31").status_code == 200
+    late = planning.add_task(plan["id"], name="Late", duration=2000, not_before="2999-12-31")
+    assert late["finish_date"] > "3007-01-01"
+
+
+def test_a_schedule_running_past_the_last_date_is_refused_and_nothing_is_written(
+    planning, monkeypatch
+):
+    from services.planning.domain import scheduling
+
+    plan = draft(planning, [requirement("Frame", 5)])
+    before = planning.tasks(plan["id"])
+    # Reaching year 9999 takes a long chain of long tasks; a nearer limit takes one.
+    monkeypatch.setattr(scheduling, "LATEST_SCHEDULED_DAY", date(2030, 12, 31))
+    refused = planning.post(f"/plans/{plan['id']}/tasks", {"name": "Long", "duration": 2000})
+    assert refused.status_code == 422
+    assert "run past 2030-12-31" in problem(refused)["detail"]
+    assert planning.tasks(plan["id"]) == before
+
+
+def test_a_task_cannot_move_below_a_task_it_is_linked_to(planning):
+    plan = draft(planning, [])
+    a = planning.add_task(plan["id"], name="A")
+    b = planning.add_task(plan["id"], name="B")
+    group = planning.add_task(plan["id"], name="Group")
+    inner = planning.add_task(plan["id"], name="Inner", parent_id=group["id"])
+    assert planning.link(plan["id"], a["id"], b["id"]).status_code == 201
+    assert planning.link(plan["id"], group["id"], b["id"]).status_code == 201
+    before = codes(planning, plan["id"])
+    links = planning.get(f"/plans/{plan['id']}/dependencies").json
+    # Below Inner, B would have Group above it too.
+    for task, parent in ((a, b), (b, a), (b, group), (b, inner), (group, b)):
+        moved = planning.patch(f"/tasks/{task['id']}", {"parent_id": parent["id"]})
+        assert moved.status_code == 422, (task["name"], parent["name"])
+        assert "linked" in problem(moved)["errors"]["parent_id"][0]
+    assert codes(planning, plan["id"]) == before
+    assert planning.get(f"/plans/{plan['id']}/dependencies").json == links
+    moved = planning.patch(f"/tasks/{a['id']}", {"parent_id": group["id"]})
+    assert moved.status_code == 200, moved.json
+    assert codes(planning, plan["id"])[-3:] == [("5", "Group"), ("5.1", "Inner"), ("5.2", "A")]

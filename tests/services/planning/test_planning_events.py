@@ -218,3 +218,115 @@ def test_an_order_cancelled_before_its_confirmation_arrives_gets_no_plan(plannin
     deliver(app, "ordo.order.cancelled", cancelled)
     deliver(app, "ordo.order.confirmed", confirmed([requirement()], order_id))
     assert planning.get(f"/plans?order_id={order_id}").json["total"] == 0
+
+
+def _decision(data, package_version, delivery_id=None):
+    return {
+        "order_id": data["order_id"],
+        "delivery_id": delivery_id or str(uuid.uuid4()),
+        "package_version": package_version,
+    }
+
+
+def _accepted(data, package_version, signed_at):
+    return {
+        **_decision(data, package_version),
+        "decision": "accepted",
+        "results": [],
+        "signed_by": "Ada",
+        "signed_at": signed_at,
+    }
+
+
+def test_a_rejection_arriving_late_or_again_plans_no_rework(planning, app):
+    req = requirement("Frame", 5, criteria=("Presses 40 t",))
+    data, plan = activated(planning, [req])
+    [criterion] = req["acceptance_criteria"]
+    first = {
+        **_decision(data, 1),
+        "results": [_result(criterion, req, False)],
+        "reasons": ["Too weak"],
+    }
+    second = {**first, **_decision(data, 2), "reasons": ["Still too weak"]}
+    assert deliver(app, "ordo.delivery.rejected", second) == "processed"
+    assert deliver(app, "ordo.delivery.rejected", first) == "processed"  # older, arrives late
+    assert deliver(app, "ordo.delivery.rejected", second) == "processed"  # re-sent, new id
+    rework = [t for t in planning.tasks(plan["id"]) if t["origin"] == "rework"]
+    assert [t["name"] for t in rework] == ["Rework: Presses 40 t"]
+    planning.finish_all(plan["id"], date(2027, 1, 29))
+    accepted = _accepted(data, 3, "2027-02-01T10:00:00.000Z")
+    assert deliver(app, "ordo.delivery.accepted", accepted) == "processed"
+    rebaselined = len(planning.events("ordo.plan.rebaselined"))
+    # A rejection of an earlier package, delivered after the acceptance, changes nothing.
+    stale = {**first, **_decision(data, 2)}
+    assert deliver(app, "ordo.delivery.rejected", stale) == "processed"
+    plan = planning.plan(plan["id"])
+    assert plan["status"] == "completed" and plan["accepted_on"] == "2027-02-01"
+    assert len([t for t in planning.tasks(plan["id"]) if t["origin"] == "rework"]) == 1
+    assert len(planning.events("ordo.plan.rebaselined")) == rebaselined
+    assert len(planning.events("ordo.plan.completed")) == 1
+
+
+def test_a_rejection_after_the_acceptance_leaves_the_accepted_plan_alone(planning, app):
+    req = requirement("Frame", 5, criteria=("Presses 40 t",))
+    data, plan = activated(planning, [req])
+    [criterion] = req["acceptance_criteria"]
+    accepted = _accepted(data, 1, "2027-01-20T10:00:00.000Z")
+    assert deliver(app, "ordo.delivery.accepted", accepted) == "processed"
+    rejected = {**_decision(data, 2), "results": [_result(criterion, req, False)], "reasons": ["x"]}
+    assert deliver(app, "ordo.delivery.rejected", rejected) == "processed"
+    assert planning.plan(plan["id"])["status"] == "completed"
+    assert [t for t in planning.tasks(plan["id"]) if t["origin"] == "rework"] == []
+
+
+def test_a_change_only_removing_work_from_a_completed_plan_does_not_complete_it_again(
+    planning, app
+):
+    frame, guard = requirement("Frame", 5), requirement("Guard", 3)
+    data, plan = activated(planning, [frame, guard])
+    planning.finish_all(plan["id"], date(2027, 1, 15))
+    body = change(
+        data["order_id"], [{"action": "remove", "requirement_id": guard["requirement_id"]}]
+    )
+    assert deliver(app, "ordo.order.change_approved", body) == "processed"
+    after = planning.plan(plan["id"])
+    assert after["status"] == "completed" and after["completed_on"] == "2027-01-15"
+    assert all(t["name"] != "Guard" for t in planning.tasks(plan["id"]))
+    assert len(planning.events("ordo.plan.completed")) == 1
+    # A change that adds work still reopens it.
+    extra = requirement("Paint", 2)
+    body = change(data["order_id"], [{"action": "add", **_req(extra)}])
+    assert deliver(app, "ordo.order.change_approved", body) == "processed"
+    assert planning.plan(plan["id"])["status"] == "active"
+
+
+def test_a_modified_work_package_plans_effort_and_cost_for_its_new_duration(planning, app):
+    frame, guard = requirement("Frame", 5), requirement("Guard", 3)
+    data, plan = activated(planning, [frame, guard])
+    person = planning.post(
+        "/resources",
+        {"name": "Ann", "kind": "person", "department": "engineering", "cost_rate": "90.00"},
+    ).json
+    guard_task = planning.task(plan["id"], "Guard")
+    allocated = planning.post(
+        f"/tasks/{guard_task['id']}/allocations", {"resource_id": person["id"], "hours_per_day": 4}
+    )
+    assert allocated.status_code == 201, allocated.json
+    body = change(
+        data["order_id"],
+        [
+            {"action": "modify", **_req({**frame, "estimate_days": 10, "revision": 2})},
+            {"action": "modify", **_req({**guard, "estimate_days": 6, "revision": 2})},
+        ],
+    )
+    assert deliver(app, "ordo.order.change_approved", body) == "processed"
+    frame_task = planning.task(plan["id"], "Frame")
+    # No allocations: 10 days x 8 h x 75.00.
+    assert (frame_task["duration"], frame_task["effort_hours"], frame_task["cost"]) == (
+        10,
+        80.0,
+        "6000.00",
+    )
+    # Allocated: 6 days x 4 h x 90.00.
+    guard_task = planning.task(plan["id"], "Guard")
+    assert (guard_task["effort_hours"], guard_task["cost"]) == (24.0, "2160.00")

@@ -84,3 +84,12 @@ def test_a_milestone_is_fully_planned_from_its_date_on():
 )
 def test_plan_status_follows_the_documented_thresholds(spi, cpi, status):
     assert plan_status(spi, cpi) is status
+
+
+def test_a_forecast_finish_too_far_off_to_be_a_date_is_none():
+    crawling = EarnedValueTask(date(2026, 11, 2), date(2026, 11, 13), Decimal("1000"), 0.0001)
+    figures = earned_value([crawling], date(2026, 11, 13), CALENDAR)
+    assert figures.spi == Decimal("0.0000") and figures.ev == Decimal("0.00")
+    assert figures.forecast_finish is None
+    slow = EarnedValueTask(date(2026, 11, 2), date(2026, 11, 13), Decimal("1000"), 1)
+    assert earned_value([slow], date(2026, 11, 13), CALENDAR).forecast_finish.year == 2030

@@ -15,6 +15,7 @@ from services.planning.domain import (
     DependencyType,
     DuplicateTaskError,
     NegativeDurationError,
+    ScheduleRangeError,
     SelfDependencyError,
     Task,
     UnknownTaskError,
@@ -112,6 +113,14 @@ def test_zero_duration_milestone_starts_and_finishes_where_its_predecessor_finis
     assert index_span_to_dates(calendar, 3, 3) == (date(2026, 11, 4), date(2026, 11, 4))
     assert index_span_to_dates(calendar, 3, 5) == (date(2026, 11, 5), date(2026, 11, 6))
     assert index_span_to_dates(calendar, 0, 0) == (date(2026, 11, 2), date(2026, 11, 2))
+
+
+def test_dates_past_the_last_schedulable_day_are_refused():
+    calendar = WorkCalendar(date(9990, 1, 1), working_weekdays=frozenset({0}))
+    assert index_span_to_dates(calendar, 0, 1) == (date(9990, 1, 1), date(9990, 1, 1))
+    for start, finish in ((0, 500), (0, 5000), (10**6, 10**6), (0, 10**30)):
+        with pytest.raises(ScheduleRangeError, match="run past 9998-12-31"):
+            index_span_to_dates(calendar, start, finish)
 
 
 def test_holidays_push_calendar_dates_but_not_indices():
