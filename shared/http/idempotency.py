@@ -32,39 +32,51 @@ def idempotent(view):
         session = db_session()
         table = tables_of(session).idempotency
         scope = _scope()
-        stored = session.execute(
-            sa.select(table).where(table.c.scope == scope, table.c.key == key)
-        ).first()
+        stored = _stored(session, table, scope, key)
         if stored is not None:
-            if stored.headers.get("request_hash") != request_hash:
-                raise Problem(422, "This Idempotency-Key was used with a different request.")
-            replay = Response(stored.body, status=stored.status_code)
-            for name, value in stored.headers.get("response", {}).items():
-                replay.headers[name] = value
-            replay.headers["Idempotent-Replayed"] = "true"
-            return replay
+            return _replay(stored, request_hash)
         response = view(*args, **kwargs)
         if isinstance(response, Response) and response.status_code < 400:
-            session.execute(
-                sa.insert(table).values(
-                    scope=scope,
-                    key=key,
-                    status_code=response.status_code,
-                    body=response.get_data(as_text=True),
-                    headers={
-                        "request_hash": request_hash,
-                        "response": {
-                            n: response.headers[n]
-                            for n in REPLAYED_HEADERS
-                            if n in response.headers
+            try:
+                session.execute(
+                    sa.insert(table).values(
+                        scope=scope,
+                        key=key,
+                        status_code=response.status_code,
+                        body=response.get_data(as_text=True),
+                        headers={
+                            "request_hash": request_hash,
+                            "response": {
+                                n: response.headers[n]
+                                for n in REPLAYED_HEADERS
+                                if n in response.headers
+                            },
                         },
-                    },
-                    created_at=utcnow(),
+                        created_at=utcnow(),
+                    )
                 )
-            )
+            except sa.exc.IntegrityError:
+                # A concurrent request with the same key won: undo ours, answer with its result.
+                session.rollback()
+                return _replay(_stored(session, table, scope, key), request_hash)
         return response
 
     return guarded
+
+
+def _stored(session, table, scope: str, key: str):
+    query = sa.select(table).where(table.c.scope == scope, table.c.key == key)
+    return session.execute(query).first()
+
+
+def _replay(stored, request_hash: str) -> Response:
+    if stored.headers.get("request_hash") != request_hash:
+        raise Problem(422, "This Idempotency-Key was used with a different request.")
+    replay = Response(stored.body, status=stored.status_code)
+    for name, value in stored.headers.get("response", {}).items():
+        replay.headers[name] = value
+    replay.headers["Idempotent-Replayed"] = "true"
+    return replay
 
 
 def _scope() -> str:
