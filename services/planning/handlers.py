@@ -2,7 +2,8 @@
 
 Each reaction is recorded once per order (a change request, a failed check, a decided
 package, a cancellation), so re-sent events change nothing. An event about an order whose
-plan does not exist yet fails and is retried by the inbox until the confirmation arrives.
+plan does not exist yet fails and is retried by the inbox until the confirmation arrives,
+unless the order was cancelled first: then it never gets a plan and the event changes nothing.
 """
 
 from __future__ import annotations
@@ -44,11 +45,20 @@ def reacted(session: Session, order_id: uuid.UUID, key: str) -> bool:
     return False
 
 
-def plan_of(session: Session, order_id: uuid.UUID) -> Plan:
+def was_cancelled(session: Session, order_id: uuid.UUID) -> bool:
+    query = sa.select(Reaction.id).where(Reaction.order_id == order_id, Reaction.key == "cancelled")
+    return session.scalar(query) is not None
+
+
+def plan_of(session: Session, order_id: uuid.UUID) -> Plan | None:
+    """The order's plan to act on, or None when there is nothing to do: the plan is cancelled,
+    or the order was cancelled before its confirmation arrived (so it never gets a plan)."""
     plan = session.scalar(sa.select(Plan).where(Plan.order_id == order_id))
     if plan is None:
+        if was_cancelled(session, order_id):
+            return None
         raise PlanNotYetCreated(f"no plan for order {order_id} yet")
-    return plan
+    return None if plan.status == "cancelled" else plan
 
 
 def on_order_confirmed(event: Envelope, session: Session) -> None:
@@ -57,10 +67,7 @@ def on_order_confirmed(event: Envelope, session: Session) -> None:
     order_id = data["order_id"]
     if session.scalar(sa.select(Plan.id).where(Plan.order_id == order_id)):
         return
-    cancelled = session.scalar(
-        sa.select(Reaction.id).where(Reaction.order_id == order_id, Reaction.key == "cancelled")
-    )
-    if cancelled is not None:
+    if was_cancelled(session, order_id):
         logger.info("order %s was cancelled before its confirmation arrived", order_id)
         return
     start = data["confirmed_at"].date()
@@ -141,18 +148,17 @@ def on_order_change_approved(event: Envelope, session: Session) -> None:
     """Add, change or remove work packages, reschedule, and rebaseline an activated plan."""
     data = event.data
     plan = plan_of(session, data["order_id"])
-    if plan.status == "cancelled" or reacted(
-        session, plan.order_id, f"change:{data['change_request_id']}"
-    ):
+    if plan is None or reacted(session, plan.order_id, f"change:{data['change_request_id']}"):
         return
-    for change in data["changes"]:
+    changes = [change for change in data["changes"] if newest_revision(session, plan, change)]
+    if not changes:
+        return
+    for change in changes:
         packages = work_packages(session, plan, change["requirement_id"])
         requirement = change["requirement"]
         if change["action"] == "remove":
             for package in packages:
                 planner.delete_subtree(session, plan, package)
-            continue
-        if requirement is None:
             continue
         for criterion in requirement["acceptance_criteria"]:
             plan.criteria = {**plan.criteria, str(criterion["criterion_id"]): criterion["text"]}
@@ -170,6 +176,31 @@ def on_order_change_approved(event: Envelope, session: Session) -> None:
     planner.replan(session, plan)
     reopen_if_work_remains(session, plan)
     after_replanning(session, plan, f"Change approved: {data['reason']}", event.occurred_at.date())
+
+
+def newest_revision(session: Session, plan: Plan, change: dict) -> bool:
+    """True if this requirement change is newer than every one applied so far; then remember it.
+
+    Changes may arrive out of order: a removal is final, and an add or modify no newer than
+    the requirement's revision already applied is a duplicate or arrived late."""
+    prefix = f"requirement:{change['requirement_id']}:"
+    query = sa.select(Reaction.key).where(
+        Reaction.order_id == plan.order_id, Reaction.key.startswith(prefix)
+    )
+    seen = [key.removeprefix(prefix) for key in session.scalars(query)]
+    if "removed" in seen:
+        return False
+    if change["action"] == "remove":
+        applied = "removed"
+    elif change["requirement"] is None:
+        return False
+    else:
+        revision = change["requirement"]["revision"]
+        if any(int(key) >= revision for key in seen):
+            return False
+        applied = str(revision)
+    session.add(Reaction(order_id=plan.order_id, key=prefix + applied))
+    return True
 
 
 def work_packages(session: Session, plan: Plan, requirement_id: uuid.UUID) -> list[Task]:
@@ -293,10 +324,15 @@ def plan_rework(
 
 
 def on_quality_check_failed(event: Envelope, session: Session) -> None:
-    """Rework for each failed criterion (or standard) of the checked deliverable."""
+    """Rework for each failed criterion (or standard) of the checked deliverable, unless the
+    customer already accepted the plan (a late or re-sent failure)."""
     data = event.data
     plan = plan_of(session, data["order_id"])
-    if plan.status == "cancelled" or reacted(session, plan.order_id, f"qc:{data['check_id']}"):
+    if (
+        plan is None
+        or plan.accepted_on is not None
+        or reacted(session, plan.order_id, f"qc:{data['check_id']}")
+    ):
         return
     requirement_id = data["requirement_id"]
     items = [(requirement_id, f"Rework: {item['text']}") for item in data["failed_criteria"]]
@@ -329,7 +365,7 @@ def on_delivery_rejected(event: Envelope, session: Session) -> None:
     data = event.data
     plan = plan_of(session, data["order_id"])
     if (
-        plan.status == "cancelled"
+        plan is None
         or plan.accepted_on is not None
         or not newest_decision(session, plan, data["package_version"])
     ):
@@ -353,7 +389,7 @@ def on_delivery_accepted(event: Envelope, session: Session) -> None:
     """The customer accepted: the delivery milestone is reached and the plan is completed."""
     data = event.data
     plan = plan_of(session, data["order_id"])
-    if plan.status == "cancelled" or plan.accepted_on is not None:
+    if plan is None or plan.accepted_on is not None:
         return
     newest_decision(session, plan, data["package_version"])
     day = data["signed_at"].date()

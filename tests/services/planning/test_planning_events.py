@@ -330,3 +330,95 @@ def test_a_modified_work_package_plans_effort_and_cost_for_its_new_duration(plan
     # Allocated: 6 days x 4 h x 90.00.
     guard_task = planning.task(plan["id"], "Guard")
     assert (guard_task["effort_hours"], guard_task["cost"]) == (24.0, "2160.00")
+
+
+def _failed_check(data, req):
+    return {
+        "order_id": data["order_id"],
+        "deliverable_id": str(uuid.uuid4()),
+        "requirement_id": req["requirement_id"],
+        "check_id": str(uuid.uuid4()),
+        "failed_criteria": [
+            {"criterion_id": c["criterion_id"], "text": c["text"]}
+            for c in req["acceptance_criteria"]
+        ],
+    }
+
+
+def test_a_quality_check_failing_after_the_acceptance_leaves_the_accepted_plan_alone(planning, app):
+    req = requirement("Frame", 5, criteria=("Presses 40 t",))
+    data, plan = activated(planning, [req])
+    planning.finish_all(plan["id"], date(2027, 1, 15))
+    accepted = _accepted(data, 1, "2027-01-20T10:00:00.000Z")
+    assert deliver(app, "ordo.delivery.accepted", accepted) == "processed"
+    before = len(planning.events(None))
+    # The failure was recorded before the acceptance but reaches planning after it.
+    assert deliver(app, "ordo.quality_check.failed", _failed_check(data, req)) == "processed"
+    plan = planning.plan(plan["id"])
+    assert plan["status"] == "completed" and plan["accepted_on"] == "2027-01-20"
+    assert [t for t in planning.tasks(plan["id"]) if t["origin"] == "rework"] == []
+    assert len(planning.events(None)) == before
+
+
+def test_events_about_an_order_cancelled_before_its_confirmation_change_nothing(planning, app):
+    req = requirement("Frame", 5, criteria=("Presses 40 t",))
+    data = confirmed([req])
+    order_id = data["order_id"]
+    cancelled = {"order_id": order_id, "reason": "Gone", "previous_status": "confirmed"}
+    assert deliver(app, "ordo.order.cancelled", cancelled) == "processed"
+    assert deliver(app, "ordo.order.confirmed", data) == "processed"
+    extra = requirement("Safety guard", 8)
+    [criterion] = req["acceptance_criteria"]
+    late = [
+        ("ordo.order.change_approved", change(order_id, [{"action": "add", **_req(extra)}])),
+        ("ordo.quality_check.failed", _failed_check(data, req)),
+        (
+            "ordo.delivery.rejected",
+            {**_decision(data, 1), "results": [_result(criterion, req, False)], "reasons": ["x"]},
+        ),
+        ("ordo.delivery.accepted", _accepted(data, 2, "2027-01-20T10:00:00.000Z")),
+    ]
+    for type, body in late:
+        assert deliver(app, type, body) == "processed", type
+    assert planning.get(f"/plans?order_id={order_id}").json["total"] == 0
+    assert planning.events(None) == []
+
+
+def test_a_late_change_does_not_bring_back_a_removed_work_package(planning, app):
+    frame, guard = requirement("Frame", 5), requirement("Guard", 3)
+    data, plan = planning.confirm([frame, guard])
+    # Change 1 modifies the guard (revision 2), change 2 removes it; 2 arrives first.
+    bigger = {**guard, "title": "Guard, taller", "estimate_days": 9, "revision": 2}
+    first = change(data["order_id"], [{"action": "modify", **_req(bigger)}])
+    second = change(
+        data["order_id"],
+        [{"action": "remove", "requirement_id": guard["requirement_id"], "requirement": None}],
+    )
+    assert deliver(app, "ordo.order.change_approved", second) == "processed"
+    announced = len(planning.events("ordo.plan.created"))
+    assert deliver(app, "ordo.order.change_approved", first) == "processed"
+    tasks = planning.tasks(plan["id"])
+    assert [t for t in tasks if t["requirement_id"] == guard["requirement_id"]] == []
+    created = planning.events("ordo.plan.created")
+    assert len(created) == announced  # the late change is not announced
+    traced = {r["requirement_id"] for r in created[-1].data["requirement_tasks"]}
+    assert traced == {frame["requirement_id"]}
+
+
+def test_an_older_revision_arriving_late_does_not_undo_a_newer_one(planning, app):
+    frame, guard = requirement("Frame", 5), requirement("Guard", 3)
+    data, plan = activated(planning, [frame, guard])
+    revision_2 = {**frame, "title": "Frame, reinforced", "estimate_days": 20, "revision": 2}
+    revision_3 = {**frame, "title": "Frame, light", "estimate_days": 2, "revision": 3}
+    older = change(data["order_id"], [{"action": "modify", **_req(revision_2)}])
+    newer = change(data["order_id"], [{"action": "modify", **_req(revision_3)}])
+    assert deliver(app, "ordo.order.change_approved", newer) == "processed"
+    assert deliver(app, "ordo.order.change_approved", older) == "processed"  # arrives late
+    # The same revision again, under another change request id, changes nothing either.
+    again = change(data["order_id"], [{"action": "modify", **_req(revision_3)}])
+    assert deliver(app, "ordo.order.change_approved", again) == "processed"
+    [package] = [
+        t for t in planning.tasks(plan["id"]) if t["requirement_id"] == frame["requirement_id"]
+    ]
+    assert (package["name"], package["duration"]) == ("Frame, light", 2)
+    assert [e.data["baseline_number"] for e in planning.events("ordo.plan.rebaselined")] == [2]
