@@ -8,7 +8,6 @@ first, so repeated, re-sent and late events change nothing.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -16,7 +15,8 @@ from sqlalchemy.orm import Session
 from services.orders.domain.deliveries import DeliveryState, react
 from services.orders.domain.status import TRANSITIONS
 from services.orders.models import CriterionAcceptance, DeliverableTrace, Order, RequirementTask
-from services.orders.timeline import publish, record_on_timeline
+from services.orders.progress import close_after_retrospective, settle
+from services.orders.timeline import record_on_timeline
 from shared.events.envelope import Envelope, to_primitives
 from shared.events.inbox import dispatcher
 
@@ -75,10 +75,10 @@ def remember_plan_tasks(event: Envelope, session: Session) -> None:
 
 
 def on_plan_activated(event: Envelope, session: Session) -> None:
-    """Baseline 1 taken: a confirmed order goes in progress."""
+    """Baseline 1 taken: a confirmed order goes in progress (and on, if delivered already)."""
     order = order_of(event, session)
-    if order is not None:
-        move(order, "start", event)
+    if order is not None and move(order, "start", event):
+        settle(session, order)
 
 
 def on_plan_status_changed(event: Envelope, session: Session) -> None:
@@ -101,18 +101,14 @@ def on_feedback_received(event: Envelope, session: Session) -> None:
 
 
 def on_retrospective_completed(event: Envelope, session: Session) -> None:
-    """The retrospective closes an accepted order."""
+    """The retrospective closes an accepted order.
+
+    One heard before the order is accepted (on hold, or the acceptance still on its way) stays
+    on the timeline, and `settle` closes the order once it is accepted.
+    """
     order = order_of(event, session)
-    if order is None or not move(order, "close", event):
-        return
-    order.closed_at = datetime.now(UTC)
-    order.status_reason = "Retrospective completed"
-    session.flush()
-    publish(
-        session,
-        "ordo.order.closed",
-        {"order_id": order.id, "version": order.version, "closed_by": "retrospective"},
-    )
+    if order is not None and not close_after_retrospective(session, order):
+        logger.info("%s leaves order %s %s", event.type, order.number, order.status)
 
 
 def react_to_delivery(event: Envelope, session: Session, kind: str) -> Order | None:
@@ -129,8 +125,9 @@ def react_to_delivery(event: Envelope, session: Session, kind: str) -> Order | N
     order.delivery_decision = reaction.state.decision
     if reaction.final_status is not None:
         order.status = reaction.final_status
+        settle(session, order)
     else:
-        logger.info("%s leaves order %s %s", event.type, order.number, order.status)
+        logger.info("%s leaves order %s %s (remembered)", event.type, order.number, order.status)
     return order
 
 

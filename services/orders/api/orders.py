@@ -14,6 +14,7 @@ from services.orders.api.support import (
 )
 from services.orders.domain.status import order_number
 from services.orders.models import Customer, Order, OrderNumberSequence, TimelineEntry
+from services.orders.progress import settle
 from services.orders.requirements import money
 from services.orders.schemas import (
     CancelSchema,
@@ -188,7 +189,22 @@ def _manager_action(blueprint_path: str, action: str, summary: str, schema=Comme
 
 
 OrderHold = _manager_action("/<uuid:order_id>/hold", "hold", "Put an order in progress on hold")
-OrderResume = _manager_action("/<uuid:order_id>/resume", "resume", "Resume an order on hold")
+
+
+@blp.route("/<uuid:order_id>/resume")
+class OrderResume(MethodView):
+    @roles_required("manager")
+    @blp.arguments(CommentSchema)
+    @blp.response(200, OrderSchema)
+    def post(self, data, order_id):
+        """Resume an order on hold, to where the deliveries heard meanwhile have brought it"""
+        order = readable_order(order_id)
+        check_if_match(order.version, required=False)
+        act(order, "resume")
+        order.status_reason = data.get("comment") or None
+        settle(db_session(), order)
+        db_session().flush()
+        return order, {"ETag": etag(order.version)}
 
 
 @blp.route("/<uuid:order_id>/close")

@@ -3,6 +3,10 @@
 Delivery events carry the `package_version` they are about. The order remembers the last
 package version and what was last heard of it (submitted, accepted, rejected); an event about
 an older package, or a second decision about the same one, changes nothing.
+
+A delivery heard while the order cannot follow it (on hold, or confirmed with its plan
+activation still on the way) is remembered without a move; once the order is in progress
+again, `catch_up` gives the moves to where the deliveries stand.
 """
 
 from __future__ import annotations
@@ -54,11 +58,27 @@ def react(status: str, state: DeliveryState, kind: str, package_version: int) ->
     """What a delivery event of `kind` about `package_version` does to an order in `status`."""
     if not is_fresh(state, kind, package_version):
         return Reaction(False, state)
-    moves = []
+    return Reaction(True, DeliveryState(package_version, kind), moves(status, kind))
+
+
+def catch_up(status: str, state: DeliveryState) -> tuple[tuple[str, str, str], ...]:
+    """The moves that bring an order back in progress to where its deliveries stand.
+
+    A package out for acceptance delivers it; an accepted one delivers and accepts it; after a
+    rejection (or with no package yet) it stays in progress.
+    """
+    if status != "in_progress" or state.decision not in (SUBMITTED, ACCEPTED):
+        return ()
+    return moves(status, state.decision)
+
+
+def moves(status: str, kind: str) -> tuple[tuple[str, str, str], ...]:
+    """(action, from, to) for what a delivery of `kind` asks, as far as the status allows."""
+    steps = []
     for action in wanted_actions(status, kind):
         target = TRANSITIONS[action].get(status)
         if target is None:
             break
-        moves.append((action, status, target))
+        steps.append((action, status, target))
         status = target
-    return Reaction(True, DeliveryState(package_version, kind), tuple(moves))
+    return tuple(steps)

@@ -330,3 +330,110 @@ def test_timeline_summaries_count_in_words():
     completed = summary(make_event("ordo.retrospective.completed", retrospective))
     assert failed == "Quality check failed on 1 criterion"
     assert completed == "Retrospective completed with 2 lessons"
+
+
+def retrospective_completed(project):
+    return project.hear(
+        "ordo.retrospective.completed", retrospective_id=str(uuid.uuid4()), lesson_count=1
+    )
+
+
+def hold(project):
+    response = project.flow.post(f"/orders/{project.order['id']}/hold", {"comment": "dispute"})
+    assert response.json["status"] == "on_hold", response.json
+
+
+def resume(project):
+    response = project.flow.post(f"/orders/{project.order['id']}/resume", {"comment": "solved"})
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def test_an_acceptance_heard_on_hold_accepts_the_order_when_it_resumes(project):
+    project.activate()
+    hold(project)
+    project.hear("ordo.delivery.submitted", **project.submitted_data())
+    project.hear("ordo.delivery.accepted", **project.accepted_data())
+    assert project.status == "on_hold"
+    assert {c["acceptance"] for c in project.trace()["criteria"]} == {"met"}
+    resumed = resume(project)
+    assert resumed["status"] == "accepted"
+    assert "close" in resumed["allowed_actions"]
+    assert "cancel" not in resumed["allowed_actions"]
+    cancel = project.flow.post(f"/orders/{project.order['id']}/cancel", {"reason": "late"})
+    assert cancel.status_code == 409
+    assert published(project.app, "ordo.order.closed") == []
+    retrospective_completed(project)
+    assert project.status == "closed"
+    [closed] = published(project.app, "ordo.order.closed")
+    assert closed.data["closed_by"] == "retrospective"
+
+
+def test_a_retrospective_heard_on_hold_closes_the_order_when_it_resumes(project):
+    project.activate()
+    hold(project)
+    project.hear("ordo.delivery.submitted", **project.submitted_data())
+    project.hear("ordo.delivery.accepted", **project.accepted_data())
+    retrospective_completed(project)
+    assert project.status == "on_hold"
+    assert published(project.app, "ordo.order.closed") == []
+    resumed = resume(project)
+    assert resumed["status"] == "closed"
+    assert resumed["closed_at"] is not None
+    [closed] = published(project.app, "ordo.order.closed")
+    assert closed.data["closed_by"] == "retrospective"
+    assert closed.data["version"] == resumed["version"]
+    retrospective_completed(project)  # a second one (re-sent with a new id) closes nothing more
+    assert len(published(project.app, "ordo.order.closed")) == 1
+
+
+def test_a_package_submitted_on_hold_delivers_the_order_when_it_resumes(project):
+    project.activate()
+    hold(project)
+    project.hear("ordo.delivery.submitted", **project.submitted_data())
+    assert resume(project)["status"] == "delivered"
+    project.hear("ordo.delivery.accepted", **project.accepted_data())
+    assert project.status == "accepted"
+
+
+def test_a_rejection_heard_on_hold_leaves_the_order_in_progress_when_it_resumes(project):
+    project.activate()
+    hold(project)
+    project.hear("ordo.delivery.submitted", **project.submitted_data(1))
+    project.hear("ordo.delivery.rejected", **project.rejected_data(1))
+    assert resume(project)["status"] == "in_progress"
+    assert {c["acceptance"] for c in project.trace()["criteria"]} == {"not_met"}
+    project.hear("ordo.delivery.submitted", **project.submitted_data(2))
+    assert project.status == "delivered"
+
+
+def test_a_hold_and_resume_without_deliveries_keeps_the_order_in_progress(project):
+    project.activate()
+    hold(project)
+    assert resume(project)["status"] == "in_progress"
+
+
+def test_a_retrospective_that_overtakes_the_acceptance_closes_the_order_once_accepted(project):
+    project.activate()
+    project.hear("ordo.delivery.submitted", **project.submitted_data())
+    retrospective_completed(project)
+    assert project.status == "delivered"
+    project.hear("ordo.delivery.accepted", **project.accepted_data())
+    assert project.status == "closed"
+    [closed] = published(project.app, "ordo.order.closed")
+    assert closed.data["closed_by"] == "retrospective"
+
+
+def test_deliveries_heard_before_the_plan_activation_move_the_order_once_it_starts(project):
+    project.hear("ordo.delivery.submitted", **project.submitted_data())
+    project.hear("ordo.delivery.accepted", **project.accepted_data())
+    assert project.status == "confirmed"
+    project.activate()
+    assert project.status == "accepted"
+
+
+def test_a_retrospective_for_a_cancelled_order_changes_nothing(project):
+    project.flow.post(f"/orders/{project.order['id']}/cancel", {"reason": "Budget cut"})
+    retrospective_completed(project)
+    assert project.status == "cancelled"
+    assert published(project.app, "ordo.order.closed") == []

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from services.orders.domain.changes import ChangeRefused, check_changes, new_due_date, new_value
-from services.orders.domain.deliveries import DeliveryState, react
+from services.orders.domain.deliveries import DeliveryState, catch_up, react
 from services.orders.domain.review import (
     Decision,
     approval_blockers,
@@ -122,3 +122,22 @@ def test_a_delivery_to_an_order_on_hold_is_remembered_but_does_not_move_it():
     reaction = react("on_hold", DeliveryState(), "submitted", 1)
     assert reaction.fresh and reaction.moves == ()
     assert reaction.state == DeliveryState(1, "submitted")
+
+
+@pytest.mark.parametrize(
+    ("state", "actions"),
+    [
+        (DeliveryState(), []),
+        (DeliveryState(1, "submitted"), ["deliver"]),
+        (DeliveryState(1, "accepted"), ["deliver", "accept"]),
+        (DeliveryState(1, "rejected"), []),
+    ],
+    ids=["nothing", "submitted", "accepted", "rejected"],
+)
+def test_an_order_back_in_progress_catches_up_with_the_deliveries_heard(state, actions):
+    assert [move[0] for move in catch_up("in_progress", state)] == actions
+
+
+@pytest.mark.parametrize("status", ["on_hold", "confirmed", "delivered", "accepted", "closed"])
+def test_only_an_order_in_progress_catches_up(status):
+    assert catch_up(status, DeliveryState(1, "accepted")) == ()
