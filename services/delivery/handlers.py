@@ -10,7 +10,13 @@ from services.delivery.domain import (
     DeliverableStatus,
     status_after_criteria_change,
 )
-from services.delivery.models import Deliverable, DeliverableCriterion, Delivery, OrderRecord
+from services.delivery.models import (
+    Deliverable,
+    DeliverableCriterion,
+    Delivery,
+    OrderRecord,
+    Reaction,
+)
 from shared.events.envelope import Envelope
 from shared.events.inbox import dispatcher
 
@@ -22,8 +28,24 @@ class OrderNotKnownYet(RuntimeError):
     """An event about an order whose confirmation has not arrived: the inbox retries it."""
 
 
+def remembered(session: Session, order_id, key: str) -> bool:
+    query = sa.select(Reaction.id).where(Reaction.order_id == order_id, Reaction.key == key)
+    return session.scalar(query) is not None
+
+
+def reacted(session: Session, order_id, key: str) -> bool:
+    """True if this reaction already happened; otherwise remember that it now does."""
+    if remembered(session, order_id, key):
+        return True
+    session.add(Reaction(order_id=order_id, key=key))
+    return False
+
+
 def on_order_confirmed(event: Envelope, session: Session) -> None:
-    """One deliverable per approved requirement, with a snapshot of its criteria."""
+    """One deliverable per approved requirement, with a snapshot of its criteria.
+
+    An order whose cancellation overtook its confirmation gets its deliverables cancelled.
+    """
     data = event.data
     if session.get(OrderRecord, data["order_id"]) is not None:
         return
@@ -35,6 +57,7 @@ def on_order_confirmed(event: Envelope, session: Session) -> None:
         title=data["title"],
         order_version=data.get("version") or 0,
         confirmed_at=data["confirmed_at"],
+        cancelled=remembered(session, data["order_id"], "cancelled"),
     )
     session.add(order)
     session.flush()
@@ -43,11 +66,15 @@ def on_order_confirmed(event: Envelope, session: Session) -> None:
 
 
 def on_order_change_approved(event: Envelope, session: Session) -> None:
-    """Add, update or withdraw deliverables and their criteria as the change says."""
+    """Add, update or withdraw deliverables and their criteria as the change says.
+
+    Each change is a delta applied once (by its change request), in whatever order changes
+    arrive: a requirement's revision keeps the newest, and a removal is final. New or altered
+    work reopens the plan, so deliverables wait for the next ``ordo.plan.completed``.
+    """
     data = event.data
     order = known_order(session, data["order_id"])
-    version = data.get("version")
-    if version is not None and version <= order.order_version:
+    if reacted(session, order.order_id, f"change:{data['change_request_id']}"):
         return
     deliverables = {
         deliverable.requirement_id: deliverable
@@ -56,22 +83,39 @@ def on_order_change_approved(event: Envelope, session: Session) -> None:
         )
     }
     for change in data["changes"]:
+        removed = f"removed:{change['requirement_id']}"
+        if remembered(session, order.order_id, removed):
+            continue
         deliverable = deliverables.get(change["requirement_id"])
         requirement = change["requirement"]
         if change["action"] == "remove":
+            reacted(session, order.order_id, removed)
             if deliverable is not None and deliverable.status not in FINAL_DELIVERABLE_STATUSES:
                 deliverable.status = DeliverableStatus.WITHDRAWN
         elif deliverable is None and requirement is not None:
-            add_deliverable(session, order, requirement)
-        elif requirement is not None and deliverable.status not in FINAL_DELIVERABLE_STATUSES:
-            update_deliverable(session, deliverable, requirement)
-    if version is not None:
-        order.order_version = version
+            order.plan_completed = False
+            deliverables[change["requirement_id"]] = add_deliverable(session, order, requirement)
+        elif (
+            requirement is not None
+            and deliverable.status not in FINAL_DELIVERABLE_STATUSES
+            and update_deliverable(session, deliverable, requirement)
+        ):
+            order.plan_completed = False
+    order.order_version = max(order.order_version, data.get("version") or 0)
 
 
 def on_order_cancelled(event: Envelope, session: Session) -> None:
-    """Stop: open deliverables are cancelled and open packages can no longer be decided."""
-    order = known_order(session, event.data["order_id"])
+    """Stop: open deliverables are cancelled and open packages can no longer be decided.
+
+    An order not confirmed here (a cancelled draft, or a confirmation still on its way) has
+    nothing to stop: the cancellation is remembered for a confirmation that may follow.
+    """
+    order_id = event.data["order_id"]
+    if reacted(session, order_id, "cancelled"):
+        return
+    order = session.get(OrderRecord, order_id)
+    if order is None:
+        return
     order.cancelled = True
     for deliverable in session.scalars(
         sa.select(Deliverable).where(Deliverable.order_id == order.order_id)
@@ -136,15 +180,19 @@ def add_deliverable(session: Session, order: OrderRecord, requirement: dict) -> 
     return deliverable
 
 
-def update_deliverable(session: Session, deliverable: Deliverable, requirement: dict) -> None:
-    """Bring the deliverable to the requirement's new revision; changed criteria void QC."""
+def update_deliverable(session: Session, deliverable: Deliverable, requirement: dict) -> bool:
+    """Bring the deliverable to the requirement's new revision; changed criteria void QC.
+
+    Returns whether there is new work: a new revision of a deliverable still to deliver (an
+    older or repeated revision changes nothing).
+    """
     if requirement["revision"] <= deliverable.requirement_revision:
-        return
+        return False
     deliverable.requirement_revision = requirement["revision"]
     deliverable.title = requirement["title"]
     deliverable.description = requirement.get("description") or ""
     if deliverable.status == DeliverableStatus.WITHDRAWN:
-        return
+        return False
     wanted = {c["criterion_id"]: c for c in requirement["acceptance_criteria"]}
     changed = False
     for criterion in deliverable.criteria:
@@ -171,6 +219,7 @@ def update_deliverable(session: Session, deliverable: Deliverable, requirement: 
         deliverable.status = status_after_criteria_change(deliverable.status)
     session.flush()
     session.refresh(deliverable, ["criteria"])
+    return True
 
 
 handle = dispatcher(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.delivery.domain import (
@@ -78,6 +79,7 @@ def submit(session: Session, delivery: Delivery, order: OrderRecord, settings: S
 
     Returns the acceptance URL (the link is the customer's only credential; it is not stored).
     """
+    delivery.package_version = version_to_submit(session, delivery)
     for deliverable in delivery.deliverables:
         deliverable.status = transition_deliverable(deliverable.status, DeliverableStatus.DELIVERED)
     delivery.content = frozen_content(delivery, order)
@@ -102,6 +104,19 @@ def submit(session: Session, delivery: Delivery, order: OrderRecord, settings: S
         },
     )
     return url
+
+
+def version_to_submit(session: Session, delivery: Delivery) -> int:
+    """The package version a draft goes out as: its own, unless a later version was handed over
+    already; then the next after every package of the order, so that the versions the customer
+    (and the orders service) sees only ever grow."""
+    of_order = sa.select(sa.func.max(Delivery.package_version)).where(
+        Delivery.order_id == delivery.order_id, Delivery.id != delivery.id
+    )
+    handed_over = session.scalar(of_order.where(Delivery.status != "draft"))
+    if handed_over is None or handed_over < delivery.package_version:
+        return delivery.package_version
+    return session.scalar(of_order) + 1
 
 
 def issue_link(delivery: Delivery, settings: Settings) -> str:

@@ -297,6 +297,54 @@ def test_a_resubmission_after_rejection_and_rework_is_the_next_package_version(f
     ]
 
 
+def test_an_older_draft_submitted_after_a_later_package_goes_out_as_the_next_version(flow):
+    order, deliverables = flow.passed_order()
+    older = flow.package(order, deliverables)
+    newer = flow.package(order, deliverables)
+    submitted = flow.client.post(f"/deliveries/{newer['id']}/submit", headers=LOGISTICS).json
+    token = submitted["acceptance_url"].rsplit("/", 1)[1]
+    unmet = submitted["deliverables"][0]["criteria"][0]["criterion_id"]
+    flow.client.post(
+        f"/acceptance/{token}",
+        json=flow.decision(submitted, "rejected", not_met=[unmet], reasons=["Export is broken"]),
+    )
+    flow.complete_plan(order["order_id"])
+    for deliverable in flow.deliverables(order["order_id"]):
+        assert flow.inspect(deliverable).status_code == 201
+
+    response = flow.client.post(f"/deliveries/{older['id']}/submit", headers=LOGISTICS)
+    token = response.json["acceptance_url"].rsplit("/", 1)[1]
+    flow.client.post(f"/acceptance/{token}", json=flow.decision(response.json))
+
+    assert (older["package_version"], newer["package_version"]) == (1, 2)
+    assert response.status_code == 200
+    assert response.json["package_version"] == 3
+    assert flow.client.get(f"/acceptance/{token}").status_code == 410
+    read = flow.client.get(f"/deliveries/{older['id']}", headers=QUALITY).json
+    assert (read["package_version"], read["status"]) == (3, "accepted")
+    versions = [
+        (e.type, e.data["package_version"])
+        for e in published(flow.app)
+        if e.type.startswith("ordo.delivery.")
+    ]
+    assert versions == [
+        ("ordo.delivery.submitted", 2),
+        ("ordo.delivery.rejected", 2),
+        ("ordo.delivery.submitted", 3),
+        ("ordo.delivery.accepted", 3),
+    ]
+
+
+def test_an_older_draft_submitted_before_a_later_draft_keeps_its_version(flow):
+    order, deliverables = flow.passed_order()
+    older = flow.package(order, deliverables[:1])
+    flow.package(order, deliverables[1:])
+
+    response = flow.client.post(f"/deliveries/{older['id']}/submit", headers=LOGISTICS)
+
+    assert response.json["package_version"] == 1
+
+
 def test_a_second_package_waits_while_one_awaits_the_customer(flow):
     order, deliverables = flow.passed_order()
     first = flow.package(order, deliverables[:1])

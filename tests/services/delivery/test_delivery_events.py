@@ -1,5 +1,6 @@
 """The delivery service hears the order and plan events: deliverables trace to criteria."""
 
+import io
 import uuid
 
 from delivery_flow import CUSTOMER, QUALITY, confirmed_order, requirement
@@ -103,7 +104,8 @@ def test_an_approved_change_adds_updates_and_withdraws_deliverables(app, flow):
         ("Exports in UTF-8", False),
     ]
     assert by_requirement[search["requirement_id"]]["status"] == "withdrawn"
-    assert by_requirement[added["requirement_id"]]["status"] == "ready_for_qc"
+    # The added requirement is new work: it waits until the plan completes again.
+    assert by_requirement[added["requirement_id"]]["status"] == "pending"
 
 
 def test_a_changed_criterion_sends_a_passed_deliverable_back_to_quality_control(app, flow):
@@ -129,17 +131,162 @@ def test_a_changed_criterion_sends_a_passed_deliverable_back_to_quality_control(
     assert statuses[order["requirements"][1]["requirement_id"]] == "passed"
 
 
-def test_a_stale_change_is_ignored(app, flow):
+def test_a_requirement_added_after_the_plan_completed_waits_for_the_plan_to_complete_again(
+    app, flow
+):
     order = flow.confirm()
-    search = order["requirements"][1]
+    added = requirement("Audit log", "Every change is logged")
 
     deliver(
         app,
         "ordo.order.change_approved",
-        change(order, {"action": "remove", "requirement_id": search["requirement_id"]}, version=2),
+        change(
+            order,
+            {"action": "add", "requirement_id": added["requirement_id"], "requirement": added},
+        ),
     )
 
+    statuses = {d["requirement_id"]: d for d in flow.deliverables(order["order_id"])}
+    new = statuses.pop(added["requirement_id"])
+    assert new["status"] == "pending"
+    assert {d["status"] for d in statuses.values()} == {"ready_for_qc"}
+    assert flow.inspect(new).status_code == 409
+    flow.complete_plan(order["order_id"])
     assert {d["status"] for d in flow.deliverables(order["order_id"])} == {"ready_for_qc"}
+
+
+def test_a_modified_requirement_reopens_the_plan_for_a_requirement_added_later(app, flow):
+    order = flow.confirm()
+    export = order["requirements"][0]
+    added = requirement("Audit log", "Every change is logged")
+    modified = {**export, "revision": 2, "title": "CSV and Excel export"}
+
+    deliver(
+        app,
+        "ordo.order.change_approved",
+        change(
+            order,
+            {
+                "action": "modify",
+                "requirement_id": export["requirement_id"],
+                "requirement": modified,
+            },
+        ),
+    )
+    # The next change's new requirement arrives while the plan is open again.
+    deliver(
+        app,
+        "ordo.order.change_approved",
+        change(
+            order,
+            {"action": "add", "requirement_id": added["requirement_id"], "requirement": added},
+            version=5,
+        ),
+    )
+
+    by_requirement = {d["requirement_id"]: d for d in flow.deliverables(order["order_id"])}
+    assert by_requirement[export["requirement_id"]]["title"] == "CSV and Excel export"
+    assert by_requirement[added["requirement_id"]]["status"] == "pending"
+
+
+def test_a_change_that_arrives_after_a_later_one_is_still_applied(app, flow):
+    order = flow.confirm(plan_completed=False)
+    export = order["requirements"][0]
+    added = requirement("Audit log", "Every change is logged")
+    earlier = change(
+        order, {"action": "add", "requirement_id": added["requirement_id"], "requirement": added}
+    )
+    later = change(
+        order,
+        {
+            "action": "modify",
+            "requirement_id": export["requirement_id"],
+            "requirement": {**export, "revision": 2, "title": "CSV and Excel export"},
+        },
+        version=5,
+    )
+
+    assert deliver(app, "ordo.order.change_approved", later) == "processed"
+    assert deliver(app, "ordo.order.change_approved", earlier) == "processed"
+
+    by_requirement = {d["requirement_id"]: d for d in flow.deliverables(order["order_id"])}
+    assert by_requirement[added["requirement_id"]]["title"] == "Audit log"
+    assert by_requirement[export["requirement_id"]]["title"] == "CSV and Excel export"
+    assert by_requirement[export["requirement_id"]]["requirement_revision"] == 2
+
+
+def test_an_older_revision_arriving_late_does_not_undo_a_newer_one(app, flow):
+    order = flow.confirm()
+    export = order["requirements"][0]
+    second = {**export, "revision": 2, "title": "Excel export"}
+    third = {**export, "revision": 3, "title": "CSV and Excel export"}
+    modify = {"action": "modify", "requirement_id": export["requirement_id"]}
+
+    deliver(
+        app,
+        "ordo.order.change_approved",
+        change(order, {**modify, "requirement": third}, version=5),
+    )
+    deliver(app, "ordo.order.change_approved", change(order, {**modify, "requirement": second}))
+
+    [updated] = [
+        d
+        for d in flow.deliverables(order["order_id"])
+        if d["requirement_id"] == export["requirement_id"]
+    ]
+    assert (updated["requirement_revision"], updated["title"]) == (3, "CSV and Excel export")
+
+
+def test_a_removal_is_final_whatever_earlier_change_arrives_after_it(app, flow):
+    order = flow.confirm()
+    export = order["requirements"][0]
+    added = requirement("Audit log", "Every change is logged")
+    add = change(
+        order, {"action": "add", "requirement_id": added["requirement_id"], "requirement": added}
+    )
+    modify = change(
+        order,
+        {
+            "action": "modify",
+            "requirement_id": export["requirement_id"],
+            "requirement": {**export, "revision": 2, "title": "Excel export"},
+        },
+    )
+    remove = change(
+        order,
+        {"action": "remove", "requirement_id": added["requirement_id"]},
+        {"action": "remove", "requirement_id": export["requirement_id"]},
+        version=6,
+    )
+
+    for data in (remove, add, modify):
+        assert deliver(app, "ordo.order.change_approved", data) == "processed"
+
+    deliverables = flow.deliverables(order["order_id"])
+    assert added["requirement_id"] not in {d["requirement_id"] for d in deliverables}
+    [withdrawn] = [d for d in deliverables if d["requirement_id"] == export["requirement_id"]]
+    assert (withdrawn["status"], withdrawn["title"]) == ("withdrawn", export["title"])
+
+
+def test_a_change_sent_again_under_a_new_event_id_is_applied_once(app, flow):
+    order = flow.confirm()
+    added = requirement("Audit log", "Every change is logged")
+    data = change(
+        order, {"action": "add", "requirement_id": added["requirement_id"], "requirement": added}
+    )
+    deliver(app, "ordo.order.change_approved", data)
+    flow.complete_plan(order["order_id"])
+    [new] = [d for d in flow.deliverables(order["order_id"]) if d["title"] == "Audit log"]
+    assert flow.inspect(new).status_code == 201
+
+    assert deliver(app, event("ordo.order.change_approved", data)) == "processed"
+
+    statuses = {d["title"]: d["status"] for d in flow.deliverables(order["order_id"])}
+    assert statuses == {
+        "CSV export": "ready_for_qc",
+        "Fast search": "ready_for_qc",
+        "Audit log": "passed",
+    }
 
 
 def test_a_change_before_the_confirmation_waits_for_it_by_retrying(app):
@@ -165,6 +312,45 @@ def test_a_cancelled_order_cancels_its_deliverables(app, flow):
     )
 
     assert {d["status"] for d in flow.deliverables(order["order_id"])} == {"cancelled"}
+
+
+def cancellation(order, previous_status="draft"):
+    return {
+        "order_id": order["order_id"],
+        "version": 2,
+        "reason": "customer withdrew",
+        "previous_status": previous_status,
+    }
+
+
+def test_the_cancellation_of_an_order_never_confirmed_is_processed_and_changes_nothing(app, flow):
+    order = confirmed_order()
+
+    assert deliver(app, "ordo.order.cancelled", cancellation(order)) == "processed"
+
+    assert flow.deliverables(order["order_id"]) == []
+    response = flow.client.get(f"/deliveries?order_id={order['order_id']}", headers=QUALITY)
+    assert response.json["items"] == []
+
+
+def test_a_confirmation_overtaken_by_the_cancellation_creates_cancelled_deliverables(app, flow):
+    order = confirmed_order()
+    cancelled = cancellation(order, previous_status="confirmed")
+    assert deliver(app, "ordo.order.cancelled", cancelled) == "processed"
+
+    assert deliver(app, "ordo.order.confirmed", order) == "processed"
+    flow.complete_plan(order["order_id"])
+    assert deliver(app, event("ordo.order.cancelled", cancelled)) == "processed"
+
+    deliverables = flow.deliverables(order["order_id"])
+    assert len(deliverables) == 2
+    assert {d["status"] for d in deliverables} == {"cancelled"}
+    response = flow.client.post(
+        f"/orders/{order['order_id']}/documents",
+        data={"kind": "other", "file": (io.BytesIO(b"notes"), "notes.txt", "text/plain")},
+        headers=auth("logistics"),
+    )
+    assert response.status_code == 409
 
 
 def test_a_customer_lists_only_the_deliverables_of_their_own_orders(flow):
