@@ -413,6 +413,9 @@ def _ordo_version() -> str:
 DEVELOPMENT_USER = ("ordo", "ordo")
 
 
+DEAD_LETTERS = "ordo.dead-letters"
+
+
 def rabbitmq_definitions(users: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
     """Definitions RabbitMQ imports at boot: exchange, quorum queues and their bindings.
 
@@ -468,8 +471,54 @@ def rabbitmq_definitions(users: tuple[tuple[str, str], ...] = ()) -> dict[str, A
             "arguments": {},
         }
     ]
+    # A quorum queue drops a message redelivered more than its delivery limit (20 by default
+    # since RabbitMQ 4.0); dead-lettered here instead, it waits for an operator.
+    definitions["exchanges"].append(
+        {
+            "name": DEAD_LETTERS,
+            "vhost": "/",
+            "type": "fanout",
+            "durable": True,
+            "auto_delete": False,
+            "internal": False,
+            "arguments": {},
+        }
+    )
+    queues.append(
+        {
+            "name": DEAD_LETTERS,
+            "vhost": "/",
+            "durable": True,
+            "auto_delete": False,
+            "arguments": {"x-queue-type": "quorum"},
+        }
+    )
+    bindings.append(
+        {
+            "source": DEAD_LETTERS,
+            "vhost": "/",
+            "destination": DEAD_LETTERS,
+            "destination_type": "queue",
+            "routing_key": "",
+            "arguments": {},
+        }
+    )
     definitions["queues"] = queues
     definitions["bindings"] = bindings
+    definitions["policies"] = [
+        {
+            "name": "ordo-dead-letters",
+            "vhost": "/",
+            "pattern": "^ordo\\.(" + "|".join(SERVICES) + ")$",
+            "apply-to": "queues",
+            "priority": 0,
+            "definition": {
+                "dead-letter-exchange": DEAD_LETTERS,
+                "dead-letter-strategy": "at-least-once",
+                "overflow": "reject-publish",
+            },
+        }
+    ]
     return definitions
 
 

@@ -15,6 +15,8 @@ from shared.events.inbox import Inbox
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 5.0
+RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS = 0.5, 10.0  # recording a message while the DB is away
+HOLD_SECONDS = 60.0  # then the message goes back to the queue (one delivery of its limit)
 
 
 class InboxConsumer(ConsumerMixin):
@@ -47,15 +49,32 @@ class InboxConsumer(ConsumerMixin):
         ]
 
     def on_message(self, message) -> None:
-        try:
-            self.inbox.receive(message.body, message.headers)
-        except Exception:
-            # Not durably in the inbox (the database is away?): let the broker keep it.
-            logger.exception("consumer: could not record a message; it goes back to the queue")
-            time.sleep(1.0)
-            message.requeue()
+        """Ack once recorded. While the inbox cannot record (the database is away), hold the
+        message and retry with backoff, so that an outage spends none of the queue's delivery
+        limit; give it back to the broker after HOLD_SECONDS, or when told to stop."""
+        delay, held = RETRY_FIRST_SECONDS, 0.0
+        while True:
+            try:
+                self.inbox.receive(message.body, message.headers)
+            except Exception:
+                if self.should_stop or held >= HOLD_SECONDS:
+                    logger.exception("consumer: could not record a message; back to the queue")
+                    message.requeue()
+                    return
+                logger.warning("consumer: could not record a message; retrying in %.1fs", delay)
+                self._pause(delay)
+                held += delay
+                delay = min(delay * 2, RETRY_MAX_SECONDS)
+                continue
+            message.ack()
             return
-        message.ack()
+
+    def _pause(self, seconds: float) -> None:
+        """Sleep in short steps, staying alive for the liveness probe and quick to stop."""
+        deadline = time.monotonic() + seconds
+        while not self.should_stop and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(left, 0.2))
+            self.on_iteration()
 
     def on_iteration(self) -> None:
         """Touch the heartbeat file (a liveness probe reads its age) while the loop turns."""

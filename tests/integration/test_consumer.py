@@ -269,3 +269,30 @@ def test_a_message_whose_attributes_no_column_can_hold_is_stored_dead_at_once(ba
     [row] = inbox_rows(inbox.db)
     assert (row.id, row.type, row.subject) == ("i" * 64, "t" * 128, "s" * 64)
     assert row.body == body.encode()
+
+
+def test_while_the_inbox_cannot_record_the_worker_holds_the_message_instead_of_requeueing(
+    backend,
+):
+    create_schema(backend, "planning", PlanningBase.metadata)
+    worker = Worker(backend.settings("planning"), PlanningBase.metadata, planning_handle)
+    record, attempts, deliveries = worker.inbox.receive, [], []
+
+    def database_away_twice(body, headers=None):
+        attempts.append(1)
+        if len(attempts) <= 2:
+            raise sa.exc.OperationalError("INSERT", {}, Exception("database is away"))
+        return record(body, headers)
+
+    def on_message(message, deliver=worker.consumer.on_message):
+        deliveries.append(message.delivery_info.get("redelivered"))
+        deliver(message)
+
+    worker.inbox.receive = database_away_twice
+    worker.consumer.on_message = on_message
+    data = confirmed_order()
+    with running(worker):
+        publish_event(worker.settings, event("ordo.order.confirmed", data))
+        wait_for(lambda: plans_for(worker.db, data["order_id"]), timeout=30)
+    assert len(attempts) == 3
+    assert len(deliveries) == 1 and not deliveries[0]  # held and retried, never given back

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import yaml
 
-from shared.asyncapi import rabbitmq_definitions, routed_to, topic_matches
+from shared.asyncapi import DEAD_LETTERS, rabbitmq_definitions, routed_to, topic_matches
 from shared.config import SERVICES
 from shared.events.broker import bindings_for
 from shared.events.contracts import CATALOG
@@ -22,7 +23,7 @@ K8S_DEFINITIONS = json.loads(
 @pytest.mark.parametrize("definitions", [COMPOSE_DEFINITIONS, K8S_DEFINITIONS])
 def test_every_service_queue_is_a_durable_quorum_queue(definitions):
     queues = {queue["name"]: queue for queue in definitions["queues"]}
-    assert set(queues) == {f"ordo.{service}" for service in SERVICES}
+    assert set(queues) == {f"ordo.{service}" for service in SERVICES} | {DEAD_LETTERS}
     for queue in queues.values():
         assert queue["durable"] is True
         assert queue["auto_delete"] is False
@@ -31,8 +32,8 @@ def test_every_service_queue_is_a_durable_quorum_queue(definitions):
 
 @pytest.mark.parametrize("definitions", [COMPOSE_DEFINITIONS, K8S_DEFINITIONS])
 def test_bindings_are_the_catalog_consumers_of_each_service(definitions):
-    (exchange,) = definitions["exchanges"]
-    assert exchange["name"] == "ordo.events"
+    exchanges = {exchange["name"]: exchange for exchange in definitions["exchanges"]}
+    exchange = exchanges["ordo.events"]
     assert (exchange["type"], exchange["durable"]) == ("topic", True)
     for service in SERVICES:
         keys = sorted(
@@ -41,7 +42,22 @@ def test_bindings_are_the_catalog_consumers_of_each_service(definitions):
             if binding["destination"] == f"ordo.{service}"
         )
         assert keys == bindings_for(service)
-        assert all(binding["source"] == "ordo.events" for binding in definitions["bindings"])
+    assert {binding["source"] for binding in definitions["bindings"]} == {
+        "ordo.events",
+        DEAD_LETTERS,
+    }
+
+
+@pytest.mark.parametrize("definitions", [COMPOSE_DEFINITIONS, K8S_DEFINITIONS])
+def test_messages_over_the_delivery_limit_are_dead_lettered_not_dropped(definitions):
+    [policy] = definitions["policies"]
+    assert policy["definition"]["dead-letter-exchange"] == DEAD_LETTERS
+    assert policy["definition"]["dead-letter-strategy"] == "at-least-once"
+    for service in SERVICES:
+        assert re.fullmatch(policy["pattern"], f"ordo.{service}")
+    assert not re.fullmatch(policy["pattern"], DEAD_LETTERS)
+    [binding] = [b for b in definitions["bindings"] if b["source"] == DEAD_LETTERS]
+    assert binding["destination"] == DEAD_LETTERS
 
 
 def test_every_consumed_event_reaches_its_consumers_queue():
