@@ -85,11 +85,13 @@ def cmd_up(args) -> int:
     """
     from shared.events.broker import connect, declare_topology
 
-    var_dir().mkdir(parents=True, exist_ok=True)
+    # Resolved here, where the command runs: the processes start in the repository root.
+    var = var_dir()
+    var.mkdir(parents=True, exist_ok=True)
     services = args.service or list(SERVICES)
     with connect(load_settings("orders")) as connection:
         declare_topology(connection, load_settings("orders"))
-    environment = {**os.environ, "PYTHON": sys.executable}
+    environment = {**os.environ, "PYTHON": sys.executable, "ORDO_VAR_DIR": str(var)}
     for service in services:
         migration = subprocess.run(_entrypoint(service, "migrate"), env=environment, cwd=ROOT)
         if migration.returncode != 0:
@@ -211,7 +213,7 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--role", action="append", choices=ROLES, help="repeat for several roles")
     token.add_argument("--customer-id", help="for customer tokens")
     token.add_argument("--sub", default="dev", help="the subject (user name)")
-    token.add_argument("--ttl-hours", type=int, default=12)
+    token.add_argument("--ttl-hours", type=_positive, default=12)
     token.set_defaults(run=cmd_token)
 
     events = commands.add_parser("events", help="event operations")
@@ -248,13 +250,29 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+def _positive(text: str) -> int:
+    number = int(text)
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, not {text}")
+    return number
+
+
 def main(argv: list[str] | None = None) -> int:
+    from kombu.exceptions import OperationalError as BrokerUnavailable
+    from sqlalchemy.exc import SQLAlchemyError
+
     args = parser().parse_args(argv)
     try:
         return args.run(args)
     except ValueError as error:
         print(f"ordo: {error}", file=sys.stderr)
         return 2
+    except SQLAlchemyError as error:
+        print(f"ordo: the database failed: {error}".splitlines()[0], file=sys.stderr)
+        return 1
+    except (BrokerUnavailable, OSError) as error:
+        print(f"ordo: the broker or a file could not be reached: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -33,3 +33,19 @@ def test_the_ordo_console_script_shows_its_commands():
     ).stdout
     for command in ("up", "migrate", "token", "events", "asyncapi", "demo"):
         assert command in shown
+
+
+def test_ordo_token_refuses_a_lifetime_that_is_not_positive(capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["token", "--role", "admin", "--ttl-hours", "0"])
+    assert exit.value.code == 2
+    assert "positive" in capsys.readouterr().err
+
+
+def test_ordo_names_a_database_it_cannot_use_in_one_line_instead_of_a_traceback(
+    capsys, monkeypatch
+):
+    monkeypatch.setenv("ORDO_ORDERS_DATABASE_URL", "not a database url")
+    assert main(["migrate", "--service", "orders"]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("ordo: the database failed") and "Traceback" not in error
