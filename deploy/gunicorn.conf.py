@@ -1,6 +1,8 @@
 """gunicorn settings for every Ordo web process, from the environment."""
 
 import os
+import shutil
+import tempfile
 
 bind = os.environ.get("ORDO_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("ORDO_WEB_WORKERS", "2"))
@@ -23,3 +25,19 @@ access_log_format = (
     '{"time":"%(t)s","remote":"%(h)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'
     '"bytes":%(B)s,"duration_ms":%(M)s,"request_id":"%({x-request-id}o)s"}'
 )
+
+# Prometheus multiprocess mode: every worker writes its counters under this directory and
+# /metrics sums them, whichever worker answers the scrape. One directory per master.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="ordo-metrics-")
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if os.path.basename(os.environ["PROMETHEUS_MULTIPROC_DIR"]).startswith("ordo-metrics-"):
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import sqlalchemy as sa
@@ -9,7 +10,16 @@ from flask import Response, current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 
 from shared.events.broker import connect
 from shared.events.inbox import DEAD, FAILED, PROCESSED
@@ -23,8 +33,19 @@ REQUESTS = Counter(
 LATENCY = Histogram(
     "ordo_http_request_duration_seconds", "HTTP request latency", ["service", "method", "route"]
 )
-OUTBOX_ROWS = Gauge("ordo_outbox_events", "Outbox events by state", ["service", "state"])
-INBOX_ROWS = Gauge("ordo_inbox_events", "Inbox events by status", ["service", "status"])
+# Counted from the database at each scrape; under several gunicorn workers the latest counts.
+OUTBOX_ROWS = Gauge(
+    "ordo_outbox_events",
+    "Outbox events by state",
+    ["service", "state"],
+    multiprocess_mode="mostrecent",
+)
+INBOX_ROWS = Gauge(
+    "ordo_inbox_events",
+    "Inbox events by status",
+    ["service", "status"],
+    multiprocess_mode="mostrecent",
+)
 
 health = Blueprint("operations", __name__, description="Health, readiness and metrics")
 admin = Blueprint("admin", __name__, url_prefix="/admin", description="Inbox and outbox operations")
@@ -95,7 +116,16 @@ def metrics():
     OUTBOX_ROWS.labels(service, "published").set(counts.get(False, 0))
     for status in (PROCESSED, FAILED, DEAD):
         INBOX_ROWS.labels(service, status).set(inbox.get(status, 0))
-    return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(_registry()), mimetype=CONTENT_TYPE_LATEST)
+
+
+def _registry():
+    """Every worker process's metrics under gunicorn (multiprocess mode), else this one's."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return REGISTRY
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry)
+    return registry
 
 
 class InboxQueryArgsSchema(PageArgsSchema):

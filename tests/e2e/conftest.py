@@ -12,5 +12,6 @@ def suite(request, tmp_path, monkeypatch):
     if request.param == "real" and not REAL_BACKENDS:
         pytest.skip("PostgreSQL and RabbitMQ are not reachable here")
     for backend in provide_backend(request.param == "real", tmp_path, monkeypatch):
-        with running_suite(backend) as suite:
+        # Two web workers per service, as deployed (gunicorn.conf.py's default).
+        with running_suite(backend, ORDO_WEB_WORKERS="2") as suite:
             yield suite

@@ -1,6 +1,7 @@
 """An order confirmed over HTTP becomes a plan in planning, across the broker, within 5 s."""
 
 import time
+import urllib.request
 
 from shared.client import wait_until
 
@@ -53,3 +54,19 @@ def test_a_confirmed_order_gets_a_plan_and_the_plan_shows_on_the_order_timeline(
     assert timeline[0]["data"]["plan_id"] == plans[0]["id"]
     types = [entry["type"] for entry in sales.get(f"/orders/{order['id']}/timeline")]
     assert types[:3] == ["ordo.order.created", "ordo.order.submitted", "ordo.order.confirmed"]
+
+
+def test_metrics_count_the_requests_every_web_worker_answered(suite):
+    url = suite.urls["planning"]
+    for _ in range(12):
+        with urllib.request.urlopen(f"{url}/healthz", timeout=10) as answer:
+            assert answer.status == 200
+    for _ in range(4):  # whichever worker answers the scrape
+        with urllib.request.urlopen(f"{url}/metrics", timeout=10) as answer:
+            text = answer.read().decode()
+        counted = sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines()
+            if line.startswith("ordo_http_requests_total{") and 'route="/healthz"' in line
+        )
+        assert counted >= 12
