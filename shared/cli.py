@@ -85,6 +85,11 @@ def cmd_up(args) -> int:
     """
     from shared.events.broker import connect, declare_topology
 
+    if not ENTRYPOINT.is_file():
+        raise ValueError(
+            f"ordo up runs from a checkout of the repository ({ENTRYPOINT} is missing); "
+            "an installed image runs deploy/entrypoint.sh per process instead"
+        )
     # Resolved here, where the command runs: the processes start in the repository root.
     var = var_dir()
     var.mkdir(parents=True, exist_ok=True)

@@ -49,3 +49,9 @@ def test_ordo_names_a_database_it_cannot_use_in_one_line_instead_of_a_traceback(
     assert main(["migrate", "--service", "orders"]) == 1
     error = capsys.readouterr().err
     assert error.startswith("ordo: the database failed") and "Traceback" not in error
+
+
+def test_ordo_up_outside_a_checkout_says_what_it_needs(capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr("shared.cli.ENTRYPOINT", tmp_path / "deploy" / "entrypoint.sh")
+    assert main(["up"]) == 2
+    assert "checkout of the repository" in capsys.readouterr().err
