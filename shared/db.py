@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 
 def utcnow() -> datetime:
@@ -227,3 +227,39 @@ def expression_indexes(metadata: sa.MetaData) -> set[str]:
         for index in table.indexes
         if index.name and any(not isinstance(part, sa.Column) for part in index.expressions)
     }
+
+
+class Reactions:
+    """Mixin for a service's `reactions` table: what it already did about an order's events
+    (a change applied, a package decided, a cancellation), keyed per order, so that a re-sent
+    event (with a new id) or one overtaken by a later one changes nothing.
+
+    A service declares `class Reaction(Reactions, Base)` with a docstring of what it keeps.
+    """
+
+    __tablename__ = "reactions"
+    __table_args__ = (sa.UniqueConstraint("order_id", "key"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    order_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    key: Mapped[str] = mapped_column(sa.String(120))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @classmethod
+    def seen(cls, session: Session, order_id, key: str) -> bool:
+        query = sa.select(cls.id).where(cls.order_id == order_id, cls.key == key)
+        return session.scalar(query) is not None
+
+    @classmethod
+    def once(cls, session: Session, order_id, key: str) -> bool:
+        """True the first time (and remember it); False if it happened already."""
+        if cls.seen(session, order_id, key):
+            return False
+        session.add(cls(order_id=order_id, key=key))
+        return True
+
+    @classmethod
+    def keys(cls, session: Session, order_id, prefix: str) -> list[str]:
+        """The keys remembered for the order that start with `prefix`, without it."""
+        query = sa.select(cls.key).where(cls.order_id == order_id, cls.key.startswith(prefix))
+        return [key.removeprefix(prefix) for key in session.scalars(query)]

@@ -28,19 +28,6 @@ class OrderNotKnownYet(RuntimeError):
     """An event about an order whose confirmation has not arrived: the inbox retries it."""
 
 
-def remembered(session: Session, order_id, key: str) -> bool:
-    query = sa.select(Reaction.id).where(Reaction.order_id == order_id, Reaction.key == key)
-    return session.scalar(query) is not None
-
-
-def reacted(session: Session, order_id, key: str) -> bool:
-    """True if this reaction already happened; otherwise remember that it now does."""
-    if remembered(session, order_id, key):
-        return True
-    session.add(Reaction(order_id=order_id, key=key))
-    return False
-
-
 def on_order_confirmed(event: Envelope, session: Session) -> None:
     """One deliverable per approved requirement, with a snapshot of its criteria.
 
@@ -57,7 +44,7 @@ def on_order_confirmed(event: Envelope, session: Session) -> None:
         title=data["title"],
         order_version=data.get("version") or 0,
         confirmed_at=data["confirmed_at"],
-        cancelled=remembered(session, data["order_id"], "cancelled"),
+        cancelled=Reaction.seen(session, data["order_id"], "cancelled"),
     )
     session.add(order)
     session.flush()
@@ -74,7 +61,7 @@ def on_order_change_approved(event: Envelope, session: Session) -> None:
     """
     data = event.data
     order = known_order(session, data["order_id"])
-    if reacted(session, order.order_id, f"change:{data['change_request_id']}"):
+    if not Reaction.once(session, order.order_id, f"change:{data['change_request_id']}"):
         return
     deliverables = {
         deliverable.requirement_id: deliverable
@@ -84,12 +71,12 @@ def on_order_change_approved(event: Envelope, session: Session) -> None:
     }
     for change in data["changes"]:
         removed = f"removed:{change['requirement_id']}"
-        if remembered(session, order.order_id, removed):
+        if Reaction.seen(session, order.order_id, removed):
             continue
         deliverable = deliverables.get(change["requirement_id"])
         requirement = change["requirement"]
         if change["action"] == "remove":
-            reacted(session, order.order_id, removed)
+            Reaction.once(session, order.order_id, removed)
             if deliverable is not None and deliverable.status not in FINAL_DELIVERABLE_STATUSES:
                 deliverable.status = DeliverableStatus.WITHDRAWN
         elif deliverable is None and requirement is not None:
@@ -111,7 +98,7 @@ def on_order_cancelled(event: Envelope, session: Session) -> None:
     nothing to stop: the cancellation is remembered for a confirmation that may follow.
     """
     order_id = event.data["order_id"]
-    if reacted(session, order_id, "cancelled"):
+    if not Reaction.once(session, order_id, "cancelled"):
         return
     order = session.get(OrderRecord, order_id)
     if order is None:

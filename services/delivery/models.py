@@ -9,7 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from shared.db import TYPE_ANNOTATIONS, infrastructure_tables, new_id, utcnow
+from shared.db import TYPE_ANNOTATIONS, Reactions, infrastructure_tables, new_id, utcnow
 
 
 class Base(DeclarativeBase):
@@ -36,18 +36,10 @@ class OrderRecord(Base):
     confirmed_at: Mapped[datetime]
 
 
-class Reaction(Base):
+class Reaction(Reactions, Base):
     """What delivery remembers of an order's events beyond its rows: a change request applied,
     a requirement removed, a cancellation (also of an order never confirmed here), so that a
     re-sent or overtaken event changes nothing it should not."""
-
-    __tablename__ = "reactions"
-    __table_args__ = (sa.UniqueConstraint("order_id", "key"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    order_id: Mapped[uuid.UUID] = mapped_column(index=True)
-    key: Mapped[str] = mapped_column(sa.String(120))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Deliverable(Base):

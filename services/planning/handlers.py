@@ -36,26 +36,12 @@ class PlanNotYetCreated(LookupError):
     """The order's confirmation has not arrived yet; the inbox retries the event later."""
 
 
-def reacted(session: Session, order_id: uuid.UUID, key: str) -> bool:
-    """True if this reaction already happened; otherwise remember that it now does."""
-    query = sa.select(Reaction.id).where(Reaction.order_id == order_id, Reaction.key == key)
-    if session.scalar(query) is not None:
-        return True
-    session.add(Reaction(order_id=order_id, key=key))
-    return False
-
-
-def was_cancelled(session: Session, order_id: uuid.UUID) -> bool:
-    query = sa.select(Reaction.id).where(Reaction.order_id == order_id, Reaction.key == "cancelled")
-    return session.scalar(query) is not None
-
-
 def plan_of(session: Session, order_id: uuid.UUID) -> Plan | None:
     """The order's plan to act on, or None when there is nothing to do: the plan is cancelled,
     or the order was cancelled before its confirmation arrived (so it never gets a plan)."""
     plan = session.scalar(sa.select(Plan).where(Plan.order_id == order_id))
     if plan is None:
-        if was_cancelled(session, order_id):
+        if Reaction.seen(session, order_id, "cancelled"):
             return None
         raise PlanNotYetCreated(f"no plan for order {order_id} yet")
     return None if plan.status == "cancelled" else plan
@@ -67,7 +53,7 @@ def on_order_confirmed(event: Envelope, session: Session) -> None:
     order_id = data["order_id"]
     if session.scalar(sa.select(Plan.id).where(Plan.order_id == order_id)):
         return
-    if was_cancelled(session, order_id):
+    if Reaction.seen(session, order_id, "cancelled"):
         logger.info("order %s was cancelled before its confirmation arrived", order_id)
         return
     start = data["confirmed_at"].date()
@@ -148,7 +134,8 @@ def on_order_change_approved(event: Envelope, session: Session) -> None:
     """Add, change or remove work packages, reschedule, and rebaseline an activated plan."""
     data = event.data
     plan = plan_of(session, data["order_id"])
-    if plan is None or reacted(session, plan.order_id, f"change:{data['change_request_id']}"):
+    change_key = f"change:{data['change_request_id']}"
+    if plan is None or not Reaction.once(session, plan.order_id, change_key):
         return
     changes = [change for change in data["changes"] if newest_revision(session, plan, change)]
     if not changes:
@@ -184,10 +171,7 @@ def newest_revision(session: Session, plan: Plan, change: dict) -> bool:
     Changes may arrive out of order: a removal is final, and an add or modify no newer than
     the requirement's revision already applied is a duplicate or arrived late."""
     prefix = f"requirement:{change['requirement_id']}:"
-    query = sa.select(Reaction.key).where(
-        Reaction.order_id == plan.order_id, Reaction.key.startswith(prefix)
-    )
-    seen = [key.removeprefix(prefix) for key in session.scalars(query)]
+    seen = Reaction.keys(session, plan.order_id, prefix)
     if "removed" in seen:
         return False
     if change["action"] == "remove":
@@ -331,7 +315,7 @@ def on_quality_check_failed(event: Envelope, session: Session) -> None:
     if (
         plan is None
         or plan.accepted_on is not None
-        or reacted(session, plan.order_id, f"qc:{data['check_id']}")
+        or not Reaction.once(session, plan.order_id, f"qc:{data['check_id']}")
     ):
         return
     requirement_id = data["requirement_id"]
@@ -350,10 +334,8 @@ def newest_decision(session: Session, plan: Plan, package_version: int) -> bool:
 
     The customer decides on one package after the other, so a decision about a package no
     newer than one already decided on is a duplicate or arrived late, and changes nothing."""
-    query = sa.select(Reaction.key).where(
-        Reaction.order_id == plan.order_id, Reaction.key.startswith("decided:")
-    )
-    if any(int(key.split(":")[1]) >= package_version for key in session.scalars(query)):
+    decided = Reaction.keys(session, plan.order_id, "decided:")
+    if any(int(version) >= package_version for version in decided):
         return False
     session.add(Reaction(order_id=plan.order_id, key=f"decided:{package_version}"))
     return True
@@ -415,7 +397,7 @@ def on_delivery_accepted(event: Envelope, session: Session) -> None:
 def on_order_cancelled(event: Envelope, session: Session) -> None:
     """Stop the plan; an order cancelled before its confirmation arrives gets no plan."""
     data = event.data
-    if reacted(session, data["order_id"], "cancelled"):
+    if not Reaction.once(session, data["order_id"], "cancelled"):
         return
     plan = session.scalar(sa.select(Plan).where(Plan.order_id == data["order_id"]))
     if plan is not None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db import TYPE_ANNOTATIONS, infrastructure_tables, new_id, utcnow
+from shared.db import TYPE_ANNOTATIONS, Reactions, infrastructure_tables, new_id, utcnow
 
 
 class Base(DeclarativeBase):
@@ -203,14 +203,6 @@ class Risk(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
-class Reaction(Base):
+class Reaction(Reactions, Base):
     """An event already acted on for an order (a change, a failed check, a rejection, a cancel),
     so that a re-sent event with a new id changes nothing."""
-
-    __tablename__ = "reactions"
-    __table_args__ = (sa.UniqueConstraint("order_id", "key"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    order_id: Mapped[uuid.UUID] = mapped_column(index=True)
-    key: Mapped[str] = mapped_column(sa.String(120))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
