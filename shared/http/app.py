@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, current_app, g, request
 from flask_smorest import Api, Blueprint
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared.config import Settings, load_settings
@@ -17,7 +18,12 @@ from shared.db import Database
 from shared.events.inbox import Handler, Inbox
 from shared.http import operations
 from shared.http.auth import authenticate
-from shared.http.errors import Problem, handle_http_exception, handle_unexpected
+from shared.http.errors import (
+    Problem,
+    handle_concurrent_write,
+    handle_http_exception,
+    handle_unexpected,
+)
 from shared.http.requests import discard_transaction, finish_transaction, request_ids
 from shared.logs import configure_logging
 
@@ -92,6 +98,8 @@ def create_service_app(
     app.after_request(_echo_ids)
     app.teardown_request(discard_transaction)
     app.teardown_request(_end_request)
+    app.register_error_handler(StaleDataError, handle_concurrent_write)
+    app.register_error_handler(sa.exc.IntegrityError, handle_concurrent_write)
     app.register_error_handler(Exception, handle_unexpected)
     return app
 

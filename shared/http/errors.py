@@ -57,6 +57,14 @@ def handle_http_exception(error: HTTPException) -> Response:
     return problem_response(status, title, detail, headers, **extra)
 
 
+def handle_concurrent_write(error: Exception) -> Response:
+    """Another request changed the same row first (its version moved on) or wrote the same
+    unique key: the caller reads again and retries."""
+    logger.warning("concurrent write refused: %s", str(error).splitlines()[0])
+    detail = "A concurrent request changed or wrote the same thing first; read and retry."
+    return problem_response(409, "Conflict", detail)
+
+
 def handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
