@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -92,6 +94,7 @@ def create_service_app(
     app.before_request(operations.start_timer)
     app.before_request(_begin_request)
     app.before_request(_check_body)
+    app.before_request(_check_text)
     app.before_request(authenticate)
     app.after_request(finish_transaction)
     app.after_request(operations.observe)
@@ -127,6 +130,55 @@ def _check_body() -> None:
     raise Problem(
         415, f"Send the body as application/json, not {request.mimetype or 'an unnamed type'}."
     )
+
+
+# No database stores a NUL character or half of a surrogate pair.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _check_text() -> None:
+    """Refuse input no database can store: a NUL or a lone surrogate in the path, a query or
+    form value, a file name or any string of a JSON body (422); and JSON no parser should
+    chew on, nested thousands deep or with a number of thousands of digits (400)."""
+    texts = [("path", request.path)]
+    texts += [("query", text) for item in request.args.items(multi=True) for text in item]
+    if request.method in BODY_METHODS and request.mimetype == "multipart/form-data":
+        request.get_data(cache=True)  # kept: parsing the form would consume the body otherwise
+        texts += [("form", text) for item in request.form.items(multi=True) for text in item]
+        texts += [("form", upload.filename or "") for upload in request.files.values()]
+    if request.method in BODY_METHODS and request.is_json and request.content_length:
+        try:
+            body = json.loads(request.get_data(cache=True))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return  # the arguments parser answers 400 with the usual details
+        except (RecursionError, ValueError):  # nested too deep, a number too long
+            raise Problem(
+                400,
+                "The JSON body is nested too deeply or holds a number too long to read.",
+                errors={"_json": ["Invalid JSON body."]},
+            ) from None
+        texts += [("json", text) for text in _strings(body)]
+    for location, text in texts:
+        if UNSTORABLE.search(text):
+            raise Problem(
+                422,
+                "Text may not contain NUL characters or unpaired surrogates.",
+                errors={f"_{location}": ["Unstorable character."]},
+            )
+
+
+def _strings(document):
+    """Every key and string value of a parsed JSON document, without recursion."""
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            yield from (key for key in value if isinstance(key, str))
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
 
 
 def _echo_ids(response):

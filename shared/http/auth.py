@@ -58,12 +58,16 @@ def decode_token(token: str, settings) -> Principal:
         customer_id = claims.get("customer_id")
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             raise jwt.InvalidTokenError("roles must be a list of strings")
+        subject = claims["sub"]
+        if not (isinstance(subject, str) and subject.isprintable() and 0 < len(subject) <= 200):
+            # It names the actor in the rows a request writes (reviewer, created_by, ...).
+            raise jwt.InvalidTokenError("sub must be printable text of at most 200 characters")
         if customer_id is not None and not isinstance(customer_id, str):
             raise jwt.InvalidTokenError("customer_id must be a string")
         if "customer" in roles and not customer_id:
             raise jwt.InvalidTokenError("a customer token needs a customer_id")
         return Principal(
-            sub=str(claims["sub"]),
+            sub=subject,
             roles=frozenset(r for r in roles if r in ROLES),
             customer_id=uuid.UUID(customer_id) if customer_id else None,
         )

@@ -42,6 +42,11 @@ BAD_JSON = {
     "malformed json": {"data": "{'not': json", "content_type": "application/json"},
     "wrong type": {"json": [1, "two", {"three": None}]},
     "wrong field types": {"json": {"name": 7, "title": [], "status": {}, "decision": 3}},
+    # What no database stores, in any string, and JSON no parser should chew on.
+    "nul character": {"json": {"name": "a\u0000b", "title": "a\u0000b", "reason": "a\u0000"}},
+    "lone surrogate": {"data": '{"name": "a\\ud800b"}', "content_type": "application/json"},
+    "deeply nested": {"data": "[" * 100_000 + "]" * 100_000, "content_type": "application/json"},
+    "huge number": {"data": '{"amount": ' + "9" * 5000 + "}", "content_type": "application/json"},
 }
 
 

@@ -46,6 +46,8 @@ def test_a_request_without_a_token_is_401_problem_json(orders):
             {"sub": "x", "roles": ["customer"], "customer_id": 123, "exp": 9999999999}, JWT_SECRET
         ),
         jwt.encode({"sub": "x", "roles": ["customer"], "exp": 9999999999}, JWT_SECRET),
+        jwt.encode({"sub": "s" * 201, "roles": ["admin"], "exp": 9999999999}, JWT_SECRET),
+        jwt.encode({"sub": "a\u0000b", "roles": ["admin"], "exp": 9999999999}, JWT_SECRET),
     ],
     ids=[
         "garbage",
@@ -54,6 +56,8 @@ def test_a_request_without_a_token_is_401_problem_json(orders):
         "roles-not-a-list",
         "customer-id-not-a-string",
         "customer-without-customer-id",
+        "sub-too-long",
+        "sub-not-printable",
     ],
 )
 def test_a_bad_token_is_401(orders, token):
