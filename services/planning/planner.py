@@ -136,8 +136,8 @@ def replan(
     A caller that has read the plan's `tasks` and `dependencies` passes them, so they are not
     read again. A new plan passes them before they are stored (`new`: no allocations yet, and
     nothing to flush), so that the caller writes each row once, complete. Raises the domain's
-    ScheduleInputError (a cycle, a self-dependency) with nothing changed that the caller's
-    rollback would not undo.
+    ScheduleInputError (a cycle, a self-dependency) or CostRangeError (a task's cost or the
+    plan's total past MAX_COST) with nothing changed that the caller's rollback would not undo.
     """
     if tasks is None:
         session.flush()
@@ -187,6 +187,7 @@ def replan(
         task.free_float = min(item.free_float for item in below)
         task.critical = any(item.critical for item in below)
         task.milestone = False
+    domain.check_costs(built.tree, {task_id: task.cost for task_id, task in built.tasks.items()})
     if built.leaves:
         plan.finish_date = max(task.finish_date for task in built.leaves)
     else:

@@ -1,6 +1,6 @@
 """Request and response schemas of the planning API."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from services.planning.domain.template import DEPARTMENTS
 from shared.http.fields import Day
@@ -132,7 +132,11 @@ class TaskUpdateSchema(TaskFieldsSchema):
 
 
 class ProgressSchema(Schema):
-    percent_complete = fields.Float(required=True, validate=validate.Range(min=0, max=100))
+    percent_complete = fields.Float(
+        required=True,
+        validate=validate.Range(min=0, max=100),
+        metadata={"description": "0-100, kept to 2 decimals"},
+    )
     actual_start = Day(allow_none=True)
     actual_finish = Day(allow_none=True)
     actual_hours = fields.Float(validate=validate.Range(min=0, max=1_000_000))
@@ -148,6 +152,12 @@ class ProgressSchema(Schema):
         start, finish = data.get("actual_start"), data.get("actual_finish")
         if start and finish and finish < start:
             raise ValidationError("The actual finish is before the actual start.", "actual_finish")
+
+    @post_load
+    def two_decimals(self, data, **_kwargs):
+        # As summaries' roll-ups are kept; 1e-30 % is no progress, not a CPI near zero.
+        data["percent_complete"] = round(data["percent_complete"], 2)
+        return data
 
 
 class DependencySchema(Schema):

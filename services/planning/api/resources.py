@@ -90,12 +90,19 @@ class ResourcesById(MethodView):
 
 
 def plans_using(session, resource: Resource) -> list[Plan]:
+    """The open plans with a task allocated to ``resource``, each once.
+
+    A subquery, not SELECT DISTINCT over plan rows: PostgreSQL cannot compare their JSON
+    columns (calendar, criteria)."""
+    allocated = (
+        sa.select(Task.plan_id)
+        .join(Allocation, Allocation.task_id == Task.id)
+        .where(Allocation.resource_id == resource.id)
+    )
     query = (
         sa.select(Plan)
-        .join(Task, Task.plan_id == Plan.id)
-        .join(Allocation, Allocation.task_id == Task.id)
-        .where(Allocation.resource_id == resource.id, Plan.status.in_(planner.OPEN_STATUSES))
-        .distinct()
+        .where(Plan.id.in_(allocated), Plan.status.in_(planner.OPEN_STATUSES))
+        .order_by(Plan.created_at, Plan.id)
     )
     return list(session.scalars(query))
 

@@ -62,7 +62,8 @@ def replanned(plan: Plan) -> domain.Schedule:
 
 @contextmanager
 def schedulable() -> Iterator[None]:
-    """Turn what the scheduler refuses (a cycle, dates past the calendar's end) into a 422."""
+    """Turn what the scheduler refuses (a cycle, dates past the calendar's end, costs past what
+    money holds) into a 422."""
     session = db_session()
     try:
         yield
@@ -75,6 +76,19 @@ def schedulable() -> Iterator[None]:
             cycle=[
                 {"id": str(task.id), "wbs_code": task.wbs_code, "name": task.name} for task in tasks
             ],
+        ) from None
+    except domain.CostRangeError as refused:
+        if refused.node_id is None:
+            what = "the plan's total cost"
+        else:
+            with session.no_autoflush:  # the refused figures must not reach the database
+                task = session.get(Task, refused.node_id)
+            what = f"the cost of {task.wbs_code} {task.name}"
+        raise Problem(
+            422,
+            f"The plan cannot be costed: {what} would come to {refused.cost}, "
+            f"more than {domain.MAX_COST}.",
+            max_cost=str(domain.MAX_COST),
         ) from None
     except (domain.ScheduleInputError, domain.WbsError) as refused:
         raise Problem(422, f"The plan cannot be scheduled: {refused}.") from None

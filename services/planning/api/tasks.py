@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.planning import planner
+from services.planning import domain, planner
 from services.planning.api.support import (
     EDITORS,
     READERS,
@@ -47,7 +47,8 @@ def invalid(field: str, message: str) -> Problem:
 
 def check_parent(plan: Plan, task: Task | None, parent_id) -> None:
     """The parent must be a task of the same plan, not a milestone, not the task or below it,
-    and not linked to the moved tasks (nor may anything above it be)."""
+    not so deep that the WBS would pass MAX_LEVELS, and not linked to the moved tasks (nor may
+    anything above it be)."""
     if parent_id is None:
         return
     parent = db_session().get(Task, parent_id)
@@ -55,11 +56,16 @@ def check_parent(plan: Plan, task: Task | None, parent_id) -> None:
         raise invalid("parent_id", "The parent is not a task of this plan.")
     if parent.milestone:
         raise invalid("parent_id", "A milestone cannot have tasks below it.")
+    built = planner.network(db_session(), plan)
+    tree = built.tree
     if task is not None:
-        tree = planner.network(db_session(), plan).tree
         moved = {task.id, *tree.descendants(task.id)}
         if parent_id in moved:
             raise invalid("parent_id", "A task cannot move below itself.")
+    levels = 1 if task is None else levels_taken(built, task.id)
+    if tree.depth(parent_id) + levels > domain.MAX_LEVELS:
+        raise invalid("parent_id", f"The WBS would be more than {domain.MAX_LEVELS} levels deep.")
+    if task is not None:
         # The new parent and everything above it become summaries of the moved tasks, and a
         # link between a task and its own summary is refused.
         above, node = set(), parent_id
@@ -80,6 +86,19 @@ def check_parent(plan: Plan, task: Task | None, parent_id) -> None:
         )
         if linked is not None:
             raise invalid("parent_id", "A task cannot move below a task it is linked to.")
+
+
+def levels_taken(built: planner.Network, task_id) -> int:
+    """The levels a task's subtree spans, counting one below the "Work packages" group even
+    while it is empty: an approved change adds work packages there."""
+    tree, levels, layer, depth = built.tree, 0, [task_id], 0
+    while layer:
+        depth += 1
+        for node in layer:
+            below = 1 if built.tasks[node].origin == "work_packages" else 0
+            levels = max(levels, depth + below)
+        layer = [child for node in layer for child in tree.children(node)]
+    return levels
 
 
 def apply_shape(task: Task, data: dict) -> None:

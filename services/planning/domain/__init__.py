@@ -48,14 +48,29 @@ from .scheduling import (
     index_span_to_dates,
     schedule,
 )
-from .wbs import Rollup, WbsCycleError, WbsError, WbsNode, WbsTree, WorkFigures, roll_up
+from .wbs import (
+    MAX_COST,
+    MAX_LEVELS,
+    CostRangeError,
+    Rollup,
+    WbsCycleError,
+    WbsError,
+    WbsNode,
+    WbsTree,
+    WorkFigures,
+    check_costs,
+    roll_up,
+)
 
 __all__ = [
+    "MAX_COST",
+    "MAX_LEVELS",
     "MONDAY_TO_FRIDAY",
     "OFF_TRACK_BELOW",
     "ON_TRACK_MIN",
     "RAISE_THRESHOLD",
     "Allocation",
+    "CostRangeError",
     "CycleError",
     "Dependency",
     "DependencyType",
@@ -86,6 +101,7 @@ __all__ = [
     "WbsTree",
     "WorkCalendar",
     "WorkFigures",
+    "check_costs",
     "daily_load",
     "dates_to_index_span",
     "earned_value",

@@ -3,7 +3,8 @@
 Planned value spreads each task's baseline cost evenly over its baseline working days, counting
 the as-of date as worked. Money comes back rounded to cents and the indices to four places.
 Any ratio whose denominator is zero (nothing planned yet, no cost booked yet) is None, and so is
-a forecast finish too far off to be a date.
+a forecast too far off to be given: a finish past the last date there is, or an EAC, ETC or VAC
+beyond what a money amount holds (a CPI near zero makes EAC = BAC / CPI astronomical).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from .calendar import WorkCalendar
 
 CENT = Decimal("0.01")
 INDEX_PLACES = Decimal("0.0001")
+MAX_MONEY = Decimal("999999999999.99")
+"""The largest forecast amount given (what a money amount holds); beyond it, None."""
 
 ON_TRACK_MIN = Decimal("0.95")
 """A plan is on track when neither SPI nor CPI is below this (5 % slippage is tolerated)."""
@@ -105,12 +108,12 @@ def earned_value(
     eac = _ratio(bac * ac, ev)
     return EarnedValue(
         as_of=as_of,
-        bac=_money(bac),
-        pv=_money(pv),
-        ev=_money(ev),
-        ac=_money(ac),
-        sv=_money(ev - pv),
-        cv=_money(ev - ac),
+        bac=_cents(bac),
+        pv=_cents(pv),
+        ev=_cents(ev),
+        ac=_cents(ac),
+        sv=_cents(ev - pv),
+        cv=_cents(ev - ac),
         spi=_index(spi),
         cpi=_index(cpi),
         eac=_money(eac),
@@ -153,8 +156,17 @@ def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     return None if denominator == 0 else numerator / denominator
 
 
+def _cents(amount: Decimal) -> Decimal:
+    """Sums and differences of stored amounts, rounded to cents."""
+    return amount.quantize(CENT)
+
+
 def _money(amount: Decimal | None) -> Decimal | None:
-    return None if amount is None else amount.quantize(CENT)
+    """A forecast amount rounded to cents; None when there is none or it is beyond MAX_MONEY
+    (checked before rounding, which a figure of more than 26 digits would make fail)."""
+    if amount is None or abs(amount) > MAX_MONEY:
+        return None
+    return amount.quantize(CENT)
 
 
 def _index(ratio: Decimal | None) -> Decimal | None:

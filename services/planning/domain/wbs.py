@@ -19,12 +19,30 @@ class WbsNode:
     position: int
 
 
+MAX_LEVELS = 10
+"""A WBS is at most this many levels deep (1.1.1.1.1.1.1.1.1.1): deeper outline codes would not
+fit where codes are stored."""
+
+MAX_COST = Decimal("999999999999.99")
+"""The most a task's cost, or a plan's total cost, may come to: what a money amount holds."""
+
+
 class WbsError(ValueError):
     """An edit that would leave the WBS inconsistent."""
 
 
 class WbsCycleError(WbsError):
     """A move would make a node its own ancestor."""
+
+
+class CostRangeError(WbsError):
+    """A task's cost, or the total of the top-level tasks (``node_id`` None), exceeds MAX_COST."""
+
+    def __init__(self, node_id: NodeId | None, cost: Decimal) -> None:
+        self.node_id = node_id
+        self.cost = cost
+        what = "the plan's total cost" if node_id is None else f"the cost of {node_id!r}"
+        super().__init__(f"{what} would come to {cost}, more than {MAX_COST}")
 
 
 class WbsTree:
@@ -96,6 +114,15 @@ class WbsTree:
             del self._parent[gone]
             self._children.pop(gone, None)
         return removed
+
+    def depth(self, node_id: NodeId) -> int:
+        """The level ``node_id`` is on: 1 at the top (0 for None, above the top)."""
+        self._require(node_id)
+        depth = 0
+        while node_id is not None:
+            depth += 1
+            node_id = self._parent[node_id]
+        return depth
 
     def descendants(self, node_id: NodeId) -> list[NodeId]:
         """Every node below ``node_id``, in outline order."""
@@ -202,6 +229,18 @@ def roll_up(tree: WbsTree, leaves: Mapping[NodeId, WorkFigures]) -> dict[NodeId,
     return {
         node_id: total.as_rollup() for node_id, total in totals.items() if tree.children(node_id)
     }
+
+
+def check_costs(tree: WbsTree, costs: Mapping[NodeId, Decimal]) -> None:
+    """Raise :class:`CostRangeError` for the first node (in outline order) whose cost exceeds
+    :data:`MAX_COST`, or when the top-level nodes' costs together do."""
+    for node_id in tree.codes():
+        cost = costs.get(node_id, Decimal(0))
+        if abs(cost) > MAX_COST:
+            raise CostRangeError(node_id, cost)
+    total = sum((costs.get(node_id, Decimal(0)) for node_id in tree.children(None)), Decimal(0))
+    if abs(total) > MAX_COST:
+        raise CostRangeError(None, total)
 
 
 @dataclass(frozen=True)

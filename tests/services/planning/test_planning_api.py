@@ -228,10 +228,12 @@ def test_the_worker_job_publishes_a_health_change_of_plans_nobody_reported_on(pl
 
 def test_a_tiny_progress_gives_no_forecast_finish_instead_of_failing(planning):
     plan = draft(planning, [requirement("Frame", 5)])
+    planning.add_task(plan["id"], name="Tooling", cost="900000000000.00")
     planning.activate(plan["id"])
     analysis = planning.task(plan["id"], "Requirements analysis")
-    # SPI 0.000002: the baseline's 10 working days stretched past year 9999.
-    reported = planning.progress(analysis["id"], 0.001, as_of="2027-01-04")
+    # 0.01 % of 1800.00 against a PV of 9e11: SPI 2e-13 stretches the baseline's 10 working
+    # days past year 9999.
+    reported = planning.progress(analysis["id"], 0.01, as_of="2027-01-04")
     assert reported.status_code == 200, reported.json
     ev = planning.get(f"/plans/{plan['id']}/earned-value?as_of=2027-03-01")
     assert ev.status_code == 200, ev.json
@@ -328,3 +330,107 @@ def test_a_task_cannot_move_below_a_task_it_is_linked_to(planning):
     moved = planning.patch(f"/tasks/{a['id']}", {"parent_id": group["id"]})
     assert moved.status_code == 200, moved.json
     assert codes(planning, plan["id"])[-3:] == [("5", "Group"), ("5.1", "Inner"), ("5.2", "A")]
+
+
+def test_a_wbs_deeper_than_ten_levels_is_refused_naming_the_parent(planning):
+    plan = draft(planning, [requirement("Frame")])
+    chain, parent = [], None
+    for level in range(1, 11):
+        chain.append(planning.add_task(plan["id"], name=f"Level {level}", parent_id=parent))
+        parent = chain[-1]["id"]
+    assert chain[-1]["wbs_code"] == "5.1.1.1.1.1.1.1.1.1" and chain[-1]["level"] == 9
+    group = planning.task(plan["id"], "Work packages")
+    before = codes(planning, plan["id"])
+    refused = [
+        planning.post(f"/plans/{plan['id']}/tasks", {"name": "Level 11", "parent_id": parent}),
+        # Work packages (level 10) and Frame below it (11).
+        planning.patch(f"/tasks/{group['id']}", {"parent_id": chain[8]["id"]}),
+    ]
+    for response in refused:
+        assert response.status_code == 422, response.json
+        assert "10 levels" in problem(response)["errors"]["parent_id"][0]
+    assert codes(planning, plan["id"]) == before
+    moved = planning.patch(f"/tasks/{group['id']}", {"parent_id": chain[7]["id"]})
+    assert moved.status_code == 200, moved.json
+    assert planning.task(plan["id"], "Frame")["wbs_code"] == "4.1.1.1.1.1.1.1.2.1"
+    # An empty "Work packages" keeps a level free for the packages a change adds to it.
+    frame = planning.task(plan["id"], "Frame")
+    deleted = planning.client.delete(
+        f"/tasks/{frame['id']}", headers={**auth("planner"), "If-Match": f'"{frame["version"]}"'}
+    )
+    assert deleted.status_code == 204
+    deeper = planning.patch(f"/tasks/{group['id']}", {"parent_id": chain[8]["id"]})
+    assert deeper.status_code == 422 and "parent_id" in problem(deeper)["errors"]
+
+
+MOST = "999999999999.99"
+
+
+def test_costs_past_what_money_holds_are_refused_and_nothing_is_written(planning):
+    plan = draft(planning, [])  # analysis 1800.00 and quality control 1200.00
+    group = planning.add_task(plan["id"], name="Group")
+    planning.add_task(plan["id"], name="A", parent_id=group["id"], cost="999999990000.00")
+    before = planning.tasks(plan["id"])
+    a = planning.task(plan["id"], "A")
+    refused = [
+        # Group's roll-up: 999999990000.00 + 10000.00.
+        planning.post(
+            f"/plans/{plan['id']}/tasks",
+            {"name": "B", "parent_id": group["id"], "cost": "10000.00"},
+        ),
+        # The plan's total, at activation its baseline's cost: one cent too much either way.
+        planning.post(f"/plans/{plan['id']}/tasks", {"name": "C", "cost": "7000.00"}),
+        planning.patch(f"/tasks/{a['id']}", {"cost": "999999997000.00"}, a["version"]),
+    ]
+    for response in refused:
+        assert response.status_code == 422, response.json
+        assert problem(response)["max_cost"] == MOST
+    details = [problem(response)["detail"] for response in refused]
+    assert "the cost of 4 Group would come to 1000000000000.00, more than" in details[0]
+    assert all("the plan's total cost would come to 1000000000000.00" in d for d in details[1:])
+    assert planning.tasks(plan["id"]) == before
+    within = planning.post(f"/plans/{plan['id']}/tasks", {"name": "C", "cost": "6999.99"})
+    assert within.status_code == 201, within.json
+    assert planning.activate(plan["id"])["status"] == "active"
+    [baseline] = planning.get(f"/plans/{plan['id']}/baselines").json
+    assert baseline["cost"] == MOST
+
+
+def test_activation_refuses_a_plan_stored_costing_more_than_money_holds(planning, app):
+    import uuid
+    from decimal import Decimal
+
+    from services.planning.models import Task
+
+    plan = draft(planning, [])
+    planning.add_task(plan["id"], name="A", cost="600000000000.00")
+    # As a plan stored before costs were checked: its total past what a baseline holds.
+    with app.extensions["ordo"].db.transaction() as session:
+        a = session.get(Task, uuid.UUID(planning.task(plan["id"], "A")["id"]))
+        a.cost = Decimal(MOST)  # and 3000.00 for analysis and quality control
+    refused = planning.post(f"/plans/{plan['id']}/activate")
+    assert refused.status_code == 422
+    assert "total cost would come to 1000000002999.99" in problem(refused)["detail"]
+    assert planning.plan(plan["id"])["status"] == "draft"
+    assert planning.get(f"/plans/{plan['id']}/baselines").json == []
+
+
+def test_a_near_zero_progress_with_costs_gives_no_eac_instead_of_failing(planning):
+    plan = draft(planning, [requirement("Frame", 5)])  # BAC 6000.00
+    planning.activate(plan["id"])
+    analysis = planning.task(plan["id"], "Requirements analysis")
+    reported = planning.progress(analysis["id"], 1e-30, actual_cost="1.00", as_of="2027-01-05")
+    assert reported.status_code == 200, reported.json
+    assert reported.json["percent_complete"] == 0.0  # kept to 2 decimals: no progress
+    ev = planning.get(f"/plans/{plan['id']}/earned-value?as_of=2027-01-05").json
+    assert (ev["ev"], ev["ac"], ev["eac"]) == ("0.00", "1.00", None)
+    # The least progress there is for the most cost: EAC = 6000 * 1e12 / 0.18, about 3.3e16.
+    reported = planning.progress(analysis["id"], 0.01, actual_cost=MOST, as_of="2027-01-05")
+    assert reported.status_code == 200, reported.json
+    ev = planning.get(f"/plans/{plan['id']}/earned-value?as_of=2027-01-05")
+    assert ev.status_code == 200, ev.json
+    assert (ev.json["ev"], ev.json["ac"], ev.json["cpi"]) == ("0.18", MOST, 0.0)
+    assert (ev.json["eac"], ev.json["etc"], ev.json["vac"]) == (None, None, None)
+    report = planning.get(f"/plans/{plan['id']}/report?as_of=2027-01-05")
+    assert report.status_code == 200, report.json
+    assert report.json["earned_value"]["eac"] is None

@@ -1,15 +1,16 @@
 """Resources, load across plans, levelling, risks, the Gantt chart and the report."""
 
+from tests.helpers import problem
 from tests.services.planning.conftest import requirement
 
 
-def resource(planning, name="Ann", hours=8):
+def resource(planning, name="Ann", hours=8, rate="90.00"):
     body = {
         "name": name,
         "kind": "person",
         "department": "engineering",
         "hours_per_day": hours,
-        "cost_rate": "90.00",
+        "cost_rate": rate,
     }
     response = planning.post("/resources", body)
     assert response.status_code == 201, response.json
@@ -148,3 +149,29 @@ def test_the_report_gathers_progress_earned_value_critical_path_risks_milestones
     [milestone] = report["milestones"]
     assert milestone["name"] == "Delivery" and milestone["baseline_date"] == plan["finish_date"]
     assert report["slip"]["slip_days"] == 0
+
+
+def test_an_allocation_or_a_rate_costing_more_than_money_holds_is_refused(planning):
+    _, plan = planning.confirm([])
+    long = planning.add_task(plan["id"], name="Long", duration=1000)
+    rig = resource(planning, "Rig", hours=24, rate="999999999999.99")
+    refused = planning.post(
+        f"/tasks/{long['id']}/allocations", {"resource_id": rig["id"], "hours_per_day": 24}
+    )
+    assert refused.status_code == 422, refused.json
+    assert "Long" in problem(refused)["detail"]
+    assert planning.get(f"/tasks/{long['id']}/allocations").json == []
+    ann = resource(planning)
+    allocate(planning, long, ann)
+    assert planning.task(plan["id"], "Long")["cost"] == "720000.00"  # 8 h x 1000 days x 90.00
+    # A rate that would do the same to the plans using the resource is refused as well.
+    ann = planning.get(f"/resources/{ann['id']}").json
+    raised = planning.patch(
+        f"/resources/{ann['id']}", {"cost_rate": "999999999.99"}, ann["version"]
+    )
+    assert raised.status_code == 422, raised.json
+    assert planning.get(f"/resources/{ann['id']}").json["cost_rate"] == "90.00"
+    assert planning.task(plan["id"], "Long")["cost"] == "720000.00"
+    changed = planning.patch(f"/resources/{ann['id']}", {"cost_rate": "100.00"}, ann["version"])
+    assert changed.status_code == 200, changed.json
+    assert planning.task(plan["id"], "Long")["cost"] == "800000.00"

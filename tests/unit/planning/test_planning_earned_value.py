@@ -93,3 +93,31 @@ def test_a_forecast_finish_too_far_off_to_be_a_date_is_none():
     assert figures.forecast_finish is None
     slow = EarnedValueTask(date(2026, 11, 2), date(2026, 11, 13), Decimal("1000"), 1)
     assert earned_value([slow], date(2026, 11, 13), CALENDAR).forecast_finish.year == 2030
+
+
+def test_a_forecast_beyond_what_money_holds_is_none_instead_of_failing():
+    # A CPI of about 1e-32 makes EAC = BAC / CPI about 1e35: more digits than rounding allows.
+    barely = EarnedValueTask(
+        date(2026, 11, 2), date(2026, 11, 13), Decimal("1000"), 1e-30, Decimal("1.00")
+    )
+    figures = earned_value([barely], date(2026, 11, 13), CALENDAR)
+    assert (figures.eac, figures.etc, figures.vac) == (None, None, None)
+    assert (figures.ev, figures.ac, figures.cv) == (
+        Decimal("0.00"),
+        Decimal("1.00"),
+        Decimal("-1.00"),
+    )
+    assert figures.cpi == Decimal("0.0000") and figures.forecast_finish is None
+    # Done at that cost: EAC = AC, just within the limit, so every figure is given.
+    costly = EarnedValueTask(
+        date(2026, 11, 2), date(2026, 11, 13), Decimal("1000"), 100, Decimal("999999999999.99")
+    )
+    figures = earned_value([costly], date(2026, 11, 13), CALENDAR)
+    assert figures.eac == Decimal("999999999999.99")
+    assert figures.etc == Decimal("0.00") and figures.vac == Decimal("-999999998999.99")
+    # Half done for that cost: EAC (2e12) and VAC are beyond it, ETC (EAC - AC) is not.
+    half = EarnedValueTask(
+        date(2026, 11, 2), date(2026, 11, 13), Decimal("1000"), 50, Decimal("999999999999.99")
+    )
+    figures = earned_value([half], date(2026, 11, 13), CALENDAR)
+    assert (figures.eac, figures.etc, figures.vac) == (None, Decimal("999999999999.99"), None)

@@ -8,11 +8,14 @@ from decimal import Decimal
 import pytest
 
 from services.planning.domain import (
+    MAX_COST,
+    CostRangeError,
     WbsCycleError,
     WbsError,
     WbsNode,
     WbsTree,
     WorkFigures,
+    check_costs,
     roll_up,
 )
 
@@ -137,3 +140,22 @@ def test_progress_falls_back_to_duration_weights_without_effort_and_to_a_mean_fo
         {"a1": figures(2, 2, 0.0, "0", 100, 0), "a2": figures(5, 5, 0.0, "0", 0, 0)},
     )
     assert milestones["a"].percent_complete == 50
+
+
+def test_depth_counts_levels_from_the_top():
+    tree = sample_tree()
+    tree.insert("a11", "a1")
+    assert [tree.depth(node) for node in ("a", "a1", "a11", None)] == [1, 2, 3, 0]
+
+
+def test_costs_past_what_money_holds_are_refused_per_task_and_for_the_plan():
+    tree = sample_tree()
+    most = MAX_COST
+    costs = {"a1": most, "a2": Decimal("0.01"), "b": Decimal(0), "b1": Decimal(0)}
+    with pytest.raises(CostRangeError) as refused:
+        check_costs(tree, {**costs, "a": most + Decimal("0.01")})  # the summary's roll-up
+    assert (refused.value.node_id, refused.value.cost) == ("a", Decimal("1000000000000.00"))
+    with pytest.raises(CostRangeError) as refused:
+        check_costs(tree, {**costs, "a2": Decimal(0), "a": most, "b": Decimal("0.01")})
+    assert refused.value.node_id is None and "total" in str(refused.value)
+    check_costs(tree, {**costs, "a2": Decimal(0), "a": most})  # exactly the most is fine
