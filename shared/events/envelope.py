@@ -69,12 +69,14 @@ class Envelope:
 
     @property
     def occurred_at(self) -> datetime:
-        """The event's `time` as an aware datetime; an event without a readable one is now."""
+        """The event's `time` in UTC, whatever offset the producer wrote it with (so that its
+        day and month are the same for every producer); an event without a readable one is now.
+        """
         try:
             moment = datetime.fromisoformat(self.time.replace("Z", "+00:00"))
         except ValueError:
             return datetime.now(UTC)
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def json_default(value: Any) -> Any:

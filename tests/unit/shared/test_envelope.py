@@ -1,6 +1,7 @@
 import json
 import uuid
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -123,3 +124,11 @@ def test_the_catalog_holds_every_event_type_of_the_design():
     for contract in CATALOG.values():
         assert contract.type.startswith("ordo.")
         assert contract.dataschema == f"urn:ordo:event:{contract.type}:1"
+
+
+def test_an_events_time_is_read_in_utc_whatever_offset_it_was_written_with():
+    envelope = build("ordo.order.created", {}, source="/ordo/orders", subject=None)
+    east = replace(envelope, time="2026-02-01T00:30:00+02:00")
+    assert east.occurred_at == datetime(2026, 1, 31, 22, 30, tzinfo=UTC)
+    assert east.occurred_at.date() == date(2026, 1, 31)
+    assert replace(envelope, time="2026-02-01T00:30:00").occurred_at.tzinfo == UTC
