@@ -15,14 +15,19 @@ from sqlalchemy.orm import Session
 from services.feedback.models import Order
 from services.feedback.readmodel import fold, order_row, remember_customer
 from services.feedback.retrospectives import open_retrospective
-from services.feedback.surveys import open_survey
+from services.feedback.surveys import open_customer_surveys, open_survey
 from shared.db import settings_of
 from shared.events.envelope import Envelope
 from shared.events.inbox import dispatcher
 
 
 def on_customer_registered(event: Envelope, session: Session) -> None:
+    """Keep the customer; the surveys of its accepted orders that waited for it go out."""
     remember_customer(session, event.data)
+    session.flush()
+    open_customer_surveys(
+        session, event.data["customer_id"], settings_of(session), datetime.now(UTC)
+    )
 
 
 def on_order_event(event: Envelope, session: Session) -> Order:

@@ -85,7 +85,7 @@ class FollowUp(Base):
     order_number: Mapped[str | None] = mapped_column(sa.String(20))
     customer_id: Mapped[uuid.UUID] = mapped_column(index=True)
     owner_role: Mapped[str] = mapped_column(sa.String(20), default="manager")
-    reason: Mapped[str] = mapped_column(sa.String(500))
+    reason: Mapped[str] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(20), default="open", index=True)
     note: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -22,9 +22,14 @@ def open_retrospective(session: Session, order: Order) -> None:
         return
     existing = session.scalar(sa.select(Retrospective).where(Retrospective.order_id == order.id))
     if existing is not None:
-        # An acceptance can arrive before the order's creation: fill in what came later.
-        existing.order_number = existing.order_number or order.number
-        existing.customer_id = existing.customer_id or order.customer_id
+        # An acceptance can arrive before the order's creation: fill in what came later, on
+        # the retrospective and on the knowledge entries filed from it meanwhile.
+        if existing.order_number is None and order.number:
+            existing.order_number = order.number
+            _fill_knowledge(session, order, KnowledgeEntry.order_number, order.number)
+        if existing.customer_id is None and order.customer_id:
+            existing.customer_id = order.customer_id
+            _fill_knowledge(session, order, KnowledgeEntry.customer_id, order.customer_id)
         return
     session.add(
         Retrospective(
@@ -35,6 +40,16 @@ def open_retrospective(session: Session, order: Order) -> None:
         )
     )
     session.flush()
+
+
+def _fill_knowledge(session: Session, order: Order, column, value) -> None:
+    """Give the order's knowledge entries a fact they were filed without."""
+    session.execute(
+        sa.update(KnowledgeEntry)
+        .where(KnowledgeEntry.order_id == order.id, column.is_(None))
+        .values({column.key: value})
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def file_lesson(session: Session, retrospective: Retrospective, lesson: Lesson) -> None:

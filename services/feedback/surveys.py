@@ -34,10 +34,17 @@ def survey_url(settings: Settings, token: str) -> str:
 
 
 def open_survey(session: Session, order: Order, settings: Settings, now: datetime) -> None:
-    """Send the order's one survey once it is accepted and its customer is known."""
+    """Send the order's one survey once it is accepted and its customer is known.
+
+    Known means both: the order names its customer (ordo.order.created/confirmed) and the
+    customer was registered (ordo.customer.registered), so the survey carries an e-mail and a
+    contact. Whichever comes last sends it (see `open_customer_surveys`).
+    """
     if order.status not in ("accepted", "closed") or order.customer_id is None:
         return
     if not order.facts.get("accepted_at"):
+        return
+    if session.get(Customer, order.customer_id) is None:
         return
     if session.scalar(sa.select(Survey.id).where(Survey.order_id == order.id)):
         return
@@ -51,6 +58,22 @@ def open_survey(session: Session, order: Order, settings: Settings, now: datetim
     session.add(survey)
     session.flush()
     _announce(session, survey, settings, reminder=False)
+
+
+def open_customer_surveys(
+    session: Session, customer_id: uuid.UUID, settings: Settings, now: datetime
+) -> None:
+    """Send the surveys that waited for this customer: its accepted orders that have none."""
+    # Lock every order of the customer (not only the accepted ones): an acceptance being
+    # folded at the same time then waits for this transaction and sees the customer.
+    orders = session.scalars(
+        sa.select(Order)
+        .where(Order.customer_id == customer_id)
+        .order_by(Order.id)
+        .with_for_update()
+    ).all()
+    for order in orders:
+        open_survey(session, order, settings, now)
 
 
 def send_due_reminders(
@@ -148,4 +171,4 @@ def take_answer(session: Session, survey: Survey, answers: dict, now: datetime) 
 def _follow_up_reason(survey: Survey) -> str:
     scores = f"CSAT {survey.csat}, NPS {survey.nps}"
     comment = f": {survey.comment}" if survey.comment else ""
-    return f"Detractor on {survey.order_number or survey.order_id} ({scores}){comment}"[:500]
+    return f"Detractor on {survey.order_number or survey.order_id} ({scores}){comment}"

@@ -43,6 +43,13 @@ QUESTIONS = [
 ]
 
 
+# The answer's body, documented here because the view parses it itself (after the link check).
+ANSWER_BODY = {
+    "required": True,
+    "content": {"application/json": {"schema": SurveyAnswerSchema}},
+}
+
+
 def open_survey_by_token(token: str) -> Survey:
     """The unanswered survey the link opens: 401 forged, 410 expired or already answered."""
     session = db_session()
@@ -71,11 +78,18 @@ class SurveyByToken(MethodView):
         }
 
     @public
-    @blp.arguments(SurveyAnswerSchema)
+    @blp.doc(requestBody=ANSWER_BODY)
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     @blp.response(201, SurveyReceiptSchema)
-    def post(self, answers, token):
-        """Answer the survey, once (the link is the credential)"""
+    def post(self, token):
+        """Answer the survey, once (the link is the credential)
+
+        The link is checked before the answer: a forged link is 401, an expired or answered
+        one 410, whatever the body; only then is a bad answer 422.
+        """
         survey = open_survey_by_token(token)
+        # Parsed here rather than by @blp.arguments, which would run before the link check.
+        answers = blp.ARGUMENTS_PARSER.parse(SurveyAnswerSchema, location="json")
         try:
             valid = validate_answers(answers)
         except InvalidAnswers as error:

@@ -292,3 +292,31 @@ def test_the_knowledge_base_answers_what_went_wrong_last_time_with_this_customer
     assert knowledge(client, "tag=certificate") == ["Acceptance certificate"]
     assert knowledge(client, "q=100%25_") == []
     assert client.get("/knowledge?requirement_kind=vague", headers=auth("sales")).status_code == 422
+
+
+def test_lessons_filed_before_the_orders_facts_arrive_are_found_by_customer(app, client):
+    customer_id, order_id = register_customer(app), uuid.uuid4()
+    send(app, "ordo.delivery.accepted", accepted(order_id))  # before the order's creation
+    retrospective = retrospective_of(client, order_id)
+    add_lesson(client, retrospective, problem="Late motor delivery", tags=["motors"])
+    client.post(
+        f"/retrospectives/{retrospective['id']}/archive",
+        json={"title": "Delivery note", "kind": "delivery_note", "summary": "Two crates."},
+        headers=auth("quality"),
+    )
+    assert knowledge(client, f"customer_id={customer_id}") == []
+
+    send(app, "ordo.order.confirmed", confirmed(order_id, customer_id))
+    add_lesson(client, retrospective, went_well="Clear acceptance criteria")
+
+    assert knowledge(client, f"customer_id={customer_id}") == [
+        "Clear acceptance criteria",
+        "Delivery note",
+        "Late motor delivery",
+    ]
+    assert knowledge(client, f"customer_id={customer_id}&entry_type=lesson&tag=motors") == [
+        "Late motor delivery"
+    ]
+    entries = client.get("/knowledge", headers=auth("sales")).get_json()["items"]
+    assert {entry["order_number"] for entry in entries} == {"ORD-2026-00001"}
+    assert retrospective_of(client, order_id)["customer_id"] == str(customer_id)

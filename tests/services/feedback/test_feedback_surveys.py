@@ -100,6 +100,46 @@ def test_an_acceptance_heard_before_the_order_waits_for_the_customer(app):
     assert sent.data["order_id"] == str(order_id)
 
 
+def test_a_customer_registered_after_the_acceptance_gets_one_survey_with_its_contact(app):
+    customer_id = uuid.uuid4()
+    order_id = create_order(app, customer_id)
+    send(app, "ordo.delivery.accepted", accepted(order_id))
+    assert count(app, "ordo.survey.sent") == 0  # no e-mail to send it to yet
+
+    registration = {
+        "customer_id": customer_id,
+        "name": "Acme GmbH",
+        "email": "buyer@acme.example",
+        "contact_name": "Dana Buyer",
+        "version": 1,
+    }
+    send(app, "ordo.customer.registered", registration)
+    send(app, "ordo.customer.registered", {**registration, "version": 2})
+    send(app, "ordo.delivery.accepted", accepted(order_id, package_version=2))
+
+    (sent,) = published(app, "ordo.survey.sent")
+    validated_for_publish("ordo.survey.sent", sent.data)
+    assert sent.data["order_id"] == str(order_id)
+    assert sent.data["email"] == "buyer@acme.example"
+    assert sent.data["contact_name"] == "Dana Buyer"
+    assert app.test_client().get(survey_path(app)).get_json()["customer_name"] == "Acme GmbH"
+
+
+def test_an_acceptance_heard_before_the_order_and_the_customer_waits_for_both(app):
+    customer_id, order_id = uuid.uuid4(), uuid.uuid4()
+    other = create_order(app, customer_id, number="ORD-2026-00002")  # not accepted: no survey
+    send(app, "ordo.delivery.accepted", accepted(order_id))
+    send(app, "ordo.order.confirmed", confirmed(order_id, customer_id))
+    assert count(app, "ordo.survey.sent") == 0
+
+    register_customer_id = {"customer_id": customer_id, "name": "Acme GmbH", "version": 1}
+    send(app, "ordo.customer.registered", register_customer_id)
+
+    (sent,) = published(app, "ordo.survey.sent")
+    assert sent.data["order_id"] == str(order_id) != str(other)
+    assert sent.data["order_number"] == "ORD-2026-00001"
+
+
 def test_an_answer_publishes_the_scores_and_a_second_answer_is_gone(app):
     order_id = accept_order(app, register_customer(app))
     client = app.test_client()
@@ -143,6 +183,19 @@ def test_a_detractor_opens_a_follow_up_for_the_orders_manager(app, csat, nps):
     assert follow_up["reason"] == (
         f"Detractor on ORD-2026-00001 (CSAT {csat}, NPS {nps}): Late again"
     )
+
+
+def test_a_detractors_whole_comment_reaches_the_follow_up(app):
+    accept_order(app, register_customer(app))
+    client = app.test_client()
+    comment = "The belt kept stopping. " * 165 + "PLEASE CALL ME"  # 3,974 characters
+
+    answer = client.post(survey_path(app), json={"csat": 1, "nps": 2, "comment": comment})
+
+    assert answer.status_code == 201
+
+    (follow_up,) = client.get("/follow-ups", headers=auth("manager")).get_json()["items"]
+    assert follow_up["reason"] == f"Detractor on ORD-2026-00001 (CSAT 1, NPS 2): {comment.strip()}"
 
 
 def test_a_manager_closes_a_follow_up_with_a_note(app):
@@ -234,6 +287,41 @@ def test_a_forged_link_is_refused(app, how):
     assert response.status_code == 401
     assert problem(response)["status"] == 401
     assert count(app, "ordo.feedback.received") == 0
+
+
+BAD = {"csat": 9, "mood": 1}  # CSAT out of range, no NPS, an unknown question
+
+
+def test_the_link_is_checked_before_the_answer(app):
+    accept_order(app, register_customer(app))
+    client = app.test_client()
+    path = survey_path(app)
+    survey_id = uuid.UUID(published(app, "ordo.survey.sent")[0].data["survey_id"])
+    expired = sign_link(JWT_SECRET, "survey", survey_id, datetime.now(UTC) - timedelta(minutes=1))
+    nowhere = sign_link(JWT_SECRET, "survey", uuid.uuid4(), datetime.now(UTC) + timedelta(days=1))
+
+    assert client.post("/surveys/by-token/forged", json=BAD).status_code == 401
+    assert client.post(f"/surveys/by-token/{expired}", json=BAD).status_code == 410
+    assert client.post(f"/surveys/by-token/{nowhere}", json=BAD).status_code == 404
+    assert client.post(path, json=[GOOD]).status_code == 422
+    bad = client.post(path, json=BAD)
+    assert bad.status_code == 422 and {"csat", "nps", "mood"} <= set(problem(bad)["errors"])
+    assert client.post(path, json=GOOD).status_code == 201
+    answered_again = client.post(path, json=BAD)
+    assert answered_again.status_code == 410 and problem(answered_again)["title"] == "Gone"
+    assert count(app, "ordo.feedback.received") == 1
+
+
+def test_the_answer_body_stays_documented(app):
+    spec = app.test_client().get("/openapi.json").get_json()
+    post = spec["paths"]["/surveys/by-token/{token}"]["post"]
+
+    body = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert post["requestBody"]["required"] is True
+    answer = spec["components"]["schemas"][body.rsplit("/", 1)[1]]
+    assert {"csat", "nps", "comment"} <= set(answer["properties"])
+    assert answer["properties"]["csat"]["minimum"] == 1
+    assert {"201", "422"} <= set(post["responses"])
 
 
 def test_a_signed_link_to_no_survey_is_not_found(app):
