@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,6 +71,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
+
+#: The largest money amount a NUMERIC(14, 2) column holds; inputs and derived totals stay within.
+MAX_MONEY = Decimal("999999999999.99")
 
 #: How the services' typed models map Python types to columns: money as NUMERIC(14, 2).
 TYPE_ANNOTATIONS = {
@@ -188,7 +192,8 @@ def migrate(migrations_dir: Path, url: str, revision: str = "head") -> None:
 def alembic_config(migrations_dir: Path, url: str):
     from alembic.config import Config
 
-    config = Config()
+    # The stream of now: Config's default is the sys.stdout of when alembic was first imported.
+    config = Config(stdout=sys.stdout)
     config.set_main_option("script_location", str(migrations_dir))
     config.set_main_option("sqlalchemy.url", engine_url(url).replace("%", "%%"))
     return config

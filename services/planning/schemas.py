@@ -3,6 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from services.planning.domain.template import DEPARTMENTS
+from shared.db import MAX_MONEY
 from shared.http.fields import Day
 from shared.http.requests import PageArgsSchema
 
@@ -18,13 +19,8 @@ MAX_LAG = 1000
 def money(**kwargs):
     """A decimal amount with 2 places, within what a Numeric(14, 2) column holds."""
     field = fields.Decimal(as_string=True, places=2, **kwargs)
-    # under 10**12 in size: at most 999999999999.99, as orders' MAX_AMOUNT
     column = validate.Range(
-        min=-(10**12),
-        max=10**12,
-        min_inclusive=False,
-        max_inclusive=False,
-        error="Must be between -999999999999.99 and 999999999999.99.",
+        min=-MAX_MONEY, max=MAX_MONEY, error=f"Must be between {-MAX_MONEY} and {MAX_MONEY}."
     )
     field.validators = [*field.validators, column]
     return field

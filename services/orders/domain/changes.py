@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
+from shared.db import MAX_MONEY
 from shared.http.fields import EARLIEST_DAY, LATEST_DAY
 
 ACTIONS = ("add", "modify", "remove")
-MAX_AMOUNT = Decimal("999999999999.99")  # the most a Numeric(14, 2) column holds
+MAX_AMOUNT = MAX_MONEY  # what an order value may come to
 
 
 class ChangeRefused(ValueError):

@@ -17,11 +17,10 @@ from decimal import Decimal
 from enum import StrEnum
 
 from .calendar import WorkCalendar
+from .wbs import MAX_COST as MAX_MONEY
 
 CENT = Decimal("0.01")
 INDEX_PLACES = Decimal("0.0001")
-MAX_MONEY = Decimal("999999999999.99")
-"""The largest forecast amount given (what a money amount holds); beyond it, None."""
 
 ON_TRACK_MIN = Decimal("0.95")
 """A plan is on track when neither SPI nor CPI is below this (5 % slippage is tolerated)."""

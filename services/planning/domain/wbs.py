@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from shared.db import MAX_MONEY
+
 NodeId = Hashable
 
 
@@ -23,7 +25,7 @@ MAX_LEVELS = 10
 """A WBS is at most this many levels deep (1.1.1.1.1.1.1.1.1.1): deeper outline codes would not
 fit where codes are stored."""
 
-MAX_COST = Decimal("999999999999.99")
+MAX_COST = MAX_MONEY
 """The most a task's cost, or a plan's total cost, may come to: what a money amount holds."""
 
 
