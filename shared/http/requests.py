@@ -10,7 +10,7 @@ from flask import current_app, g, request
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
-from shared.http.errors import Problem, problem_response
+from shared.http.errors import Problem, handle_concurrent_write
 
 MAX_PAGE_SIZE = 100
 
@@ -34,11 +34,9 @@ def finish_transaction(response):
                 session.commit()
             else:
                 session.rollback()
-        except sa.exc.IntegrityError:
+        except sa.exc.IntegrityError as error:
             session.rollback()
-            return problem_response(
-                409, "Conflict", "A concurrent request wrote the same thing first; read and retry."
-            )
+            return handle_concurrent_write(error)
         finally:
             session.close()
     return response
