@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -81,9 +82,7 @@ def network(
     """The plan's network, from the database or from the given (not yet stored) rows."""
     tasks = tasks_of(session, plan) if tasks is None else tasks
     by_id = {task.id: task for task in tasks}
-    tree = domain.WbsTree.from_nodes(
-        domain.WbsNode(task.id, task.parent_id, task.position) for task in tasks
-    )
+    tree = wbs_tree(tasks)
     calendar = calendar_of(plan)
     leaves = [task for task in tasks if not tree.children(task.id)]
     built = Network(calendar, tree, by_id, leaves, [], [])
@@ -101,6 +100,13 @@ def network(
                         domain.Dependency(before, after, domain.DependencyType(link.type), link.lag)
                     )
     return built
+
+
+def wbs_tree(tasks: Iterable[Task]) -> domain.WbsTree:
+    """The outline of `tasks`: who is below whom, in which position."""
+    return domain.WbsTree.from_nodes(
+        domain.WbsNode(task.id, task.parent_id, task.position) for task in tasks
+    )
 
 
 def effective_duration(task: Task, calendar: domain.WorkCalendar) -> int:

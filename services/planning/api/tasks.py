@@ -56,13 +56,14 @@ def check_parent(plan: Plan, task: Task | None, parent_id) -> None:
         raise invalid("parent_id", "The parent is not a task of this plan.")
     if parent.milestone:
         raise invalid("parent_id", "A milestone cannot have tasks below it.")
-    built = planner.network(db_session(), plan)
-    tree = built.tree
+    # The outline only: the links are not needed to place a task.
+    tasks = {row.id: row for row in planner.tasks_of(db_session(), plan)}
+    tree = planner.wbs_tree(tasks.values())
     if task is not None:
         moved = {task.id, *tree.descendants(task.id)}
         if parent_id in moved:
             raise invalid("parent_id", "A task cannot move below itself.")
-    levels = 1 if task is None else levels_taken(built, task.id)
+    levels = 1 if task is None else levels_taken(tree, tasks, task.id)
     if tree.depth(parent_id) + levels > domain.MAX_LEVELS:
         raise invalid("parent_id", f"The WBS would be more than {domain.MAX_LEVELS} levels deep.")
     if task is not None:
@@ -88,14 +89,14 @@ def check_parent(plan: Plan, task: Task | None, parent_id) -> None:
             raise invalid("parent_id", "A task cannot move below a task it is linked to.")
 
 
-def levels_taken(built: planner.Network, task_id) -> int:
+def levels_taken(tree: domain.WbsTree, tasks: dict, task_id) -> int:
     """The levels a task's subtree spans, counting one below the "Work packages" group even
     while it is empty: an approved change adds work packages there."""
-    tree, levels, layer, depth = built.tree, 0, [task_id], 0
+    levels, layer, depth = 0, [task_id], 0
     while layer:
         depth += 1
         for node in layer:
-            below = 1 if built.tasks[node].origin == "work_packages" else 0
+            below = 1 if tasks[node].origin == "work_packages" else 0
             levels = max(levels, depth + below)
         layer = [child for node in layer for child in tree.children(node)]
     return levels
