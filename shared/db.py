@@ -15,6 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
+from shared import money
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -72,13 +74,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-#: The largest money amount a NUMERIC(14, 2) column holds; inputs and derived totals stay within.
-MAX_MONEY = Decimal("999999999999.99")
-
 #: How the services' typed models map Python types to columns: money as NUMERIC(14, 2).
 TYPE_ANNOTATIONS = {
     datetime: UTCDateTime,
-    Decimal: sa.Numeric(14, 2),
+    Decimal: sa.Numeric(money.DIGITS, money.PLACES),
     dict: sa.JSON,
     list: sa.JSON,
 }

@@ -3,9 +3,9 @@
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from services.planning.domain.template import DEPARTMENTS
-from shared.db import MAX_MONEY
 from shared.http.fields import Day
 from shared.http.requests import PageArgsSchema
+from shared.money import MAX_MONEY
 
 PLAN_STATUSES = ("draft", "active", "completed", "cancelled")
 DEPENDENCY_TYPES = ("FS", "SS", "FF", "SF")

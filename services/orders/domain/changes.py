@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
-from shared.db import MAX_MONEY
 from shared.http.fields import EARLIEST_DAY, LATEST_DAY
+from shared.money import MAX_MONEY
 
 ACTIONS = ("add", "modify", "remove")
 MAX_AMOUNT = MAX_MONEY  # what an order value may come to

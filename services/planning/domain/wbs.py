@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from shared.db import MAX_MONEY
+from shared.money import MAX_MONEY
 
 NodeId = Hashable
 
