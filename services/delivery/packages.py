@@ -27,7 +27,7 @@ from shared.config import Settings
 from shared.db import utcnow
 from shared.events.envelope import to_primitives
 from shared.events.outbox import record
-from shared.http.links import sign_link
+from shared.links import sign_link
 
 LINK_PURPOSE = "acceptance"
 

@@ -14,7 +14,7 @@ from services.feedback.models import Customer, FollowUp, Order, Survey
 from services.feedback.readmodel import fold
 from shared.config import Settings, load_settings
 from shared.events.outbox import record
-from shared.http.links import sign_link, verify_link
+from shared.links import sign_link, verify_link
 
 LINK_PURPOSE = "survey"
 PUBLIC_PATH = "/surveys/by-token/"

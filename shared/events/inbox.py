@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from shared.config import Settings
 from shared.context import caused_by
 from shared.db import Database, utcnow
-from shared.events.contracts import loaded_for_consume
+from shared.events.contracts import EventType, loaded_for_consume, type_name
 from shared.events.envelope import Envelope, InvalidEvent, parse
 
 logger = logging.getLogger(__name__)
@@ -25,10 +25,13 @@ PROCESSED, FAILED, DEAD = "processed", "failed", "dead"
 
 
 class dispatcher:
-    """One handler that runs `every_event` (if any), then the handler for the event's type."""
+    """One handler that runs `every_event` (if any), then the handler for the event's type.
 
-    def __init__(self, handlers: dict[str, Handler], every_event: Handler | None = None):
-        self.handlers = handlers
+    `handlers` is keyed by event class (`{OrderConfirmed: on_order_confirmed}`).
+    """
+
+    def __init__(self, handlers: dict[EventType, Handler], every_event: Handler | None = None):
+        self.handlers = {type_name(event): handler for event, handler in handlers.items()}
         self.every_event = every_event
 
     @property

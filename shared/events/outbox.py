@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from shared.db import tables_of, utcnow
-from shared.events.contracts import contract_for, validated_for_publish
+from shared.events.contracts import EventType, contract_for, validated_for_publish
 from shared.events.envelope import Envelope, InvalidEvent, build
 
 #: On PostgreSQL, recording an event NOTIFYs this channel at commit, waking the relay.
@@ -16,14 +17,15 @@ NOTIFY_CHANNEL = "ordo_outbox"
 
 
 def record(
-    session: Session, type: str, data: dict[str, Any], *, subject: str | None = None
+    session: Session, event: EventType, data: dict[str, Any], *, subject: str | None = None
 ) -> Envelope:
-    """Validate `data` against the contract of `type` and add the event to the outbox.
+    """Validate `data` against the contract of `event` and add the event to the outbox.
 
     Raises InvalidEvent before anything is written if the data does not match the schema
     or the calling service does not produce this type.
     """
-    contract = contract_for(type)
+    contract = contract_for(event)
+    type = contract.type
     service = session.info.get("service")
     if service and contract.producer != service:
         raise InvalidEvent(f"{service} does not produce {type}; {contract.producer} does")
@@ -47,3 +49,26 @@ def record(
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.text(f"NOTIFY {NOTIFY_CHANNEL}"))
     return envelope
+
+
+class Publisher:
+    """A service's one publish call: the event goes to the outbox in the caller's transaction,
+    then `after(session, envelope)` runs there too — the one hook for a side effect that must
+    happen with every event the service publishes (orders puts each on its order's timeline).
+    """
+
+    def __init__(self, after: Callable[[Session, Envelope], None] | None = None) -> None:
+        self.after = after
+
+    def __call__(
+        self,
+        session: Session,
+        event: EventType,
+        data: dict[str, Any],
+        *,
+        subject: str | None = None,
+    ) -> Envelope:
+        envelope = record(session, event, data, subject=subject)
+        if self.after is not None:
+            self.after(session, envelope)
+        return envelope

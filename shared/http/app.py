@@ -17,12 +17,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from shared.config import Settings, load_settings
 from shared.context import begin_cause, end_cause
 from shared.db import Database
+from shared.errors import DomainError
 from shared.events.inbox import Handler, Inbox
 from shared.http import operations
 from shared.http.auth import authenticate
 from shared.http.errors import (
     Problem,
     handle_concurrent_write,
+    handle_domain_error,
     handle_http_exception,
     handle_unexpected,
 )
@@ -101,6 +103,7 @@ def create_service_app(
     app.after_request(_echo_ids)
     app.teardown_request(discard_transaction)
     app.teardown_request(_end_request)
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(StaleDataError, handle_concurrent_write)
     app.register_error_handler(sa.exc.IntegrityError, handle_concurrent_write)
     app.register_error_handler(Exception, handle_unexpected)

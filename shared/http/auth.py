@@ -4,31 +4,15 @@ from __future__ import annotations
 
 import functools
 import uuid
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import jwt
 from flask import current_app, g, request
 
 from shared.http.errors import Problem
+from shared.usecases import ROLES, STAFF, Principal  # noqa: F401  (re-exported for views)
 
-ROLES = ("admin", "manager", "sales", "planner", "engineer", "quality", "logistics", "customer")
-STAFF = tuple(role for role in ROLES if role != "customer")
 ALGORITHM_SECRET, ALGORITHM_PUBLIC_KEY = "HS256", "RS256"
-
-
-@dataclass(frozen=True)
-class Principal:
-    sub: str
-    roles: frozenset[str] = field(default_factory=frozenset)
-    customer_id: uuid.UUID | None = None
-
-    @property
-    def is_customer(self) -> bool:
-        return "customer" in self.roles and not (self.roles & set(STAFF))
-
-    def has_any(self, roles) -> bool:
-        return "admin" in self.roles or bool(self.roles & set(roles))
 
 
 def mint_token(
@@ -139,6 +123,5 @@ def require_role(*roles: str) -> Principal:
 def require_customer_access(customer_id: uuid.UUID | str | None) -> Principal:
     """Customers may only touch their own data; staff pass."""
     principal = current_principal()
-    if principal.is_customer and str(principal.customer_id) != str(customer_id):
-        raise Problem(403, "This belongs to another customer.", title="Forbidden")
+    principal.require_access(customer_id)
     return principal

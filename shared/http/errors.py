@@ -8,6 +8,17 @@ from typing import Any
 from flask import Response, json
 from werkzeug.exceptions import HTTPException
 
+from shared.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Gone,
+    NotFound,
+    RuleViolation,
+    Unauthorized,
+)
+from shared.usecases import StaleVersion
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
@@ -55,6 +66,27 @@ def handle_http_exception(error: HTTPException) -> Response:
     if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)
     return problem_response(status, title, detail, headers, **extra)
+
+
+#: The one mapping from a use case's refusal to an HTTP status (the most specific class wins).
+DOMAIN_STATUSES: dict[type[DomainError], tuple[int, str]] = {
+    Unauthorized: (401, "Unauthorized"),
+    NotFound: (404, "Not Found"),
+    Gone: (410, "Gone"),
+    Forbidden: (403, "Forbidden"),
+    Conflict: (409, "Conflict"),
+    StaleVersion: (412, "Precondition Failed"),
+    RuleViolation: (422, "Unprocessable Entity"),
+}
+
+
+def handle_domain_error(error: DomainError) -> Response:
+    """A refusal raised by a use case or a rule, as the problem its class stands for."""
+    for kind in type(error).__mro__:
+        if kind in DOMAIN_STATUSES:
+            status, title = DOMAIN_STATUSES[kind]
+            return problem_response(status, title, error.detail, **error.extra)
+    return problem_response(400, "Bad Request", error.detail, **error.extra)
 
 
 def handle_concurrent_write(error: Exception) -> Response:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from marshmallow import fields, validate
 
-EARLIEST_DAY = date(1900, 1, 1)
-LATEST_DAY = date(2999, 12, 31)
+from shared.days import EARLIEST_DAY, LATEST_DAY
 
 
 class Day(fields.Date):

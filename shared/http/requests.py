@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import uuid
 
 import sqlalchemy as sa
@@ -11,8 +12,10 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
 from shared.http.errors import Problem, handle_concurrent_write
+from shared.usecases import ANY_VERSION, IfMatch
 
 MAX_PAGE_SIZE = 100
+STRONG_TAG = re.compile(r'"[0-9]{1,18}"')
 
 
 def db_session() -> Session:
@@ -67,30 +70,28 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def check_if_match(current_version: int, required: bool = True) -> None:
-    """Refuse an update with a stale If-Match (412), or without one (428) when `required`.
+def if_match(required: bool = True) -> IfMatch:
+    """The versions the request's If-Match names, for a use case to check (412 when stale).
 
-    Updates require it; actions already guarded by a status machine (submit, approve, cancel)
-    take it as an option, so a script can still make sure of what it acts on.
+    Updates require it (428 without); actions already guarded by a status machine (submit,
+    approve, cancel) take it as an option, so a script can still make sure of what it acts on.
     """
     header = request.headers.get("If-Match")
-    if not header and not required:
-        return
-    if not header:
-        raise Problem(
-            428,
-            "Send If-Match with the ETag you read to update this.",
-            current_version=current_version,
-        )
-    if header.strip() == "*":
-        return
-    wanted = {tag.strip() for tag in header.split(",")}  # strong comparison: W/ never matches
-    if etag(current_version) not in wanted:
-        raise Problem(
-            412,
-            "It was changed since you read it; read it again and retry.",
-            current_version=current_version,
-        )
+    if not header and required:
+        raise Problem(428, "Send If-Match with the ETag you read to update this.")
+    if not header or header.strip() == "*":
+        return ANY_VERSION
+    tags = (tag.strip() for tag in header.split(","))  # strong comparison: W/ never matches
+    return IfMatch(frozenset(int(tag[1:-1]) for tag in tags if STRONG_TAG.fullmatch(tag)))
+
+
+def check_if_match(current_version: int, required: bool = True) -> None:
+    """Refuse a stale If-Match (412), or a missing one (428) when `required`."""
+    try:
+        if_match(required).check(current_version)
+    except Problem as missing:
+        missing.extra["current_version"] = current_version
+        raise
 
 
 class PageArgsSchema(Schema):

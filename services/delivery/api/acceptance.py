@@ -12,8 +12,8 @@ from services.delivery.packages import LINK_PURPOSE, link_digest
 from services.delivery.schemas import AcceptanceDecisionSchema, DeliverySchema, PackageReviewSchema
 from shared.http.auth import public
 from shared.http.errors import Problem
-from shared.http.links import verify_link
 from shared.http.requests import db_session
+from shared.links import verify_link
 
 blp = Blueprint(
     "acceptance",

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
-from shared.http.fields import EARLIEST_DAY, LATEST_DAY
+from shared.days import EARLIEST_DAY, LATEST_DAY
 from shared.money import MAX_MONEY
 
 ACTIONS = ("add", "modify", "remove")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.events.contracts.common import ORDER_STATUSES
+from shared.vocabulary import ORDER_STATUSES
 
 STATUSES = ORDER_STATUSES
 CANCELLABLE = ("draft", "submitted", "confirmed", "in_progress")

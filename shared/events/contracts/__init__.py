@@ -3,6 +3,10 @@
 Publishers validate `data` against the schema before writing the outbox; consumers
 validate on receipt; the AsyncAPI document is generated from the same schemas. A change
 that breaks old consumers is a new type version, not an edit.
+
+The schema classes are the typed events: `@contract` gives each its `type` string, and code
+names an event by its class (`publish(session, OrderConfirmed, data)`,
+`dispatcher({OrderConfirmed: on_order_confirmed})`), so a misspelt event fails at import.
 """
 
 from __future__ import annotations
@@ -61,14 +65,24 @@ def contract(
         if type in CATALOG:
             raise ValueError(f"event type {type} is registered twice")
         CATALOG[type] = Contract(type, schema, producer, consumers, summary, 1, subject_field)
+        schema.type = type
         return schema
 
     return register
 
 
-def contract_for(type: str) -> Contract:
+#: An event type as code names it: the contract's schema class (its `type` is the string).
+EventType = type[Schema]
+
+
+def type_name(event: EventType | str) -> str:
+    """The type string of an event class (a string is taken as it is)."""
+    return event if isinstance(event, str) else event.type
+
+
+def contract_for(type: EventType | str) -> Contract:
     try:
-        return CATALOG[type]
+        return CATALOG[type_name(type)]
     except KeyError:
         raise InvalidEvent(f"unknown event type {type!r}") from None
 

@@ -2,17 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
-ORDER_STATUSES = (
-    "draft",
-    "submitted",
-    "confirmed",
-    "in_progress",
-    "on_hold",
-    "delivered",
-    "accepted",
-    "closed",
-    "cancelled",
-)
+from shared.vocabulary import ORDER_STATUSES  # noqa: F401  (contracts validate with it)
 
 
 class Money(Schema):

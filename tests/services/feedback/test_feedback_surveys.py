@@ -8,7 +8,7 @@ import pytest
 
 from services.feedback.surveys import send_due_reminders
 from shared.events.contracts import validated_for_publish
-from shared.http.links import sign_link
+from shared.links import sign_link
 from tests.helpers import JWT_SECRET, auth, deliver, event, problem, published
 from tests.services.feedback.feedback_scenario import (
     accept_order,

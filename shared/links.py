@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import jwt
 
-from shared.http.errors import Problem
+from shared.errors import Gone, Unauthorized
 
 ALGORITHM = "HS256"
 
@@ -54,6 +54,6 @@ def verify_link(secret: str, purpose: str, token: str) -> LinkClaims:
             nonce=claims["jti"],
         )
     except jwt.ExpiredSignatureError:
-        raise Problem(410, "This link has expired.", title="Gone") from None
+        raise Gone("This link has expired.") from None
     except (jwt.InvalidTokenError, ValueError):
-        raise Problem(401, "This link is not valid.", title="Unauthorized") from None
+        raise Unauthorized("This link is not valid.") from None

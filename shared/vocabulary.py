@@ -1,0 +1,14 @@
+"""Words more than one service uses for the same thing, free of any framework."""
+
+#: An order's statuses, in the order it normally goes through them.
+ORDER_STATUSES = (
+    "draft",
+    "submitted",
+    "confirmed",
+    "in_progress",
+    "on_hold",
+    "delivered",
+    "accepted",
+    "closed",
+    "cancelled",
+)
