@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install up demo test test-fast lint format bench migrate clean
+.PHONY: install up demo test test-fast lint format docs bench migrate clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+docs: install
+	$(BIN)/ordo asyncapi
+	ORDO_WRITE_DOCS=1 $(BIN)/pytest -q tests/unit/test_architecture_doc.py
 
 bench: install
 	$(BIN)/python tests/bench/bench_scheduler.py
