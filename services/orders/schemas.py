@@ -2,10 +2,10 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.orders.domain.changes import ACTIONS as CHANGE_ACTIONS
-from services.orders.domain.changes import MAX_AMOUNT
-from services.orders.domain.review import CHANGES_REQUESTED, DECISIONS
-from services.orders.domain.status import STATUSES, allowed_actions
+from services.orders.domain.approval import CHANGES_REQUESTED, DECISIONS
+from services.orders.domain.change_impact import ACTIONS as CHANGE_ACTIONS
+from services.orders.domain.change_impact import MAX_AMOUNT
+from services.orders.domain.status import ORDER_STATUS
 from shared.events.contracts.orders import MOSCOW, REQUIREMENT_KINDS, REQUIREMENT_SOURCES
 from shared.http.fields import Day
 from shared.http.requests import PageArgsSchema
@@ -105,11 +105,11 @@ class OrderSchema(Schema):
         return {"amount": f"{order.value_amount:.2f}", "currency": order.currency}
 
     def dump_allowed_actions(self, order):
-        return allowed_actions(order.status)
+        return ORDER_STATUS.allowed_actions(order.status)
 
 
 class OrderQueryArgsSchema(PageArgsSchema):
-    status = fields.String(validate=validate.OneOf(STATUSES))
+    status = fields.String(validate=validate.OneOf(ORDER_STATUS.statuses))
     customer_id = fields.UUID()
     priority = fields.String(validate=validate.OneOf(PRIORITIES))
     due_before = Day()

@@ -1,1 +1,1 @@
-"""The orders rules, free of Flask and SQLAlchemy: status machine, review, changes, deliveries."""
+"""The orders rules, free of Flask, SQLAlchemy and events: plain values in, decisions out."""

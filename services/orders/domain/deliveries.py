@@ -6,14 +6,14 @@ an older package, or a second decision about the same one, changes nothing.
 
 A delivery heard while the order cannot follow it (on hold, or confirmed with its plan
 activation still on the way) is remembered without a move; once the order is in progress
-again, `catch_up` gives the moves to where the deliveries stand.
+again, `catch_up_moves` gives the moves to where the deliveries stand.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.orders.domain.status import TRANSITIONS
+from services.orders.domain.status import ORDER_STATUS
 
 SUBMITTED, ACCEPTED, REJECTED = "submitted", "accepted", "rejected"
 
@@ -61,7 +61,7 @@ def react(status: str, state: DeliveryState, kind: str, package_version: int) ->
     return Reaction(True, DeliveryState(package_version, kind), moves(status, kind))
 
 
-def catch_up(status: str, state: DeliveryState) -> tuple[tuple[str, str, str], ...]:
+def catch_up_moves(status: str, state: DeliveryState) -> tuple[tuple[str, str, str], ...]:
     """The moves that bring an order back in progress to where its deliveries stand.
 
     A package out for acceptance delivers it; an accepted one delivers and accepts it; after a
@@ -76,7 +76,7 @@ def moves(status: str, kind: str) -> tuple[tuple[str, str, str], ...]:
     """(action, from, to) for what a delivery of `kind` asks, as far as the status allows."""
     steps = []
     for action in wanted_actions(status, kind):
-        target = TRANSITIONS[action].get(status)
+        target = ORDER_STATUS.moves[action].get(status)
         if target is None:
             break
         steps.append((action, status, target))

@@ -1,77 +1,67 @@
-"""The order status machine: which action moves an order from which status to which."""
+"""The order status machine: which action moves an order from which status to which, and who
+may take it; and the statuses a requirement counts in.
+
+Moves change the status; keeps (`update`, `edit_requirements`, `review`, `request_change`,
+`decide_change`) only make sense in some statuses and leave it as it is. Actions without roles
+are taken by the service itself on the other services' events (plan activated, deliveries).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from shared.status_machine import StatusMachine
 from shared.vocabulary import ORDER_STATUSES
 
-STATUSES = ORDER_STATUSES
 CANCELLABLE = ("draft", "submitted", "confirmed", "in_progress")
+#: Before confirmation sales may cancel too; after it only a manager.
+CANCELLED_BY_SALES = ("draft", "submitted")
+SALES = ("sales", "manager")
 
-#: Actions that move the order: action -> {from status: to status}.
-TRANSITIONS: dict[str, dict[str, str]] = {
-    "submit": {"draft": "submitted"},
-    "approve": {"submitted": "confirmed"},
-    "request_changes": {"submitted": "draft"},
-    "start": {"confirmed": "in_progress"},
-    "hold": {"in_progress": "on_hold"},
-    "resume": {"on_hold": "in_progress"},
-    "deliver": {"in_progress": "delivered"},
-    "accept": {"delivered": "accepted"},
-    "reject_delivery": {"delivered": "in_progress"},
-    "close": {"accepted": "closed"},
-    "cancel": {status: "cancelled" for status in CANCELLABLE},
-}
+ORDER_STATUS = StatusMachine(
+    "order",
+    ORDER_STATUSES,
+    moves={
+        "submit": {"draft": "submitted"},
+        "approve": {"submitted": "confirmed"},
+        "request_changes": {"submitted": "draft"},
+        "start": {"confirmed": "in_progress"},
+        "hold": {"in_progress": "on_hold"},
+        "resume": {"on_hold": "in_progress"},
+        "deliver": {"in_progress": "delivered"},
+        "accept": {"delivered": "accepted"},
+        "reject_delivery": {"delivered": "in_progress"},
+        "close": {"accepted": "closed"},
+        "cancel": {status: "cancelled" for status in CANCELLABLE},
+    },
+    keeps={
+        "update": ("draft", "submitted"),
+        "edit_requirements": ("draft",),
+        "review": ("submitted",),
+        "request_change": ("confirmed", "in_progress", "delivered"),
+        "decide_change": ("confirmed", "in_progress", "delivered"),
+    },
+    roles={
+        "submit": SALES,
+        "approve": ("manager",),
+        "request_changes": SALES,
+        "hold": ("manager",),
+        "resume": ("manager",),
+        "close": ("manager",),
+        "cancel": SALES,
+        "update": SALES,
+        "edit_requirements": SALES,
+        "review": SALES,
+        "request_change": (*SALES, "planner"),
+        "decide_change": ("manager",),
+    },
+)
 
-#: Actions that leave the status as it is but only make sense in some statuses.
-PERMITS: dict[str, tuple[str, ...]] = {
-    "update": ("draft", "submitted"),
-    "edit_requirements": ("draft",),
-    "review": ("submitted",),
-    "request_change": ("confirmed", "in_progress", "delivered"),
-    "decide_change": ("confirmed", "in_progress", "delivered"),
-}
-
-
-@dataclass
-class TransitionNotAllowed(Exception):
-    action: str
-    status: str
-
-    @property
-    def allowed_actions(self) -> list[str]:
-        return allowed_actions(self.status)
-
-    def __str__(self) -> str:
-        return f"Cannot {self.action.replace('_', ' ')} an order that is {self.status}."
-
-
-def allowed_actions(status: str) -> list[str]:
-    moves = [action for action, table in TRANSITIONS.items() if status in table]
-    stays = [action for action, statuses in PERMITS.items() if status in statuses]
-    return sorted(moves + stays)
-
-
-def is_allowed(status: str, action: str) -> bool:
-    return status in TRANSITIONS.get(action, {}) or status in PERMITS.get(action, ())
+#: Requirement statuses that still count (a removed requirement is history).
+LIVE_REQUIREMENT_STATUSES = ("proposed", "in_review", "approved", "changes_requested")
 
 
-def next_status(status: str, action: str) -> str:
-    """The status after `action`; TransitionNotAllowed if the status does not allow it."""
-    if action in PERMITS:
-        return require(status, action)
-    try:
-        return TRANSITIONS[action][status]
-    except KeyError:
-        raise TransitionNotAllowed(action, status) from None
-
-
-def require(status: str, action: str) -> str:
-    """The status itself if `action` is allowed in it; TransitionNotAllowed otherwise."""
-    if not is_allowed(status, action):
-        raise TransitionNotAllowed(action, status)
-    return status
+def roles_to_cancel(status: str) -> tuple[str, ...]:
+    """Who may cancel an order in `status`: sales too before confirmation, then a manager."""
+    return SALES if status in CANCELLED_BY_SALES else ("manager",)
 
 
 def order_number(year: int, sequence: int) -> str:

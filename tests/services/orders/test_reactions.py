@@ -315,7 +315,7 @@ def test_an_event_about_an_unknown_order_is_processed_and_ignored(app):
 
 
 def test_timeline_summaries_count_in_words():
-    from services.orders.timeline import summary
+    from services.orders.usecases.timeline import summary
     from tests.helpers import event as make_event
 
     failed_data = {

@@ -5,14 +5,19 @@ from decimal import Decimal
 
 import pytest
 
-from services.orders.domain.changes import ChangeRefused, check_changes, new_due_date, new_value
-from services.orders.domain.deliveries import DeliveryState, catch_up, react
-from services.orders.domain.review import (
+from services.orders.domain.approval import (
     Decision,
     approval_blockers,
     submission_problems,
     verdicts,
 )
+from services.orders.domain.change_impact import (
+    ChangeRefused,
+    check_changes,
+    new_due_date,
+    new_value,
+)
+from services.orders.domain.deliveries import DeliveryState, catch_up_moves, react
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -135,9 +140,9 @@ def test_a_delivery_to_an_order_on_hold_is_remembered_but_does_not_move_it():
     ids=["nothing", "submitted", "accepted", "rejected"],
 )
 def test_an_order_back_in_progress_catches_up_with_the_deliveries_heard(state, actions):
-    assert [move[0] for move in catch_up("in_progress", state)] == actions
+    assert [move[0] for move in catch_up_moves("in_progress", state)] == actions
 
 
 @pytest.mark.parametrize("status", ["on_hold", "confirmed", "delivered", "accepted", "closed"])
 def test_only_an_order_in_progress_catches_up(status):
-    assert catch_up(status, DeliveryState(1, "accepted")) == ()
+    assert catch_up_moves(status, DeliveryState(1, "accepted")) == ()

@@ -1,38 +1,47 @@
-"""Writing requirements: their content and criteria, revision history, and event form."""
+"""Requirements of an order: written while it is a draft, revised with history, and the form
+the order events carry them in."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from services.orders.domain.change_impact import check_criteria
+from services.orders.domain.status import LIVE_REQUIREMENT_STATUSES, ORDER_STATUS
 from services.orders.models import AcceptanceCriterion, Order, Requirement, RequirementRevision
+from services.orders.usecases.orders import readable_order
 from shared.db import new_id
-from shared.http.errors import Problem
+from shared.errors import Conflict, NotFound
+from shared.usecases import ANY_VERSION, SYSTEM, IfMatch, Principal
 
 CONTENT_FIELDS = ("title", "description", "kind", "source", "priority", "estimate_days")
-LIVE = ("proposed", "in_review", "approved", "changes_requested")
+
+
+class NotOnOrder(NotFound):
+    """The order exists but has no such part (a requirement, a change request)."""
+
+    def __init__(self, order_id, what: str, id: object) -> None:
+        super().__init__(what, id)
+        self.detail = f"Order {order_id} has no {what} {id}."
 
 
 def live_requirements(order: Order) -> list[Requirement]:
-    return [requirement for requirement in order.requirements if requirement.status in LIVE]
+    return [r for r in order.requirements if r.status in LIVE_REQUIREMENT_STATUSES]
 
 
-def unknown_criteria(requirement: Requirement | None, criteria: list[dict]) -> list[str]:
-    """Criterion ids given that the requirement does not have."""
-    known = {criterion.id for criterion in requirement.criteria} if requirement else set()
-    return [str(c["id"]) for c in criteria if c.get("id") is not None and c["id"] not in known]
+def requirement_of(session: Session, order_id, requirement_id, actor: Principal) -> Requirement:
+    readable_order(session, order_id, actor)
+    requirement = session.get(Requirement, requirement_id)
+    if requirement is None or requirement.order_id != order_id:
+        raise NotOnOrder(order_id, "requirement", requirement_id)
+    return requirement
 
 
 def set_criteria(requirement: Requirement, criteria: list[dict]) -> None:
     """Replace the criteria in this order; an entry with a known id keeps that id."""
-    unknown = unknown_criteria(requirement, criteria)
-    if unknown:
-        raise Problem(
-            422,
-            "Some acceptance criteria ids do not belong to this requirement.",
-            errors={"acceptance_criteria": [f"Unknown criterion {i}." for i in unknown]},
-        )
+    check_criteria((criterion.id for criterion in requirement.criteria), criteria)
     existing = {criterion.id: criterion for criterion in requirement.criteria}
     kept = []
     for position, given in enumerate(criteria, start=1):
@@ -61,11 +70,7 @@ def new_requirement(
 
 
 def revise(
-    session: Session,
-    requirement: Requirement,
-    changes: dict,
-    author: str,
-    reason: str,
+    session: Session, requirement: Requirement, changes: dict, author: str, reason: str
 ) -> None:
     """Apply changed fields (and criteria), raise the revision and keep the old one in history."""
     for name in CONTENT_FIELDS:
@@ -105,7 +110,7 @@ def content_of(requirement: Requirement) -> dict[str, Any]:
 
 
 def requirement_payload(requirement: Requirement) -> dict[str, Any]:
-    """A requirement as the ordo.order.* events carry it."""
+    """A requirement as the order events carry it."""
     return {
         "requirement_id": requirement.id,
         "title": requirement.title,
@@ -122,7 +127,54 @@ def requirement_payload(requirement: Requirement) -> dict[str, Any]:
     }
 
 
-def money(order: Order) -> dict | None:
-    if order.value_amount is None:
-        return None
-    return {"amount": order.value_amount, "currency": order.currency}
+def add_requirement(
+    session: Session, order_id, content: dict, actor: Principal = SYSTEM
+) -> Requirement:
+    """A new requirement of a draft order, proposed."""
+    order = readable_order(session, order_id, actor)
+    ORDER_STATUS.require(order.status, "edit_requirements")
+    requirement = new_requirement(session, order, content, "proposed", actor.sub, "Written")
+    session.flush()
+    return requirement
+
+
+def requirements_of(session: Session, order_id, actor: Principal = SYSTEM) -> list[Requirement]:
+    return readable_order(session, order_id, actor).requirements
+
+
+def read_requirement(
+    session: Session, order_id, requirement_id, actor: Principal = SYSTEM
+) -> Requirement:
+    return requirement_of(session, order_id, requirement_id, actor)
+
+
+def revise_requirement(
+    session: Session,
+    order_id,
+    requirement_id,
+    changes: dict,
+    actor: Principal = SYSTEM,
+    if_match: IfMatch = ANY_VERSION,
+) -> Requirement:
+    """Revise a requirement of a draft order; criteria given replace the old."""
+    requirement = requirement_of(session, order_id, requirement_id, actor)
+    ORDER_STATUS.require(requirement.order.status, "edit_requirements")
+    if_match.check(requirement.version)
+    if requirement.status == "removed":
+        raise Conflict("This requirement was removed.", current_status="removed")
+    revise(session, requirement, changes, actor.sub, "Edited")
+    session.flush()
+    return requirement
+
+
+def revisions_of(
+    session: Session, order_id, requirement_id, actor: Principal = SYSTEM
+) -> list[RequirementRevision]:
+    """The requirement's revisions, oldest first."""
+    requirement = requirement_of(session, order_id, requirement_id, actor)
+    query = (
+        sa.select(RequirementRevision)
+        .where(RequirementRevision.requirement_id == requirement.id)
+        .order_by(RequirementRevision.revision)
+    )
+    return list(session.scalars(query))

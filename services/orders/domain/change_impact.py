@@ -2,23 +2,73 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 
 from shared.days import EARLIEST_DAY, LATEST_DAY
+from shared.errors import RuleViolation
 from shared.money import MAX_MONEY
 
 ACTIONS = ("add", "modify", "remove")
 MAX_AMOUNT = MAX_MONEY  # what an order value may come to
 
 
-class ChangeRefused(ValueError):
-    """A change request that cannot apply to the order as it is; `errors` per field."""
+class ChangeRefused(RuleViolation):
+    """Changes or criteria that cannot apply as they are (422); `errors` lists what is wrong
+    per field (a field may have several messages, e.g. one per unknown criterion)."""
 
-    def __init__(self, message: str, errors: dict | None = None):
-        super().__init__(message)
-        self.errors = errors or {}
+    def __init__(self, detail: str, errors: Mapping[str, list[str]] | None = None):
+        super().__init__(detail=detail)
+        self.errors = {field: list(messages) for field, messages in (errors or {}).items()}
+        self.extra["errors"] = self.errors
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+def unknown_criteria(known_ids: Iterable[object], criteria: list[dict]) -> list[str]:
+    """Criterion ids given that are not among the requirement's own `known_ids`."""
+    known = set(known_ids)
+    return [str(c["id"]) for c in criteria if c.get("id") is not None and c["id"] not in known]
+
+
+def check_criteria(known_ids: Iterable[object], criteria: list[dict]) -> None:
+    """Refuse criteria that name ids the requirement does not have."""
+    unknown = unknown_criteria(known_ids, criteria)
+    if unknown:
+        raise ChangeRefused(
+            "Some acceptance criteria ids do not belong to this requirement.",
+            {"acceptance_criteria": [f"Unknown criterion {i}." for i in unknown]},
+        )
+
+
+def check_change_request(
+    request: dict,
+    criteria_of: Mapping[object, Iterable[object]],
+    due_date: date | None,
+    value: Decimal | None,
+    currency: str,
+) -> None:
+    """Refuse a change request the order's requirements, their criteria, its due date or value
+    do not allow. `criteria_of` maps each live requirement id to its criterion ids."""
+    changes, cost_impact = request["changes"], request["cost_impact"]
+    check_changes(changes, criteria_of)
+    new_due_date(due_date, request["schedule_impact_days"])
+    new_value(value, currency, cost_impact["amount"], cost_impact["currency"])
+    unknown = {
+        str(index): [f"Unknown criterion {i}." for i in ids]
+        for index, change in enumerate(changes)
+        if change["requirement"]
+        and (
+            ids := unknown_criteria(
+                criteria_of.get(change["requirement_id"], ()),
+                change["requirement"]["acceptance_criteria"],
+            )
+        )
+    }
+    if unknown:
+        raise ChangeRefused("Some criterion ids do not belong to their requirement.", unknown)
 
 
 def check_changes(changes: list[dict], live_requirement_ids: Iterable[object]) -> None:

@@ -1,0 +1,211 @@
+"""Orders: create, read, list, update, cancel, hold, resume, close.
+
+Every change of status asks ORDER_STATUS first (409 naming the status and the allowed
+actions); the events go out through the one `publish`, and so onto the order's timeline.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.orders.domain.status import ORDER_STATUS, order_number, roles_to_cancel
+from services.orders.models import Customer, Order, OrderNumberSequence
+from services.orders.usecases import publish
+from services.orders.usecases.progress import catch_up
+from shared.errors import Forbidden, RuleViolation
+from shared.events.contracts.orders import OrderCancelled, OrderClosed, OrderCreated
+from shared.usecases import ANY_VERSION, SYSTEM, IfMatch, Principal, find
+
+
+def readable_order(session: Session, order_id, actor: Principal = SYSTEM) -> Order:
+    """The order, if the actor may see it (customers only their own)."""
+    order = find(session, Order, order_id, "order")
+    actor.require_access(order.customer_id)
+    return order
+
+
+def move(order: Order, action: str) -> str:
+    """Move the order by `action`; TransitionNotAllowed (409) if its status does not allow it."""
+    order.status = ORDER_STATUS.next_status(order.status, action)
+    return order.status
+
+
+def money(order: Order) -> dict | None:
+    if order.value_amount is None:
+        return None
+    return {"amount": order.value_amount, "currency": order.currency}
+
+
+def set_value(order: Order, value: dict | None) -> None:
+    if value is None:
+        order.value_amount = None
+    else:
+        order.value_amount, order.currency = value["amount"], value["currency"]
+
+
+def next_order_number(session: Session, year: int) -> str:
+    sequence = session.get(OrderNumberSequence, year, with_for_update=True)
+    if sequence is None:
+        sequence = OrderNumberSequence(year=year, last=0)
+        session.add(sequence)
+    sequence.last += 1
+    return order_number(year, sequence.last)
+
+
+def create_order(session: Session, data: dict, actor: Principal = SYSTEM) -> Order:
+    """A draft order for a known customer, numbered in this year's sequence."""
+    data = dict(data)
+    if session.get(Customer, data["customer_id"]) is None:
+        raise RuleViolation({"customer_id": "Unknown."}, "The customer does not exist.")
+    value = data.pop("value")
+    order = Order(**data, number=next_order_number(session, datetime.now(UTC).year))
+    set_value(order, value)
+    session.add(order)
+    session.flush()
+    publish(
+        session,
+        OrderCreated,
+        {
+            "order_id": order.id,
+            "version": order.version,
+            "number": order.number,
+            "customer_id": order.customer_id,
+            "title": order.title,
+            "priority": order.priority,
+            "due_date": order.due_date,
+            "value": money(order),
+        },
+    )
+    return order
+
+
+def orders_query(args: dict, actor: Principal = SYSTEM) -> sa.Select:
+    """Orders by status, customer, priority, due date or text, newest first; customers see
+    their own."""
+    query = sa.select(Order).order_by(Order.created_at.desc(), Order.number.desc())
+    if actor.is_customer:
+        query = query.where(Order.customer_id == actor.customer_id)
+    for name in ("status", "priority", "customer_id", "at_risk"):
+        if name in args:
+            query = query.where(getattr(Order, name) == args[name])
+    if "due_before" in args:
+        query = query.where(Order.due_date <= args["due_before"])
+    if "due_after" in args:
+        query = query.where(Order.due_date >= args["due_after"])
+    if "q" in args:
+        pattern = f"%{args['q'].lower()}%"
+        query = query.where(
+            sa.or_(
+                sa.func.lower(Order.title).like(pattern),
+                sa.func.lower(Order.number).like(pattern),
+                sa.func.lower(Order.description).like(pattern),
+            )
+        )
+    return query
+
+
+def update_order(
+    session: Session,
+    order_id,
+    changes: dict,
+    actor: Principal = SYSTEM,
+    if_match: IfMatch = ANY_VERSION,
+) -> Order:
+    """Change an order's fields while it is a draft or in review."""
+    order = readable_order(session, order_id, actor)
+    if_match.check(order.version)
+    ORDER_STATUS.require(order.status, "update")
+    changes = dict(changes)
+    if "value" in changes:
+        set_value(order, changes.pop("value"))
+    for name, value in changes.items():
+        setattr(order, name, value)
+    session.flush()
+    return order
+
+
+def cancel_order(
+    session: Session,
+    order_id,
+    reason: str,
+    actor: Principal = SYSTEM,
+    if_match: IfMatch = ANY_VERSION,
+) -> Order:
+    """Cancel with a reason: 409 first if no one may cancel it, then 403 unless the actor may."""
+    order = readable_order(session, order_id, actor)
+    if_match.check(order.version)
+    previous = order.status
+    cancelled = ORDER_STATUS.next_status(previous, "cancel")
+    if not actor.has_any(roles_to_cancel(previous)):
+        raise Forbidden("Only a manager cancels a confirmed order.")
+    order.status, order.status_reason = cancelled, reason
+    session.flush()
+    publish(
+        session,
+        OrderCancelled,
+        {
+            "order_id": order.id,
+            "version": order.version,
+            "reason": reason,
+            "previous_status": previous,
+        },
+    )
+    return order
+
+
+def hold_order(
+    session: Session,
+    order_id,
+    comment: str | None,
+    actor: Principal = SYSTEM,
+    if_match: IfMatch = ANY_VERSION,
+) -> Order:
+    """Put an order in progress on hold; deliveries heard meanwhile are remembered."""
+    order = readable_order(session, order_id, actor)
+    if_match.check(order.version)
+    move(order, "hold")
+    order.status_reason = comment or None
+    session.flush()
+    return order
+
+
+def resume_order(
+    session: Session,
+    order_id,
+    comment: str | None,
+    actor: Principal = SYSTEM,
+    if_match: IfMatch = ANY_VERSION,
+) -> Order:
+    """Resume an order on hold, to where the deliveries heard meanwhile have brought it."""
+    order = readable_order(session, order_id, actor)
+    if_match.check(order.version)
+    move(order, "resume")
+    order.status_reason = comment or None
+    catch_up(session, order)
+    session.flush()
+    return order
+
+
+def close_order(
+    session: Session,
+    order_id,
+    comment: str | None,
+    actor: Principal = SYSTEM,
+    if_match: IfMatch = ANY_VERSION,
+) -> Order:
+    """Close an accepted order without waiting for the retrospective."""
+    order = readable_order(session, order_id, actor)
+    if_match.check(order.version)
+    move(order, "close")
+    order.closed_at = datetime.now(UTC)
+    order.status_reason = comment or f"Closed by {actor.sub}"
+    session.flush()
+    publish(
+        session,
+        OrderClosed,
+        {"order_id": order.id, "version": order.version, "closed_by": "manager"},
+    )
+    return order

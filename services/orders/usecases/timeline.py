@@ -1,0 +1,143 @@
+"""The order timeline: every event about an order, with a one-line summary for people.
+
+The service's own events go on it as they are published (`add_to_timeline`, the publish
+hook); the other services' events as they are heard (`record_heard_event`).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.orders.models import Order, TimelineEntry
+from shared.events.contracts import contract_for
+from shared.events.contracts.delivery import (
+    DeliveryAccepted,
+    DeliveryRejected,
+    DeliverySubmitted,
+    QualityCheckFailed,
+)
+from shared.events.contracts.feedback import FeedbackReceived, RetrospectiveCompleted, SurveySent
+from shared.events.contracts.orders import (
+    OrderCancelled,
+    OrderChangeApproved,
+    OrderClosed,
+    OrderConfirmed,
+    OrderCreated,
+    OrderSubmitted,
+)
+from shared.events.contracts.planning import (
+    MilestoneReached,
+    PlanActivated,
+    PlanCompleted,
+    PlanCreated,
+    PlanRebaselined,
+    PlanStatusChanged,
+    RiskRaised,
+)
+from shared.events.envelope import Envelope, to_primitives
+from shared.usecases import SYSTEM, Principal, find
+
+OWN_SOURCE = contract_for(OrderCreated).source
+
+SUMMARIES = {
+    event.type: template
+    for event, template in {
+        OrderCreated: "Order {number} created",
+        OrderSubmitted: "Order {number} submitted for review with {requirement_count} requirements",
+        OrderConfirmed: "Order {number} confirmed with {requirement_total} approved requirements",
+        OrderChangeApproved: "Change approved: {change_total} requirement changes, "
+        "{schedule_impact_days} days schedule impact",
+        OrderCancelled: "Order cancelled while {previous_status}: {reason}",
+        OrderClosed: "Order closed by {closed_by}",
+        PlanCreated: "Draft plan created, finishing {finish_date}",
+        PlanActivated: "Plan activated: work starts {start_date}, finish {finish_date}",
+        PlanRebaselined: "Plan rebaselined: finish {finish_date} ({slip_days} days slip)",
+        PlanStatusChanged: "Plan is {status}",
+        MilestoneReached: "Milestone reached: {name}",
+        RiskRaised: "Risk raised: {title} (score {score})",
+        PlanCompleted: "All planned work completed",
+        QualityCheckFailed: "Quality check failed on {failed_criteria_count}",
+        DeliverySubmitted: "Delivery package v{package_version} submitted for acceptance",
+        DeliveryAccepted: "Delivery accepted ({decision}) by {signed_by}",
+        DeliveryRejected: "Delivery rejected: {reason_list}",
+        SurveySent: "Satisfaction survey sent",
+        FeedbackReceived: "Feedback received (CSAT {csat}, NPS {nps})",
+        RetrospectiveCompleted: "Retrospective completed with {lessons}",
+    }.items()
+}
+
+
+def summary(event: Envelope) -> str:
+    data = to_primitives(event.data)
+    data["failed_criteria_count"] = counted(
+        len(data.get("failed_criteria", [])), "criterion", "criteria"
+    )
+    data["lessons"] = counted(data.get("lesson_count", 0), "lesson", "lessons")
+    data["reason_list"] = "; ".join(data.get("reasons", []))
+    data["requirement_total"] = len(data.get("requirements", []))
+    data["change_total"] = len(data.get("changes", []))
+    template = SUMMARIES.get(event.type, event.type)
+    return " ".join(template.format_map(_Blank(data)).split())[:500]
+
+
+def counted(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return "?"
+
+
+def add_to_timeline(session: Session, envelope: Envelope) -> None:
+    """The publish hook: an event the service publishes about an order goes on its timeline."""
+    if "order_id" in envelope.data:
+        session.add(timeline_entry(envelope, envelope.data["order_id"]))
+
+
+def record_heard_event(session: Session, event: Envelope) -> None:
+    """Add another service's event to its order's timeline, once.
+
+    The orders service's own events are added when they are published; their copies coming
+    back through the `ordo.#` binding add nothing.
+    """
+    order_id = event.data.get("order_id")
+    if order_id is None or event.source == OWN_SOURCE:
+        return
+    if session.get(TimelineEntry, event.id) is None:
+        session.add(timeline_entry(event, order_id))
+
+
+def timeline_entry(event: Envelope, order_id) -> TimelineEntry:
+    return TimelineEntry(
+        event_id=event.id,
+        order_id=uuid.UUID(str(order_id)),
+        type=event.type,
+        source=event.source,
+        occurred_at=event.occurred_at,
+        summary=summary(event),
+        data=to_primitives(event.data),
+    )
+
+
+def timeline_of(session: Session, order_id, actor: Principal = SYSTEM) -> list[TimelineEntry]:
+    """Every event about the order, from every service, oldest first (customers: their own)."""
+    order = find(session, Order, order_id, "order")
+    actor.require_access(order.customer_id)
+    query = (
+        sa.select(TimelineEntry)
+        .where(TimelineEntry.order_id == order_id)
+        .order_by(TimelineEntry.occurred_at, TimelineEntry.event_id)
+    )
+    return list(session.scalars(query))
+
+
+def has_heard(session: Session, order_id, event_type: str) -> bool:
+    """Whether an event of this type about the order is on its timeline."""
+    query = sa.select(TimelineEntry.event_id).where(
+        TimelineEntry.order_id == order_id, TimelineEntry.type == event_type
+    )
+    return session.scalar(query.limit(1)) is not None
