@@ -4,13 +4,18 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from services.feedback.domain.retrospectives import ACTION_STATUSES, TAG_PATTERN, normalise_tags
-from services.feedback.domain.surveys import (
+from services.feedback.domain.lessons import TAG_PATTERN, normalise_tags
+from services.feedback.domain.questionnaire import (
     MAX_TEXT_LENGTH,
     QUESTIONNAIRE,
     SCALE_BOUNDS,
     Question,
     QuestionKind,
+)
+from services.feedback.domain.status import (
+    FOLLOW_UP_STATUS,
+    IMPROVEMENT_ACTION_STATUS,
+    RETROSPECTIVE_STATUS,
 )
 from shared.events.contracts.orders import REQUIREMENT_KINDS
 from shared.http.requests import PageArgsSchema
@@ -107,7 +112,7 @@ class FollowUpSchema(Schema):
 
 
 class FollowUpQueryArgsSchema(PageArgsSchema):
-    status = fields.String(validate=validate.OneOf(("open", "closed")))
+    status = fields.String(validate=validate.OneOf(FOLLOW_UP_STATUS.statuses))
     customer_id = fields.UUID()
 
 
@@ -154,7 +159,7 @@ class ActionUpdateSchema(Schema):
     title = fields.String(validate=validate.Length(min=1, max=300))
     owner = fields.String(validate=validate.Length(min=1, max=200))
     due_date = fields.Date(allow_none=True)
-    status = fields.String(validate=validate.OneOf(ACTION_STATUSES))
+    status = fields.String(validate=validate.OneOf(IMPROVEMENT_ACTION_STATUS.statuses))
 
 
 class ActionSchema(ActionCreateSchema):
@@ -167,7 +172,7 @@ class ActionSchema(ActionCreateSchema):
 
 
 class ActionQueryArgsSchema(PageArgsSchema):
-    status = fields.String(validate=validate.OneOf(ACTION_STATUSES))
+    status = fields.String(validate=validate.OneOf(IMPROVEMENT_ACTION_STATUS.statuses))
     owner = fields.String()
 
 
@@ -217,7 +222,7 @@ class RetrospectiveDetailSchema(RetrospectiveSchema):
 
 
 class RetrospectiveQueryArgsSchema(PageArgsSchema):
-    status = fields.String(validate=validate.OneOf(("open", "completed")))
+    status = fields.String(validate=validate.OneOf(RETROSPECTIVE_STATUS.statuses))
     order_id = fields.UUID()
     customer_id = fields.UUID()
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from services.feedback.handlers import handle
 from services.feedback.models import Base
-from services.feedback.surveys import send_due_reminders
+from services.feedback.usecases.surveys import send_due_reminders
 from shared.db import Database, settings_of
 from shared.worker import run_worker
 

@@ -1,46 +1,22 @@
 """KPIs across orders, by month and by customer, with a trend and a chart."""
 
-import uuid
-from datetime import UTC, datetime
-
-import sqlalchemy as sa
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.feedback.domain import (
-    OrderFacts,
-    compute_kpis,
-    kpi_trend,
-    recent_months,
-    render_kpi_chart,
-)
-from services.feedback.models import Customer, Order
-from services.feedback.readmodel import customer_names, facts_of
 from services.feedback.schemas import (
     KpiQueryArgsSchema,
     KpiReportSchema,
     MonthKpisSchema,
     TrendQueryArgsSchema,
 )
+from services.feedback.usecases.orders import kpi_chart, kpi_months, kpi_report
 from shared.http.auth import STAFF, roles_required
 from shared.http.requests import db_session
 
 SVG = "image/svg+xml"
 
 blp = Blueprint("kpis", __name__, url_prefix="/kpis", description="Order KPIs")
-
-
-def order_facts(customer_id=None) -> list[OrderFacts]:
-    query = sa.select(Order)
-    if customer_id is not None:
-        query = query.where(Order.customer_id == customer_id)
-    return [facts_of(order) for order in db_session().scalars(query)]
-
-
-def trend(args) -> list:
-    months = recent_months(datetime.now(UTC).date(), args["months"])
-    return kpi_trend(order_facts(args.get("customer_id")), months)
 
 
 @blp.route("")
@@ -50,30 +26,9 @@ class Kpis(MethodView):
     @blp.response(200, KpiReportSchema)
     def get(self, args):
         """KPIs of all orders, by creation month and by customer"""
-        facts = [
-            order
-            for order in order_facts(args.get("customer_id"))
-            if order.month
-            and args.get("from_month", order.month) <= order.month <= args.get("to_month", "9999")
-        ]
-        by_customer = compute_kpis(facts, group_by="customer")
-        known = [uuid.UUID(key) for key in by_customer if key]
-        names = {str(key): name for key, name in customer_names(db_session(), known).items()}
-        return {
-            "overall": compute_kpis(facts),
-            "by_month": [
-                {"month": month, "kpis": kpis}
-                for month, kpis in compute_kpis(facts, group_by="month").items()
-            ],
-            "by_customer": [
-                {
-                    "customer_id": key,
-                    "customer_name": names.get(key),
-                    "kpis": kpis,
-                }
-                for key, kpis in by_customer.items()
-            ],
-        }
+        return kpi_report(
+            db_session(), args.get("customer_id"), args.get("from_month"), args.get("to_month")
+        )
 
 
 @blp.route("/trend")
@@ -83,7 +38,7 @@ class KpiTrend(MethodView):
     @blp.response(200, MonthKpisSchema(many=True))
     def get(self, args):
         """KPIs of the orders created in each of the last months, oldest first"""
-        return trend(args)
+        return kpi_months(db_session(), args["months"], args.get("customer_id"))
 
 
 @blp.route("/chart.svg")
@@ -95,9 +50,5 @@ class KpiChart(MethodView):
     )
     def get(self, args):
         """The KPI dashboard as an SVG image"""
-        title = "Delivery performance"
-        if "customer_id" in args:
-            customer = db_session().get(Customer, args["customer_id"])
-            title = f"Delivery performance: {customer.name if customer else 'one customer'}"
-        svg = render_kpi_chart(trend(args), title=title)
+        svg = kpi_chart(db_session(), args["months"], args.get("customer_id"))
         return Response(svg, mimetype=SVG, headers={"Cache-Control": "no-store"})

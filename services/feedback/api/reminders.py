@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.feedback.schemas import ReminderRunSchema
-from services.feedback.surveys import send_due_reminders
+from services.feedback.usecases.surveys import send_due_reminders
 from shared.http.auth import roles_required
 from shared.http.requests import db_session
 

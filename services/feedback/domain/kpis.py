@@ -14,7 +14,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any, Literal, overload
 
-from .scores import (
+from services.feedback.domain.scores import (
     customer_satisfaction,
     net_promoter_score,
     percentage,

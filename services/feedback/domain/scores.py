@@ -92,3 +92,11 @@ def is_detractor(nps: int | None, csat: int | None) -> bool:
     if nps is not None and validate_nps(nps) <= DETRACTOR_NPS_MAX:
         return True
     return csat is not None and validate_csat(csat) <= DETRACTOR_CSAT_MAX
+
+
+def follow_up_reason(
+    order: str, csat: int | None, nps: int | None, comment: str | None = None
+) -> str:
+    """Why a detractor's follow-up was opened: the order, both scores and the whole comment."""
+    scores = f"CSAT {csat}, NPS {nps}"
+    return f"Detractor on {order} ({scores})" + (f": {comment}" if comment else "")

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from services.feedback.surveys import send_due_reminders
+from services.feedback.usecases.surveys import send_due_reminders
 from shared.events.contracts import validated_for_publish
 from shared.links import sign_link
 from tests.helpers import JWT_SECRET, auth, deliver, event, problem, published

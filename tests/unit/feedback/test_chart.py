@@ -5,8 +5,8 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import replace
 from datetime import date
 
-from services.feedback.domain.chart import render_kpi_chart
 from services.feedback.domain.kpis import TrendPoint, compute_kpis, recent_months
+from services.feedback.render.kpi_chart import render_kpi_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 EMPTY = compute_kpis([])

@@ -4,15 +4,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.feedback.domain.knowledge import MAX_TERMS, search_terms
 from services.feedback.domain.kpis import OrderFacts, status_history
-from services.feedback.domain.retrospectives import (
-    RetrospectiveRefused,
-    check_completable,
-    check_open,
+from services.feedback.domain.lessons import (
+    completed_status,
     lesson_title,
     normalise_tags,
+    require_open,
 )
+from services.feedback.domain.search import MAX_TERMS, search_terms
+from shared.errors import TransitionNotAllowed
 
 
 def at(day: int) -> datetime:
@@ -20,20 +20,21 @@ def at(day: int) -> datetime:
 
 
 def test_a_retrospective_with_a_lesson_can_be_completed():
-    check_completable("open", 1)
+    assert completed_status("open", 1) == "completed"
 
 
 def test_a_retrospective_without_lessons_cannot_be_completed():
-    with pytest.raises(RetrospectiveRefused, match="at least one lesson") as refused:
-        check_completable("open", 0)
+    with pytest.raises(TransitionNotAllowed, match="at least one lesson") as refused:
+        completed_status("open", 0)
     assert refused.value.status == "open"
+    assert refused.value.extra["lesson_count"] == 0
 
 
 def test_a_completed_retrospective_takes_nothing_more():
-    with pytest.raises(RetrospectiveRefused, match="completed"):
-        check_open("completed")
-    with pytest.raises(RetrospectiveRefused):
-        check_completable("completed", 3)
+    with pytest.raises(TransitionNotAllowed, match="completed"):
+        require_open("completed", "record_lesson")
+    with pytest.raises(TransitionNotAllowed):
+        completed_status("completed", 3)
 
 
 def test_tags_are_lower_cased_deduplicated_and_sorted():

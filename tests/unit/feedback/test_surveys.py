@@ -4,13 +4,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.feedback.domain.surveys import (
+from services.feedback.domain.questionnaire import (
     QUESTIONNAIRE,
     InvalidAnswers,
     QuestionKind,
-    reminder_due,
     validate_answers,
 )
+from services.feedback.domain.survey_window import reminder_due
 
 SENT = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 DELAY = timedelta(days=5)

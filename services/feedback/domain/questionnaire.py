@@ -1,14 +1,18 @@
-"""The satisfaction survey as data, validation of a customer's answers, and the reminder rule."""
+"""The satisfaction survey's questions as data, and the validation of a customer's answers."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from enum import StrEnum
 
-from .scores import NPS_RANGE, RATING_RANGE, ScoreOutOfRange, validate_score
+from services.feedback.domain.scores import (
+    NPS_RANGE,
+    RATING_RANGE,
+    ScoreOutOfRange,
+    validate_score,
+)
+from shared.errors import RuleViolation
 
 MAX_TEXT_LENGTH = 4000
-DEFAULT_REMINDER_DELAY = timedelta(days=5)
 
 
 class QuestionKind(StrEnum):
@@ -57,12 +61,19 @@ QUESTIONNAIRE: tuple[Question, ...] = (
 )
 
 
-class InvalidAnswers(ValueError):
-    """Answers that do not fit the questionnaire; ``errors`` maps each field to its messages."""
+class InvalidAnswers(RuleViolation, ValueError):
+    """Answers that do not fit the questionnaire (422); ``errors`` maps each field to its
+    messages."""
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items()))
+        super().__init__(
+            {field: " ".join(messages) for field, messages in errors.items()},
+            "The answers are not valid.",
+        )
         self.errors = errors
+
+    def __str__(self) -> str:
+        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in self.errors.items())
 
 
 def validate_answers(
@@ -106,19 +117,3 @@ def _checked(question: Question, value: object) -> int | str:
         return validate_score(question.id, value, *SCALE_BOUNDS[question.kind])
     except ScoreOutOfRange as error:
         raise ValueError(f"Must be a whole number from {error.low} to {error.high}.") from None
-
-
-def reminder_due(
-    sent_at: datetime | None,
-    answered_at: datetime | None,
-    reminded_at: datetime | None,
-    delay: timedelta,
-    now: datetime,
-) -> bool:
-    """True when a sent, unanswered survey has waited ``delay`` and was never reminded.
-
-    One reminder only: a customer who ignores two mails is not helped by a third.
-    """
-    if sent_at is None or answered_at is not None or reminded_at is not None:
-        return False
-    return now - sent_at >= delay

@@ -3,9 +3,9 @@
 import calendar
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
 
-from .kpis import Kpis, TrendPoint
+from services.feedback.domain.kpis import Kpis, TrendPoint
+from shared import svg
 
 WIDTH, HEIGHT = 960, 580
 MARGIN = 32
@@ -52,11 +52,6 @@ HEADLINES = (
 def render_kpi_chart(trend: Sequence[TrendPoint], *, title: str) -> str:
     """An SVG dashboard of ``trend``: latest NPS, CSAT and rates, and orders per month."""
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="{FONT}" role="img" '
-        f"aria-label={quoteattr(title)}>",
-        f"<title>{escape(title)}</title>",
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
         _text(MARGIN, 46, title, size=22, weight="bold"),
         _text(MARGIN, 70, _subtitle(trend), size=13, fill=MUTED),
     ]
@@ -78,8 +73,9 @@ def render_kpi_chart(trend: Sequence[TrendPoint], *, title: str) -> str:
             fill=FAINT,
         )
     )
-    parts.append("</svg>")
-    return "\n".join(parts)
+    return svg.document(
+        WIDTH, HEIGHT, parts, title=title, font_family=FONT, role="img", aria_label=title
+    )
 
 
 def _subtitle(trend: Sequence[TrendPoint]) -> str:
@@ -107,38 +103,27 @@ def _text(
     rotate: int = 0,
     halo: bool = False,
 ) -> str:
-    attributes = (
-        f'x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-weight="{weight}" text-anchor="{anchor}"'
-    )
-    if rotate:
-        attributes += f' transform="rotate({rotate} {x:.1f} {y:.1f})"'
-    text = f'<text {attributes} fill="{fill}">{escape(content)}</text>'
-    if not halo:
-        return text
-    # A white outline drawn underneath keeps a label legible where it crosses a bar.
-    outline = f'<text {attributes} fill="#ffffff" stroke="#ffffff" stroke-width="4" '
-    return f'{outline}stroke-linejoin="round">{escape(content)}</text>\n{text}'
-
-
-def _line(x1: float, y1: float, x2: float, y2: float, colour: str, width: float = 1) -> str:
-    return (
-        f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{colour}" '
-        f'stroke-width="{width}"/>'
+    return svg.text(
+        float(x),
+        float(y),
+        content,
+        halo=halo,
+        font_size=size,
+        font_weight=weight,
+        text_anchor=anchor,
+        transform=f"rotate({rotate} {x:.1f} {y:.1f})" if rotate else None,
+        fill=fill,
     )
 
 
 def _marker(x: float, y: float) -> str:
-    return (
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#ffffff" stroke="{ON_TIME_LINE}" '
-        'stroke-width="2"/>'
+    return svg.element(
+        "circle", cx=float(x), cy=float(y), r=4, fill=svg.WHITE, stroke=ON_TIME_LINE, stroke_width=2
     )
 
 
 def _card(x: float, y: float, width: float, height: float) -> str:
-    return (
-        f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" rx="10" '
-        f'fill="{CARD}" stroke="{GRID}"/>'
-    )
+    return svg.rect(float(x), float(y), float(width), float(height), rx=10, fill=CARD, stroke=GRID)
 
 
 def _latest_two(
@@ -199,7 +184,7 @@ def _sparkline(
         for run in _runs(figures)
     ]
     last_x, last_y = position(len(figures) - 1 - figures[::-1].index(known[-1]), known[-1])
-    lines.append(f'<circle cx="{last_x:.1f}" cy="{last_y:.1f}" r="2.6" fill="{ACCEPTED_FILL}"/>')
+    lines.append(svg.element("circle", cx=last_x, cy=last_y, r=2.6, fill=ACCEPTED_FILL))
     return "\n".join(lines)
 
 
@@ -216,10 +201,12 @@ def _runs(figures: Sequence[float | None]) -> list[list[tuple[int, float]]]:
 
 
 def _polyline(points: Sequence[tuple[float, float]], colour: str, width: float) -> str:
-    coordinates = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
-    return (
-        f'<polyline points="{coordinates}" fill="none" stroke="{colour}" stroke-width="{width}" '
-        'stroke-linejoin="round" stroke-linecap="round"/>'
+    return svg.polyline(
+        [(float(px), float(py)) for px, py in points],
+        stroke=colour,
+        stroke_width=width,
+        stroke_linejoin="round",
+        stroke_linecap="round",
     )
 
 
@@ -263,7 +250,7 @@ def _grid(plot: _Plot) -> str:
     for tick in range(GRID_STEPS + 1):
         y = plot.y_of_count(tick * plot.count_step)
         count, percent = str(tick * plot.count_step), f"{tick * 100 // GRID_STEPS}%"
-        parts.append(_line(PLOT_LEFT, y, PLOT_RIGHT, y, AXIS if tick == 0 else GRID))
+        parts.append(svg.line(PLOT_LEFT, y, PLOT_RIGHT, y, stroke=AXIS if tick == 0 else GRID))
         parts.append(_text(PLOT_LEFT - 10, y + 4, count, size=11, fill=MUTED, anchor="end"))
         parts.append(_text(PLOT_RIGHT + 10, y + 4, percent, size=11, fill=MUTED))
     return "\n".join(parts)
@@ -280,10 +267,7 @@ def _bars(plot: _Plot, trend: Sequence[TrendPoint]) -> str:
             (centre, point.kpis.accepted_count, ACCEPTED_FILL),
         ):
             top = plot.y_of_count(count)
-            parts.append(
-                f'<rect x="{left:.1f}" y="{top:.1f}" width="{bar:.1f}" '
-                f'height="{PLOT_BOTTOM - top:.1f}" rx="2" fill="{fill}"/>'
-            )
+            parts.append(svg.rect(float(left), top, float(bar), PLOT_BOTTOM - top, rx=2, fill=fill))
         parts.append(_month_label(centre, point.month, index, label_every))
     return "\n".join(parts)
 
@@ -327,10 +311,10 @@ def _legend() -> str:
     parts = [_text(MARGIN + 20, y + 4, "Orders per month", size=14, weight="bold")]
     x = WIDTH - MARGIN - 470
     for label, fill in (("Created", CREATED_FILL), ("Accepted", ACCEPTED_FILL)):
-        parts.append(f'<rect x="{x}" y="{y - 6}" width="12" height="12" rx="2" fill="{fill}"/>')
+        parts.append(svg.rect(x, y - 6, 12, 12, rx=2, fill=fill))
         parts.append(_text(x + 18, y + 4, label, size=12, fill=MUTED))
         x += 100
-    parts.append(_line(x, y, x + 22, y, ON_TIME_LINE, 2.5))
+    parts.append(svg.line(x, y, x + 22, y, stroke=ON_TIME_LINE, stroke_width=2.5))
     parts.append(_marker(x + 11, y))
     parts.append(_text(x + 30, y + 4, "On-time rate (right axis)", size=12, fill=MUTED))
     return "\n".join(parts)
@@ -352,8 +336,16 @@ def _no_data() -> str:
     middle_y = (PANEL_TOP + HEIGHT - 40) / 2
     return "\n".join(
         (
-            f'<circle cx="{middle_x}" cy="{middle_y - 34}" r="18" fill="none" stroke="{FAINT}" '
-            'stroke-width="2" stroke-dasharray="4 4"/>',
+            svg.element(
+                "circle",
+                cx=middle_x,
+                cy=middle_y - 34,
+                r=18,
+                fill="none",
+                stroke=FAINT,
+                stroke_width=2,
+                stroke_dasharray="4 4",
+            ),
             _text(
                 middle_x,
                 middle_y + 10,

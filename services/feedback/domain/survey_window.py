@@ -1,0 +1,55 @@
+"""The survey's window: sent once, reminded at most once after a delay, answered once, or left
+to expire. Its status (SURVEY_STATUS) is read from its times, never stored."""
+
+from datetime import datetime, timedelta
+
+from services.feedback.domain.status import SURVEY_STATUS
+from shared.errors import Gone
+
+DEFAULT_REMINDER_DELAY = timedelta(days=5)
+ALREADY_ANSWERED = "This survey was already answered; thank you."
+LINK_EXPIRED = "This link has expired."
+
+
+def survey_status(
+    answered_at: datetime | None,
+    reminded_at: datetime | None,
+    expires_at: datetime | None,
+    now: datetime,
+) -> str:
+    """The survey's status: answered wins over expiry, an unanswered one expires at its time."""
+    if answered_at is not None:
+        return "answered"
+    if expires_at is not None and now >= expires_at:
+        return "expired"
+    return "reminded" if reminded_at is not None else "sent"
+
+
+def reminder_due(
+    sent_at: datetime | None,
+    answered_at: datetime | None,
+    reminded_at: datetime | None,
+    delay: timedelta,
+    now: datetime,
+) -> bool:
+    """True when a sent, unanswered survey has waited ``delay`` and was never reminded.
+
+    One reminder only: a customer who ignores two mails is not helped by a third.
+    """
+    if sent_at is None:
+        return False
+    status = survey_status(answered_at, reminded_at, None, now)
+    return SURVEY_STATUS.allows(status, "remind") and now - sent_at >= delay
+
+
+def require_answerable(
+    answered_at: datetime | None,
+    reminded_at: datetime | None,
+    expires_at: datetime | None,
+    now: datetime,
+) -> None:
+    """Gone (410) unless the survey may still be answered: the link is used up once it was
+    answered, and expires with the survey."""
+    status = survey_status(answered_at, reminded_at, expires_at, now)
+    if not SURVEY_STATUS.allows(status, "answer"):
+        raise Gone(ALREADY_ANSWERED if status == "answered" else LINK_EXPIRED)

@@ -1,0 +1,1 @@
+"""Where the feedback service draws: the KPI dashboard as SVG."""
