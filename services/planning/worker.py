@@ -3,10 +3,9 @@
 import logging
 from datetime import date
 
-import sqlalchemy as sa
-
-from services.planning import handlers, planner
-from services.planning.models import Base, Plan
+from services.planning import handlers
+from services.planning.models import Base
+from services.planning.usecases import plans
 from shared.db import Database
 from shared.worker import run_worker
 
@@ -22,13 +21,11 @@ def review_active_plans(db: Database, today: date | None = None) -> None:
     and the others are still reviewed."""
     today = today or date.today()
     with db.transaction() as session:
-        plan_ids = list(session.scalars(sa.select(Plan.id).where(Plan.status == "active")))
+        plan_ids = plans.active_plan_ids(session)
     for plan_id in plan_ids:
         try:
             with db.transaction() as session:
-                plan = session.get(Plan, plan_id)
-                if plan is not None and plan.status == "active":
-                    planner.review_health(session, plan, today)
+                plans.review_health_of_active_plan(session, plan_id, today)
         except Exception:
             logger.exception("the health review of plan %s failed", plan_id)
 

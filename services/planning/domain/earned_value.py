@@ -16,8 +16,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from .calendar import WorkCalendar
-from .wbs import MAX_COST as MAX_MONEY
+from services.planning.domain.calendar import WorkCalendar
+from services.planning.domain.wbs import MAX_COST as MAX_MONEY
 
 CENT = Decimal("0.01")
 INDEX_PLACES = Decimal("0.0001")

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from .scheduling import Dependency, Schedule, Task, TaskId, schedule
+from services.planning.domain.scheduling import Dependency, Schedule, Task, TaskId, schedule
 
 ResourceId = Hashable
 

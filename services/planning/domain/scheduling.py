@@ -38,7 +38,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
-from .calendar import WorkCalendar
+from services.planning.domain.calendar import WorkCalendar
 
 TaskId = Hashable
 

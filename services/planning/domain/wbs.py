@@ -295,3 +295,17 @@ class _Totals:
         else:
             done = self.done_by_count / self.leaf_count
         return Rollup(self.start, self.finish, self.effort, self.cost, done)
+
+
+def levels_taken(tree: WbsTree, node_id: NodeId, keeps_a_level_below: Iterable[NodeId]) -> int:
+    """The levels a node's subtree spans, counting one more below each node of
+    `keeps_a_level_below` even while it is empty (the "Work packages" group: an approved change
+    adds work packages there)."""
+    reserved = set(keeps_a_level_below)
+    levels, layer, depth = 0, [node_id], 0
+    while layer:
+        depth += 1
+        for node in layer:
+            levels = max(levels, depth + (1 if node in reserved else 0))
+        layer = [child for node in layer for child in tree.children(node)]
+    return levels

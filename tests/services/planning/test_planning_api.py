@@ -244,20 +244,20 @@ def test_a_tiny_progress_gives_no_forecast_finish_instead_of_failing(planning):
 
 
 def test_the_worker_reviews_every_plan_even_when_one_fails(planning, app, monkeypatch):
-    from services.planning import planner
+    from services.planning.usecases import plans
     from services.planning.worker import review_active_plans
 
     broken, fine = (draft(planning, [requirement("Frame", 5)]) for _ in range(2))
     for plan in (broken, fine):
         planning.activate(plan["id"])
-    review_health = planner.review_health
+    review_health = plans.review_health
 
     def failing_for_one(session, plan, *args):
         review_health(session, plan, *args)  # its health change is rolled back
         if str(plan.id) == broken["id"]:
             raise RuntimeError("cannot judge this plan")
 
-    monkeypatch.setattr(planner, "review_health", failing_for_one)
+    monkeypatch.setattr(plans, "review_health", failing_for_one)
     review_active_plans(app.extensions["ordo"].db, date(2027, 1, 20))
     [changed] = planning.events("ordo.plan.status_changed")
     assert changed.data["plan_id"] == fine["id"] and changed.data["status"] == "off_track"

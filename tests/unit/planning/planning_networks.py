@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from services.planning.domain import Dependency, DependencyType, Schedule, Task
+from services.planning.domain.scheduling import Dependency, DependencyType, Schedule, Task
 
 
 @st.composite

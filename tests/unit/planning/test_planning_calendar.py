@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.planning.domain import WorkCalendar
+from services.planning.domain.calendar import WorkCalendar
 
 MONDAY = date(2026, 11, 2)
 CHRISTMAS = frozenset({date(2026, 12, 25), date(2026, 12, 28), date(2027, 1, 1)})

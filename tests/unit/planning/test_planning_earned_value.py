@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from services.planning.domain import (
+from services.planning.domain.calendar import WorkCalendar
+from services.planning.domain.earned_value import (
     EarnedValueTask,
     PlanStatus,
-    WorkCalendar,
     earned_value,
     plan_status,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ElementTree
 from datetime import date, timedelta
 
-from services.planning.domain import GanttLink, GanttRow, render_gantt
+from services.planning.render.gantt import GanttLink, GanttRow, render_gantt
 
 SVG = "{http://www.w3.org/2000/svg}"
 MONDAY = date(2026, 11, 2)

@@ -6,17 +6,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from planning_networks import early_violations, networks
 
-from services.planning.domain import (
+from services.planning.domain.levelling import (
     Allocation,
-    Dependency,
     Move,
     OverAllocation,
-    Task,
     daily_load,
     level_resources,
     over_allocations,
-    schedule,
 )
+from services.planning.domain.scheduling import Dependency, Task, schedule
 
 
 def test_daily_load_adds_this_plan_to_the_load_from_other_plans():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.planning.domain import (
+from services.planning.domain.risk_scoring import (
     RAISE_THRESHOLD,
     RiskRating,
     RiskScaleError,

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from planning_networks import early_violations, networks, violated
 
-from services.planning.domain import (
+from services.planning.domain.calendar import WorkCalendar
+from services.planning.domain.scheduling import (
     CycleError,
     Dependency,
     DependencyType,
@@ -19,7 +20,6 @@ from services.planning.domain import (
     SelfDependencyError,
     Task,
     UnknownTaskError,
-    WorkCalendar,
     dates_to_index_span,
     index_span_to_dates,
     schedule,

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.planning.domain import (
+from services.planning.domain.wbs import (
     MAX_COST,
     CostRangeError,
     WbsCycleError,

@@ -1,15 +1,17 @@
-"""Applying the planning rules to stored plans: rescheduling, baselines, progress and health.
+"""A plan's network as stored: reading its tasks and links, editing its outline, rescheduling.
 
-Views and event handlers call these inside their one transaction; every change to a plan ends
-with :func:`replan`, which renumbers the WBS, schedules the leaf tasks (CPM in working-day
-indices) and rolls the figures up into the summary tasks.
+Every change to a plan ends with :func:`replan`, which renumbers the WBS, schedules the leaf
+tasks (CPM in working-day indices) and rolls the figures up into the summary tasks. What the
+scheduler refuses (a cycle, dates past what a calendar holds, costs past what money holds)
+comes out as a RuleViolation naming the tasks at fault.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -17,25 +19,53 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.planning import domain
-from services.planning.domain.template import default_cost, default_effort
-from services.planning.models import (
-    Allocation,
-    Baseline,
-    BaselineTask,
-    Dependency,
-    Plan,
-    Resource,
-    Task,
+from services.planning.domain.calendar import WorkCalendar
+from services.planning.domain.scheduling import (
+    CycleError,
+    DependencyType,
+    Schedule,
+    ScheduledTask,
+    ScheduleInputError,
+    index_span_to_dates,
+    schedule,
 )
+from services.planning.domain.scheduling import Dependency as SchedulerDependency
+from services.planning.domain.scheduling import Task as SchedulerTask
+from services.planning.domain.status import require_plan_allows
+from services.planning.domain.template import default_cost, default_effort
+from services.planning.domain.wbs import (
+    MAX_COST,
+    CostRangeError,
+    WbsError,
+    WbsNode,
+    WbsTree,
+    WorkFigures,
+    check_costs,
+    roll_up,
+)
+from services.planning.models import Allocation, Dependency, Plan, Resource, Task
 from shared.db import new_id, utcnow
-from shared.events.outbox import record
+from shared.errors import RuleViolation
+from shared.usecases import find
 
-OPEN_STATUSES = ("draft", "active")
+
+def plan_allowing(session: Session, plan_id: uuid.UUID, action: str = "edit") -> Plan:
+    """The plan, if its status allows `action` (NotFound, TransitionNotAllowed otherwise)."""
+    plan = find(session, Plan, plan_id, "plan")
+    require_plan_allows(plan.status, action)
+    return plan
 
 
-def calendar_of(plan: Plan) -> domain.WorkCalendar:
-    return domain.WorkCalendar(
+def task_allowing(session: Session, task_id: uuid.UUID, action: str = "edit") -> tuple[Task, Plan]:
+    """The task and its plan, if the plan's status allows `action`."""
+    task = find(session, Task, task_id, "task")
+    plan = session.get(Plan, task.plan_id)
+    require_plan_allows(plan.status, action)
+    return task, plan
+
+
+def calendar_of(plan: Plan) -> WorkCalendar:
+    return WorkCalendar(
         plan.start_date,
         frozenset(plan.working_weekdays),
         frozenset(date.fromisoformat(day) for day in plan.holidays),
@@ -61,12 +91,12 @@ def outline_order(tasks: list[Task]) -> list[Task]:
 class Network:
     """A plan's tasks as the scheduler sees them: leaves only, summary links expanded."""
 
-    calendar: domain.WorkCalendar
-    tree: domain.WbsTree
+    calendar: WorkCalendar
+    tree: WbsTree
     tasks: dict[uuid.UUID, Task]
     leaves: list[Task]
-    inputs: list[domain.Task]
-    links: list[domain.Dependency]
+    inputs: list[SchedulerTask]
+    links: list[SchedulerDependency]
 
     def leaves_under(self, task_id: uuid.UUID) -> list[uuid.UUID]:
         below = self.tree.descendants(task_id)
@@ -87,7 +117,7 @@ def network(
     leaves = [task for task in tasks if not tree.children(task.id)]
     built = Network(calendar, tree, by_id, leaves, [], [])
     built.inputs = [
-        domain.Task(task.id, effective_duration(task, calendar), not_before(task, calendar))
+        SchedulerTask(task.id, effective_duration(task, calendar), not_before(task, calendar))
         for task in leaves
     ]
     if dependencies is None:
@@ -97,19 +127,17 @@ def network(
             for after in built.leaves_under(link.successor_id):
                 if before != after:
                     built.links.append(
-                        domain.Dependency(before, after, domain.DependencyType(link.type), link.lag)
+                        SchedulerDependency(before, after, DependencyType(link.type), link.lag)
                     )
     return built
 
 
-def wbs_tree(tasks: Iterable[Task]) -> domain.WbsTree:
+def wbs_tree(tasks: Iterable[Task]) -> WbsTree:
     """The outline of `tasks`: who is below whom, in which position."""
-    return domain.WbsTree.from_nodes(
-        domain.WbsNode(task.id, task.parent_id, task.position) for task in tasks
-    )
+    return WbsTree.from_nodes(WbsNode(task.id, task.parent_id, task.position) for task in tasks)
 
 
-def effective_duration(task: Task, calendar: domain.WorkCalendar) -> int:
+def effective_duration(task: Task, calendar: WorkCalendar) -> int:
     """The planned duration, or the worked one once the task has finished."""
     if task.milestone:
         return 0
@@ -121,7 +149,7 @@ def effective_duration(task: Task, calendar: domain.WorkCalendar) -> int:
     return task.duration
 
 
-def not_before(task: Task, calendar: domain.WorkCalendar) -> int | None:
+def not_before(task: Task, calendar: WorkCalendar) -> int | None:
     """The start constraint: a levelling delay, a rework start, or the actual start."""
     limits = [
         calendar.to_index(day) for day in (task.not_before, task.actual_start) if day is not None
@@ -136,19 +164,30 @@ def replan(
     dependencies: list[Dependency] | None = None,
     *,
     new: bool = False,
-) -> domain.Schedule:
+) -> Schedule:
     """Renumber the WBS, schedule the leaves, roll up the summaries and move the plan's finish.
 
     A caller that has read the plan's `tasks` and `dependencies` passes them, so they are not
     read again. A new plan passes them before they are stored (`new`: no allocations yet, and
-    nothing to flush), so that the caller writes each row once, complete. Raises the domain's
-    ScheduleInputError (a cycle, a self-dependency) or CostRangeError (a task's cost or the
-    plan's total past MAX_COST) with nothing changed that the caller's rollback would not undo.
+    nothing to flush), so that the caller writes each row once, complete. Raises RuleViolation
+    (a cycle, a self-dependency, a task's cost or the plan's total past MAX_COST) with nothing
+    changed that the caller's rollback would not undo.
     """
     if tasks is None:
         session.flush()
+    with schedule_refusals(session):
+        return _replan(session, plan, tasks, dependencies, new)
+
+
+def _replan(
+    session: Session,
+    plan: Plan,
+    tasks: list[Task] | None,
+    dependencies: list[Dependency] | None,
+    new: bool,
+) -> Schedule:
     built = network(session, plan, tasks, dependencies)
-    scheduled = domain.schedule(built.inputs, built.links)
+    scheduled = schedule(built.inputs, built.links)
     codes = built.tree.codes()
     for node in built.tree.nodes():
         task = built.tasks[node.id]
@@ -161,15 +200,15 @@ def replan(
     figures = {}
     for task in built.leaves:
         result = scheduled.tasks[task.id]
-        task.start_date, task.finish_date = domain.index_span_to_dates(
+        task.start_date, task.finish_date = index_span_to_dates(
             built.calendar, result.early_start, result.early_finish
         )
-        task.late_start, task.late_finish = domain.index_span_to_dates(
+        task.late_start, task.late_finish = index_span_to_dates(
             built.calendar, result.late_start, result.late_finish
         )
         task.total_float, task.free_float = result.total_float, result.free_float
         task.critical = result.critical
-        figures[task.id] = domain.WorkFigures(
+        figures[task.id] = WorkFigures(
             task.start_date,
             task.finish_date,
             task.effort_hours,
@@ -177,7 +216,7 @@ def replan(
             task.percent_complete,
             result.duration,
         )
-    rollups = domain.roll_up(built.tree, figures)
+    rollups = roll_up(built.tree, figures)
     for task_id, rollup in rollups.items():
         task = built.tasks[task_id]
         below = [scheduled.tasks[leaf] for leaf in built.leaves_under(task_id)]
@@ -193,7 +232,7 @@ def replan(
         task.free_float = min(item.free_float for item in below)
         task.critical = any(item.critical for item in below)
         task.milestone = False
-    domain.check_costs(built.tree, {task_id: task.cost for task_id, task in built.tasks.items()})
+    check_costs(built.tree, {task_id: task.cost for task_id, task in built.tasks.items()})
     if built.leaves:
         plan.finish_date = max(task.finish_date for task in built.leaves)
     else:
@@ -204,8 +243,39 @@ def replan(
     return scheduled
 
 
-def late_finish(built: Network, item: domain.ScheduledTask) -> date:
-    return domain.index_span_to_dates(built.calendar, item.late_start, item.late_finish)[1]
+@contextmanager
+def schedule_refusals(session: Session) -> Iterator[None]:
+    """What the scheduler refuses (a cycle, dates past the calendar's end, costs past what
+    money holds) as a RuleViolation naming the tasks at fault."""
+    try:
+        yield
+    except CycleError as cycle:
+        tasks = [session.get(Task, task_id) for task_id in cycle.cycle]
+        names = " -> ".join(task.name for task in [*tasks, tasks[0]])
+        raise RuleViolation(
+            detail=f"The dependencies would form a cycle: {names}.",
+            cycle=[
+                {"id": str(task.id), "wbs_code": task.wbs_code, "name": task.name} for task in tasks
+            ],
+        ) from None
+    except CostRangeError as refused:
+        if refused.node_id is None:
+            what = "the plan's total cost"
+        else:
+            with session.no_autoflush:  # the refused figures must not reach the database
+                task = session.get(Task, refused.node_id)
+            what = f"the cost of {task.wbs_code} {task.name}"
+        raise RuleViolation(
+            detail=f"The plan cannot be costed: {what} would come to {refused.cost}, "
+            f"more than {MAX_COST}.",
+            max_cost=str(MAX_COST),
+        ) from None
+    except (ScheduleInputError, WbsError) as refused:
+        raise RuleViolation(detail=f"The plan cannot be scheduled: {refused}.") from None
+
+
+def late_finish(built: Network, item: ScheduledTask) -> date:
+    return index_span_to_dates(built.calendar, item.late_start, item.late_finish)[1]
 
 
 def _apply_allocations(session: Session, leaves: list[Task]) -> None:
@@ -296,20 +366,6 @@ def link(session: Session, plan: Plan, before: Task, after: Task, type="FS", lag
     return dependency
 
 
-# Events -------------------------------------------------------------------------------------
-
-
-def publish(session: Session, plan: Plan, type: str, **data) -> None:
-    """Record a plan event carrying the plan's new version."""
-    plan.updated_at = utcnow()
-    session.flush()
-    record(
-        session,
-        type,
-        {"order_id": plan.order_id, "plan_id": plan.id, "version": plan.version, **data},
-    )
-
-
 def requirement_tasks(session: Session, plan: Plan, tasks: list[Task] | None = None) -> list[dict]:
     """The task ids of each requirement, in WBS order (of `tasks` if given, else the stored)."""
     grouped: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
@@ -320,175 +376,3 @@ def requirement_tasks(session: Session, plan: Plan, tasks: list[Task] | None = N
         {"requirement_id": requirement_id, "task_ids": ids}
         for requirement_id, ids in grouped.items()
     ]
-
-
-# Baselines ----------------------------------------------------------------------------------
-
-
-def baselines_of(session: Session, plan: Plan) -> list[Baseline]:
-    query = sa.select(Baseline).where(Baseline.plan_id == plan.id).order_by(Baseline.number)
-    return list(session.scalars(query))
-
-
-def baseline_tasks(session: Session, baseline: Baseline) -> list[BaselineTask]:
-    query = sa.select(BaselineTask).where(BaselineTask.baseline_id == baseline.id)
-    return list(session.scalars(query))
-
-
-def take_baseline(session: Session, plan: Plan, reason: str, today: date) -> Baseline:
-    tasks = tasks_of(session, plan)
-    leaves = [task for task in tasks if not task.summary]
-    baseline = Baseline(
-        plan_id=plan.id,
-        number=len(baselines_of(session, plan)) + 1,
-        reason=reason,
-        taken_on=today,
-        start_date=min((task.start_date for task in leaves), default=plan.start_date),
-        finish_date=plan.finish_date,
-        effort_hours=sum(task.effort_hours for task in leaves),
-        cost=sum((task.cost for task in leaves), Decimal(0)),
-    )
-    session.add(baseline)
-    session.flush()
-    for task in tasks:
-        session.add(
-            BaselineTask(
-                baseline_id=baseline.id,
-                task_id=task.id,
-                wbs_code=task.wbs_code,
-                name=task.name,
-                summary=task.summary,
-                milestone=task.milestone,
-                start_date=task.start_date,
-                finish_date=task.finish_date,
-                effort_hours=task.effort_hours,
-                cost=task.cost,
-            )
-        )
-    return baseline
-
-
-def slip_days(plan: Plan, first: Baseline) -> int:
-    """Working days the plan's finish lies after baseline 1's finish (negative: earlier)."""
-    calendar = calendar_of(plan)
-    return calendar.to_index(plan.finish_date) - calendar.to_index(first.finish_date)
-
-
-def rebaseline(
-    session: Session, plan: Plan, reason: str, today: date, extra: dict | None = None
-) -> Baseline | None:
-    """Take the next baseline and publish ``ordo.plan.rebaselined``; None before activation."""
-    earlier = baselines_of(session, plan)
-    if not earlier:
-        return None
-    baseline = take_baseline(session, plan, reason, today)
-    publish(
-        session,
-        plan,
-        "ordo.plan.rebaselined",
-        baseline_number=baseline.number,
-        finish_date=plan.finish_date,
-        previous_finish_date=earlier[-1].finish_date,
-        slip_days=slip_days(plan, earlier[0]),
-        reason=reason,
-        **(extra or {}),
-    )
-    return baseline
-
-
-# Earned value, progress and health ----------------------------------------------------------
-
-
-def earned_value(
-    session: Session,
-    plan: Plan,
-    as_of: date,
-    number: int | None = None,
-    tasks: list[Task] | None = None,
-) -> domain.EarnedValue | None:
-    """EV as of a date against a baseline (default the latest); None before activation.
-
-    `tasks` are the plan's tasks when the caller has them already."""
-    baselines = baselines_of(session, plan)
-    if number is not None:
-        baselines = [baseline for baseline in baselines if baseline.number == number]
-    if not baselines:
-        return None
-    current = {task.id: task for task in (tasks_of(session, plan) if tasks is None else tasks)}
-    items = []
-    for planned in baseline_tasks(session, baselines[-1]):
-        if planned.summary:
-            continue
-        task = current.get(planned.task_id)
-        items.append(
-            domain.EarnedValueTask(
-                planned.start_date,
-                planned.finish_date,
-                planned.cost,
-                task.percent_complete if task else 0.0,
-                task.actual_cost if task else Decimal(0),
-            )
-        )
-    return domain.earned_value(items, as_of, calendar_of(plan))
-
-
-def settle(session: Session, plan: Plan, as_of: date, reached: list[Task] = ()) -> None:
-    """After progress: reach milestones whose predecessors are done, complete the plan when
-    every task is done, and publish a change of health."""
-    reached = list(reached)
-    tasks, dependencies = tasks_of(session, plan), dependencies_of(session, plan)
-    built = network(session, plan, tasks, dependencies)
-    waiting_on: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
-    for dependency in built.links:
-        waiting_on[dependency.successor].add(dependency.predecessor)
-    changed = True
-    while changed:
-        changed = False
-        for task in built.leaves:
-            before = [built.tasks[task_id] for task_id in waiting_on[task.id]]
-            if task.milestone and not task.done and before and all(t.done for t in before):
-                day = max((t.actual_finish or as_of for t in before), default=as_of)
-                task.percent_complete = 100.0
-                task.actual_start = task.actual_finish = day
-                reached.append(task)
-                changed = True
-    for milestone in reached:
-        publish(
-            session,
-            plan,
-            "ordo.milestone.reached",
-            task_id=milestone.id,
-            name=milestone.name,
-            reached_on=milestone.actual_finish or as_of,
-        )
-    replan(session, plan, tasks, dependencies)
-    if plan.status == "active" and built.leaves and all(task.done for task in built.leaves):
-        plan.status = "completed"
-        plan.completed_on = max(task.actual_finish or as_of for task in built.leaves)
-        publish(session, plan, "ordo.plan.completed", completed_on=plan.completed_on)
-    review_health(session, plan, as_of, tasks)
-
-
-def review_health(
-    session: Session, plan: Plan, as_of: date, tasks: list[Task] | None = None
-) -> None:
-    """Publish ``ordo.plan.status_changed`` when earned value moves the plan's health."""
-    if plan.status not in ("active", "completed"):
-        return
-    figures = earned_value(session, plan, as_of, tasks=tasks)
-    if figures is None:
-        return
-    status = str(figures.status)
-    if status == plan.health:
-        return
-    previous, plan.health = plan.health, status
-    publish(
-        session,
-        plan,
-        "ordo.plan.status_changed",
-        status=status,
-        previous_status=previous,
-        spi=None if figures.spi is None else float(figures.spi),
-        cpi=None if figures.cpi is None else float(figures.cpi),
-        forecast_finish=figures.forecast_finish,
-    )

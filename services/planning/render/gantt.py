@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from xml.sax.saxutils import escape, quoteattr
+
+from shared import svg
 
 ROW_HEIGHT = 22
 BAR_HEIGHT = 12
@@ -119,14 +120,11 @@ class _Chart:
 
     def render(self) -> str:
         parts = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width}" '
-            f'height="{self.height}" viewBox="0 0 {self.width} {self.height}" '
-            f'font-family="{FONT}" font-size="12">',
-            "<defs>",
-            _arrowhead("arrow", COLOURS["link"]),
-            _arrowhead("arrow-critical", COLOURS["critical_link"]),
-            "</defs>",
-            f'<rect width="{self.width}" height="{self.height}" fill="#ffffff"/>',
+            svg.element(
+                "defs",
+                _arrowhead("arrow", COLOURS["link"])
+                + _arrowhead("arrow-critical", COLOURS["critical_link"]),
+            ),
             *self._title(),
             *self._background(),
             *self._axis(),
@@ -135,49 +133,48 @@ class _Chart:
             *self._bars(),
             *self._today_line(),
             *self._legend(),
-            "</svg>",
         ]
-        return "\n".join(parts) + "\n"
+        return svg.document(
+            self.width, self.height, parts, title=self.title, font_family=FONT, font_size=12
+        )
 
     def _title(self) -> list[str]:
-        return [
-            _text(12, 26, self.title, size=16, weight="bold"),
-        ]
+        return [_label(12, 26, self.title, size=16, weight="bold")]
 
     def _background(self) -> list[str]:
         parts = []
         for number in range(len(self.rows)):
             if number % 2:
                 y = self.rows_top + number * ROW_HEIGHT
-                parts.append(_rect(0, y, self.width, ROW_HEIGHT, COLOURS["stripe"]))
+                parts.append(svg.rect(0, y, self.width, ROW_HEIGHT, fill=COLOURS["stripe"]))
         if self.day_width >= 6:
             for offset in range(self.day_count):
                 day = self.first_day + timedelta(days=offset)
                 if day.weekday() >= 5:
                     parts.append(
-                        _rect(
+                        svg.rect(
                             self.x(day),
                             self.rows_top,
                             self.day_width,
                             self.rows_bottom - self.rows_top,
-                            COLOURS["weekend"],
-                            opacity=0.9,
+                            fill=COLOURS["weekend"],
+                            fill_opacity=0.9,
                         )
                     )
         for offset in range(0, self.day_count + 1, 7):
             x = self.x(self.first_day + timedelta(days=offset))
-            parts.append(_line(x, self.rows_top - AXIS_HEIGHT / 2, x, self.rows_bottom, "grid"))
+            parts.append(_rule(x, self.rows_top - AXIS_HEIGHT / 2, x, self.rows_bottom, "grid"))
         parts.append(
-            _line(self.chart_left, TITLE_HEIGHT, self.chart_left, self.rows_bottom, "muted")
+            _rule(self.chart_left, TITLE_HEIGHT, self.chart_left, self.rows_bottom, "muted")
         )
-        parts.append(_line(0, self.rows_top, self.width, self.rows_top, "muted"))
-        parts.append(_line(0, self.rows_bottom, self.width, self.rows_bottom, "muted"))
+        parts.append(_rule(0, self.rows_top, self.width, self.rows_top, "muted"))
+        parts.append(_rule(0, self.rows_bottom, self.width, self.rows_bottom, "muted"))
         return parts
 
     def _axis(self) -> list[str]:
         parts = [
-            _text(8, self.rows_top - 8, "WBS", weight="bold", colour="muted"),
-            _text(self.code_width, self.rows_top - 8, "Task", weight="bold", colour="muted"),
+            _label(8, self.rows_top - 8, "WBS", weight="bold", colour="muted"),
+            _label(self.code_width, self.rows_top - 8, "Task", weight="bold", colour="muted"),
         ]
         month_top = TITLE_HEIGHT + 14
         last = self.first_day + timedelta(days=self.day_count)
@@ -188,9 +185,9 @@ class _Chart:
             right = min(self.x(following), self.chart_left + self.chart_width)
             label = _widest_fitting(month, right - left - 8)
             if label:
-                parts.append(_text(left + 4, month_top, label, weight="bold"))
+                parts.append(_label(left + 4, month_top, label, weight="bold"))
             if month > self.first_day:
-                parts.append(_line(left, TITLE_HEIGHT, left, self.rows_top, "muted"))
+                parts.append(_rule(left, TITLE_HEIGHT, left, self.rows_top, "muted"))
             month = following
         week_width = 7 * self.day_width
         for offset in range(0, self.day_count, 7):
@@ -202,10 +199,10 @@ class _Chart:
             else:
                 continue
             parts.append(
-                _text(self.x(monday) + 3, self.rows_top - 8, label, size=10, colour="muted")
+                _label(self.x(monday) + 3, self.rows_top - 8, label, size=10, colour="muted")
             )
         parts.append(
-            _line(
+            _rule(
                 self.chart_left,
                 TITLE_HEIGHT + AXIS_HEIGHT / 2,
                 self.chart_left + self.chart_width,
@@ -220,36 +217,36 @@ class _Chart:
         for number, row in enumerate(self.rows):
             baseline = self.row_middle(number) + 4
             weight = "bold" if row.summary else "normal"
-            parts.append(_text(8, baseline, row.wbs_code, colour="muted", weight=weight))
+            parts.append(_label(8, baseline, row.wbs_code, colour="muted", weight=weight))
             indent = self.code_width + row.level * INDENT
             room = int((self.chart_left - indent - 10) / CHAR_WIDTH)
-            parts.append(_text(indent, baseline, _clip(row.name, room), weight=weight))
+            parts.append(_label(indent, baseline, _clip(row.name, room), weight=weight))
         return parts
 
     def _bars(self) -> list[str]:
         parts = []
         for number, row in enumerate(self.rows):
             middle = self.row_middle(number)
-            parts.append(f"<g><title>{escape(_tooltip(row))}</title>")
+            drawn = []
             if row.baseline_start and row.baseline_finish:
                 left = self.x(row.baseline_start)
                 right = self.x(row.baseline_finish + timedelta(days=1))
-                parts.append(
-                    _rect(
+                drawn.append(
+                    svg.rect(
                         left,
                         middle + BAR_HEIGHT / 2 + 1,
                         max(right - left, 2),
                         3,
-                        COLOURS["baseline"],
+                        fill=COLOURS["baseline"],
                     )
                 )
             if row.milestone:
-                parts.append(self._milestone(row, middle))
+                drawn.extend(self._milestone(row, middle))
             elif row.summary:
-                parts.append(self._summary(row, middle))
+                drawn.append(self._summary(row, middle))
             else:
-                parts.extend(self._task(row, middle))
-            parts.append("</g>")
+                drawn.extend(self._task(row, middle))
+            parts.append(svg.group(drawn, tooltip=_tooltip(row)))
         return parts
 
     def _task(self, row: GanttRow, middle: float) -> list[str]:
@@ -258,16 +255,24 @@ class _Chart:
         top = middle - BAR_HEIGHT / 2
         fill, done = ("critical", "critical_done") if row.critical else ("task", "task_done")
         progress = width * min(max(row.percent_complete, 0), 100) / 100
-        parts = [_rect(left, top, width, BAR_HEIGHT, COLOURS[fill], radius=2)]
+        parts = [svg.rect(left, top, width, BAR_HEIGHT, rx=2, fill=COLOURS[fill])]
         if progress:
-            parts.append(_rect(left, top, progress, BAR_HEIGHT, COLOURS[done], radius=2))
+            parts.append(svg.rect(left, top, progress, BAR_HEIGHT, rx=2, fill=COLOURS[done]))
         parts.append(
-            f'<rect x="{left:.1f}" y="{top:.1f}" width="{width:.1f}" height="{BAR_HEIGHT}" '
-            f'rx="2" fill="none" stroke="{COLOURS[done]}" stroke-width="0.8"/>'
+            svg.rect(
+                left,
+                top,
+                width,
+                BAR_HEIGHT,
+                rx=2,
+                fill="none",
+                stroke=COLOURS[done],
+                stroke_width=0.8,
+            )
         )
         if row.percent_complete > 0:
             label = f"{row.percent_complete:.0f}%"
-            parts.append(_text(left + width + 5, middle + 4, label, size=10, colour="muted"))
+            parts.append(_label(left + width + 5, middle + 4, label, size=10, colour="muted"))
         return parts
 
     def _summary(self, row: GanttRow, middle: float) -> str:
@@ -283,10 +288,9 @@ class _Chart:
             (left + 4, top + 5),
             (left, top + 10),
         ]
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        return f'<polygon points="{path}" fill="{colour}"/>'
+        return _polygon(points, fill=colour)
 
-    def _milestone(self, row: GanttRow, middle: float) -> str:
+    def _milestone(self, row: GanttRow, middle: float) -> list[str]:
         centre = self.x(row.finish + timedelta(days=1))
         size = 7
         colour = COLOURS["critical_done"] if row.critical else COLOURS["milestone"]
@@ -296,9 +300,10 @@ class _Chart:
             (centre, middle + size),
             (centre - size, middle),
         ]
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        label = _text(centre + size + 4, middle + 4, f"{row.finish:%d %b}", size=10, colour="muted")
-        return f'<polygon points="{path}" fill="{colour}" stroke="#ffffff"/>{label}'
+        return [
+            _polygon(points, fill=colour, stroke=svg.WHITE),
+            _label(centre + size + 4, middle + 4, f"{row.finish:%d %b}", size=10, colour="muted"),
+        ]
 
     def _anchor(self, row: GanttRow, at_start: bool) -> float:
         if row.milestone:
@@ -326,12 +331,13 @@ class _Chart:
                 into_finish,
             )
             critical = source.critical and target.critical
-            colour = COLOURS["critical_link" if critical else "link"]
-            marker = "arrow-critical" if critical else "arrow"
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
             parts.append(
-                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="1" '
-                f'marker-end="url(#{marker})"/>'
+                svg.polyline(
+                    points,
+                    stroke=COLOURS["critical_link" if critical else "link"],
+                    stroke_width=1,
+                    marker_end=f"url(#{'arrow-critical' if critical else 'arrow'})",
+                )
             )
         return parts
 
@@ -357,11 +363,25 @@ class _Chart:
         label = f"Today {self.today.day} {self.today:%b}"
         pill = len(label) * 6.2 + 10
         return [
-            f'<line x1="{x:.1f}" y1="{TITLE_HEIGHT + 10}" x2="{x:.1f}" y2="{self.rows_bottom}" '
-            f'stroke="{COLOURS["today"]}" stroke-width="1.5" stroke-dasharray="4 3"/>',
-            _rect(x - pill / 2, TITLE_HEIGHT + 2, pill, 15, COLOURS["today"], radius=7),
-            f'<text x="{x:.1f}" y="{TITLE_HEIGHT + 13}" font-size="10" font-weight="bold" '
-            f'fill="#ffffff" text-anchor="middle">{escape(label)}</text>',
+            svg.line(
+                x,
+                TITLE_HEIGHT + 10,
+                x,
+                self.rows_bottom,
+                stroke=COLOURS["today"],
+                stroke_width=1.5,
+                stroke_dasharray="4 3",
+            ),
+            svg.rect(x - pill / 2, TITLE_HEIGHT + 2, pill, 15, rx=7, fill=COLOURS["today"]),
+            svg.text(
+                x,
+                TITLE_HEIGHT + 13,
+                label,
+                font_size=10,
+                font_weight="bold",
+                fill=svg.WHITE,
+                text_anchor="middle",
+            ),
         ]
 
     def _legend(self) -> list[str]:
@@ -373,29 +393,48 @@ class _Chart:
             ("Critical task", _legend_bar(middle, "critical", "critical_done")),
             (
                 "Summary",
-                f'<polygon points="0,{middle - 5} 26,{middle - 5} 26,{middle + 5} '
-                f'22,{middle} 4,{middle} 0,{middle + 5}" fill="{COLOURS["summary"]}"/>',
+                _polygon(
+                    [
+                        (0, middle - 5),
+                        (26, middle - 5),
+                        (26, middle + 5),
+                        (22, middle),
+                        (4, middle),
+                        (0, middle + 5),
+                    ],
+                    fill=COLOURS["summary"],
+                ),
             ),
             (
                 "Milestone",
-                f'<polygon points="13,{middle - 7} 20,{middle} 13,{middle + 7} '
-                f'6,{middle}" fill="{COLOURS["milestone"]}"/>',
+                _polygon(
+                    [(13, middle - 7), (20, middle), (13, middle + 7), (6, middle)],
+                    fill=COLOURS["milestone"],
+                ),
             ),
-            ("Baseline", _rect(0, middle - 1.5, 26, 3, COLOURS["baseline"])),
+            ("Baseline", svg.rect(0, middle - 1.5, 26, 3, fill=COLOURS["baseline"])),
             (
                 "Dependency",
-                f'<polyline points="0,{middle} 22,{middle}" stroke="{COLOURS["link"]}"'
-                ' fill="none" marker-end="url(#arrow)"/>',
+                svg.polyline(
+                    [(0, middle), (22, middle)], stroke=COLOURS["link"], marker_end="url(#arrow)"
+                ),
             ),
             (
                 "Today",
-                f'<line x1="13" y1="{middle - 7}" x2="13" y2="{middle + 7}" '
-                f'stroke="{COLOURS["today"]}" stroke-width="1.5" stroke-dasharray="4 3"/>',
+                svg.line(
+                    13,
+                    middle - 7,
+                    13,
+                    middle + 7,
+                    stroke=COLOURS["today"],
+                    stroke_width=1.5,
+                    stroke_dasharray="4 3",
+                ),
             ),
         ]
         for label, sample in samples:
-            parts.append(f'<g transform="translate({x:.1f},0)">{sample}</g>')
-            parts.append(_text(x + 32, middle + 4, label, size=11))
+            parts.append(svg.group([sample], transform=f"translate({x:.1f},0)"))
+            parts.append(_label(x + 32, middle + 4, label, size=11))
             x += 32 + len(label) * CHAR_WIDTH + 22
         return parts
 
@@ -410,8 +449,8 @@ def _widest_fitting(month: date, room: float) -> str:
 
 
 def _legend_bar(middle: float, fill: str, done: str) -> str:
-    return _rect(0, middle - 5, 26, 10, COLOURS[fill], radius=2) + _rect(
-        0, middle - 5, 13, 10, COLOURS[done], radius=2
+    return svg.rect(0, middle - 5, 26, 10, rx=2, fill=COLOURS[fill]) + svg.rect(
+        0, middle - 5, 13, 10, rx=2, fill=COLOURS[done]
     )
 
 
@@ -433,38 +472,31 @@ def _clip(text: str, room: int) -> str:
 
 
 def _arrowhead(name: str, colour: str) -> str:
-    return (
-        f'<marker id="{name}" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" '
-        f'markerHeight="7" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="{colour}"/></marker>'
+    head = svg.element("path", d="M0,0 L8,4 L0,8 z", fill=colour)
+    return svg.element(
+        "marker",
+        head,
+        id=name,
+        viewBox="0 0 8 8",
+        refX=7,
+        refY=4,
+        markerWidth=7,
+        markerHeight=7,
+        orient="auto",
     )
 
 
-def _rect(
-    x: float,
-    y: float,
-    width: float,
-    height: float,
-    fill: str,
-    *,
-    radius: float = 0,
-    opacity: float = 1.0,
-) -> str:
-    extra = f' rx="{radius}"' if radius else ""
-    extra += f' fill-opacity="{opacity}"' if opacity != 1.0 else ""
-    return (
-        f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" '
-        f'fill="{fill}"{extra}/>'
-    )
+def _polygon(points: list[tuple[float, float]], **attributes) -> str:
+    written = " ".join(f"{float(x):.1f},{float(y):.1f}" for x, y in points)
+    return svg.element("polygon", points=written, **attributes)
 
 
-def _line(x1: float, y1: float, x2: float, y2: float, colour: str) -> str:
-    return (
-        f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-        f'stroke="{COLOURS[colour]}" stroke-width="1"/>'
-    )
+def _rule(x1: float, y1: float, x2: float, y2: float, colour: str) -> str:
+    """A one-pixel line in one of the chart's colours."""
+    return svg.line(x1, y1, x2, y2, stroke=COLOURS[colour], stroke_width=1)
 
 
-def _text(
+def _label(
     x: float,
     y: float,
     content: str,
@@ -473,8 +505,12 @@ def _text(
     weight: str = "normal",
     colour: str = "text",
 ) -> str:
-    weight_attribute = f' font-weight="{weight}"' if weight != "normal" else ""
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" fill={quoteattr(COLOURS[colour])}'
-        f"{weight_attribute}>{escape(content)}</text>"
+    """Text in the chart's font, `weight` and colour."""
+    return svg.text(
+        x,
+        y,
+        content,
+        font_size=size,
+        fill=COLOURS[colour],
+        font_weight=None if weight == "normal" else weight,
     )

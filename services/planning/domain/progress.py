@@ -1,0 +1,145 @@
+"""What a progress report may say, and what follows from it.
+
+A report gives a leaf task's percent complete (a milestone's is 0 or 100), and optionally its
+actual start, actual finish, hours and cost. The task starts on its reported start, else on
+the first report above 0 % (its scheduled start, or the report's day if that is earlier), and
+forgets its start at 0 %. It finishes at 100 %: on its reported finish, else the finish it
+already had, else the report's day; only a finished task has an actual finish.
+
+After a report, a milestone whose predecessors are all done is reached on the day the last
+of them finished, and so on down the chain; a plan whose every leaf is done is complete on the
+day the last one finished.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from services.planning.domain.status import TASK_STATUS, task_status
+from shared.errors import RuleViolation
+
+TaskId = Hashable
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+#: A report that does not mention its actual start (as opposed to one that clears it).
+UNSET = _Unset()
+
+
+@dataclass(frozen=True)
+class TaskState:
+    """What the progress rules read of a task before the report."""
+
+    summary: bool
+    milestone: bool
+    percent_complete: float
+    actual_start: date | None
+    actual_finish: date | None
+    start_date: date | None
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    """What a reporter says about a task, as of a day."""
+
+    percent_complete: float
+    as_of: date
+    actual_start: date | None | _Unset = UNSET
+    actual_finish: date | None = None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The task after the report; `action` is how its status moved (None: it did not)."""
+
+    percent_complete: float
+    actual_start: date | None
+    actual_finish: date | None
+    action: str | None
+    milestone_reached: bool
+
+
+def _refused(field: str, message: str) -> RuleViolation:
+    return RuleViolation({field: message}, detail=message)
+
+
+def report_progress(task: TaskState, report: ProgressReport) -> Progress:
+    """The task's progress after `report`; RuleViolation if the report may not say that."""
+    percent = report.percent_complete
+    if task.summary:
+        raise _refused("percent_complete", "A summary task's progress is rolled up.")
+    if task.milestone and percent not in (0, 100):
+        raise _refused("percent_complete", "A milestone is reached (100) or not (0).")
+    if report.actual_finish and percent < 100:
+        raise _refused("actual_finish", "Only a finished task (100 %) has an actual finish.")
+    start = task.actual_start
+    if report.actual_start is not UNSET:
+        start = report.actual_start
+    elif percent > 0 and start is None:
+        start = min(task.start_date or report.as_of, report.as_of)
+    elif percent == 0:
+        start = None
+    finish = None
+    if percent >= 100:
+        finish = report.actual_finish or task.actual_finish or report.as_of
+        start = start or finish
+        if finish < start:
+            raise _refused("actual_finish", "The actual finish is before the actual start.")
+    before, after = task_status(task.percent_complete), task_status(percent)
+    action = None if before == after else TASK_STATUS.action_to(before, after)
+    return Progress(
+        percent_complete=percent,
+        actual_start=start,
+        actual_finish=finish,
+        action=action,
+        milestone_reached=task.milestone and action == "finish",
+    )
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A leaf task as the follow-up of a report sees it."""
+
+    id: TaskId
+    milestone: bool
+    done: bool
+    actual_finish: date | None
+
+
+def milestones_reached(
+    leaves: Sequence[Leaf], waiting_on: Mapping[TaskId, Iterable[TaskId]], as_of: date
+) -> dict[TaskId, date]:
+    """The milestones not yet done whose predecessors all are, each with the day it is reached
+    (the last predecessor's finish, `as_of` for one without), in the order they are reached;
+    a milestone reached this way counts as done for the milestones after it."""
+    by_id = {leaf.id: leaf for leaf in leaves}
+    finished = {leaf.id: leaf.actual_finish or as_of for leaf in leaves if leaf.done}
+    reached: dict[TaskId, date] = {}
+    changed = True
+    while changed:
+        changed = False
+        for leaf in leaves:
+            before = [by_id[task_id] for task_id in waiting_on.get(leaf.id, ()) if task_id in by_id]
+            if (
+                leaf.milestone
+                and leaf.id not in finished
+                and before
+                and all(task.id in finished for task in before)
+            ):
+                day = max(finished[task.id] for task in before)
+                finished[leaf.id] = reached[leaf.id] = day
+                changed = True
+    return reached
+
+
+def completion_day(leaves: Sequence[Leaf], as_of: date) -> date | None:
+    """The day the plan's work is complete (the last finish), or None while any is left."""
+    if not leaves or not all(leaf.done for leaf in leaves):
+        return None
+    return max(leaf.actual_finish or as_of for leaf in leaves)

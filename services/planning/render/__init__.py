@@ -1,0 +1,1 @@
+"""What the planning service draws: the Gantt chart, as SVG built with `shared.svg`."""

@@ -1,0 +1,519 @@
+"""Plans: one per confirmed order; activation, calendar, baselines, progress follow-up, health,
+cancellation and acceptance."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.planning.domain.earned_value import (
+    OFF_TRACK_BELOW,
+    ON_TRACK_MIN,
+    EarnedValue,
+    EarnedValueTask,
+    earned_value,
+)
+from services.planning.domain.progress import Leaf, completion_day, milestones_reached
+from services.planning.domain.status import PLAN_STATUS
+from services.planning.domain.template import standard_plan
+from services.planning.models import (
+    MONDAY_TO_FRIDAY,
+    Baseline,
+    BaselineTask,
+    Dependency,
+    Plan,
+    Reaction,
+    Task,
+)
+from services.planning.usecases import publish_about
+from services.planning.usecases.network import (
+    calendar_of,
+    dependencies_of,
+    network,
+    new_task,
+    plan_allowing,
+    replan,
+    requirement_tasks,
+    schedule_refusals,
+    tasks_of,
+)
+from shared.db import new_id
+from shared.errors import Conflict, NotFound
+from shared.events.contracts.planning import (
+    MilestoneReached,
+    PlanActivated,
+    PlanCompleted,
+    PlanCreated,
+    PlanRebaselined,
+    PlanStatusChanged,
+)
+from shared.usecases import ANY_VERSION, IfMatch, find
+
+logger = logging.getLogger(__name__)
+
+
+class PlanNotYetCreated(LookupError):
+    """The order's confirmation has not arrived yet; the inbox retries the event later."""
+
+
+class NoSuchBaseline(NotFound):
+    def __init__(self, number: int) -> None:
+        super().__init__("baseline", number)
+        self.detail = f"The plan has no baseline {number}."
+
+
+def list_plans(order_id: uuid.UUID | None = None, status: str | None = None) -> sa.Select:
+    """Plans, newest first, of one order or in one status if given."""
+    query = sa.select(Plan).order_by(Plan.created_at.desc())
+    if order_id is not None:
+        query = query.where(Plan.order_id == order_id)
+    if status is not None:
+        query = query.where(Plan.status == status)
+    return query
+
+
+def read_plan(session: Session, plan_id: uuid.UUID) -> Plan:
+    return find(session, Plan, plan_id, "plan")
+
+
+def plan_of_order(session: Session, order_id: uuid.UUID) -> Plan | None:
+    """The order's plan to act on, or None when there is nothing to do: the plan is cancelled,
+    or the order was cancelled before its confirmation arrived (so it never gets a plan)."""
+    plan = session.scalar(sa.select(Plan).where(Plan.order_id == order_id))
+    if plan is None:
+        if Reaction.seen(session, order_id, "cancelled"):
+            return None
+        raise PlanNotYetCreated(f"no plan for order {order_id} yet")
+    return None if plan.status == "cancelled" else plan
+
+
+def create_plan_for_order(session: Session, order: dict) -> Plan | None:
+    """Exactly one draft plan per order: analysis, a work package per requirement, QC, delivery."""
+    order_id = order["order_id"]
+    if session.scalar(sa.select(Plan.id).where(Plan.order_id == order_id)):
+        return None
+    if Reaction.seen(session, order_id, "cancelled"):
+        logger.info("order %s was cancelled before its confirmation arrived", order_id)
+        return None
+    start = order["confirmed_at"].date()
+    plan = Plan(
+        id=new_id(),
+        order_id=order_id,
+        order_number=order["number"],
+        customer_id=order["customer_id"],
+        title=order["title"],
+        start_date=start,
+        finish_date=start,
+        due_date=order["due_date"],
+        currency=(order.get("value") or {}).get("currency", "EUR"),
+        working_weekdays=list(MONDAY_TO_FRIDAY),
+        holidays=[],
+        criteria={
+            str(criterion["criterion_id"]): criterion["text"]
+            for requirement in order["requirements"]
+            for criterion in requirement["acceptance_criteria"]
+        },
+    )
+    template = standard_plan(order["requirements"])
+    made: dict[str, Task] = {}
+    for position, planned in enumerate(template.tasks):
+        made[planned.key] = new_task(
+            plan,
+            name=planned.name,
+            duration=planned.duration,
+            milestone=planned.milestone,
+            origin=planned.origin,
+            department=planned.department,
+            requirement_id=planned.requirement_id,
+            parent_id=made[planned.parent].id if planned.parent else None,
+            position=position,
+        )
+    tasks = list(made.values())
+    links = [
+        Dependency(
+            plan_id=plan.id, predecessor_id=made[a].id, successor_id=made[b].id, type="FS", lag=0
+        )
+        for a, b in template.links
+    ]
+    # Scheduled before anything is stored, so that each row is inserted once, complete: the
+    # plan, then its tasks, then the links between them (the flushes keep that order).
+    replan(session, plan, tasks, links, new=True)
+    session.add(plan)
+    session.flush()
+    session.add_all(tasks)
+    session.flush()
+    session.add_all(links)
+    publish_about(
+        session,
+        plan,
+        PlanCreated,
+        start_date=plan.start_date,
+        finish_date=plan.finish_date,
+        requirement_tasks=requirement_tasks(session, plan, tasks),
+    )
+    return plan
+
+
+def activate_plan(
+    session: Session,
+    plan_id: uuid.UUID,
+    start_date: date | None,
+    today: date,
+    if_match: IfMatch = ANY_VERSION,
+) -> Plan:
+    """Activate a draft plan: reschedule from `start_date` if given, take baseline 1, publish."""
+    plan = plan_allowing(session, plan_id, "activate")
+    if_match.check(plan.version)
+    if start_date is not None:
+        plan.start_date = start_date
+    replan(session, plan)
+    plan.status = PLAN_STATUS.next_status(plan.status, "activate")
+    plan.health, plan.activated_on = "on_track", today
+    baseline = take_baseline(session, plan, "Activation", today)
+    publish_about(
+        session,
+        plan,
+        PlanActivated,
+        baseline_number=baseline.number,
+        start_date=baseline.start_date,
+        finish_date=baseline.finish_date,
+    )
+    return plan
+
+
+def plan_calendar(plan: Plan) -> dict:
+    """The plan's working weekdays (0 = Monday) and holidays."""
+    return {
+        "working_weekdays": plan.working_weekdays,
+        "holidays": [date.fromisoformat(day) for day in plan.holidays],
+    }
+
+
+def set_calendar(
+    session: Session,
+    plan_id: uuid.UUID,
+    working_weekdays: list[int],
+    holidays: list[date],
+    if_match: IfMatch = ANY_VERSION,
+) -> Plan:
+    """Set the working weekdays and holidays and reschedule."""
+    plan = plan_allowing(session, plan_id)
+    if_match.check(plan.version)
+    plan.working_weekdays = sorted(set(working_weekdays))
+    plan.holidays = sorted({day.isoformat() for day in holidays})
+    replan(session, plan)
+    return plan
+
+
+def cancel_plan(session: Session, order_id: uuid.UUID, reason: str) -> None:
+    """Stop the order's plan; an order cancelled before its confirmation gets no plan."""
+    if not Reaction.once(session, order_id, "cancelled"):
+        return
+    plan = session.scalar(sa.select(Plan).where(Plan.order_id == order_id))
+    if plan is not None:
+        plan.status = PLAN_STATUS.next_status(plan.status, "cancel")
+        plan.cancelled_reason = reason
+
+
+# Baselines ----------------------------------------------------------------------------------
+
+
+def baselines_of(session: Session, plan: Plan) -> list[Baseline]:
+    query = sa.select(Baseline).where(Baseline.plan_id == plan.id).order_by(Baseline.number)
+    return list(session.scalars(query))
+
+
+def plan_baselines(session: Session, plan_id: uuid.UUID) -> list[Baseline]:
+    """The plan's baselines, first to last."""
+    return baselines_of(session, read_plan(session, plan_id))
+
+
+def baseline_tasks(session: Session, baseline: Baseline) -> list[BaselineTask]:
+    query = sa.select(BaselineTask).where(BaselineTask.baseline_id == baseline.id)
+    return list(session.scalars(query))
+
+
+def baseline_numbered(session: Session, plan: Plan, number: int | None) -> Baseline | None:
+    """Baseline `number` of the plan (NotFound if it has none such), or the latest (None before
+    activation) when no number is given."""
+    baselines = baselines_of(session, plan)
+    if number is None:
+        return baselines[-1] if baselines else None
+    for baseline in baselines:
+        if baseline.number == number:
+            return baseline
+    raise NoSuchBaseline(number)
+
+
+def take_baseline(session: Session, plan: Plan, reason: str, today: date) -> Baseline:
+    tasks = tasks_of(session, plan)
+    leaves = [task for task in tasks if not task.summary]
+    baseline = Baseline(
+        plan_id=plan.id,
+        number=len(baselines_of(session, plan)) + 1,
+        reason=reason,
+        taken_on=today,
+        start_date=min((task.start_date for task in leaves), default=plan.start_date),
+        finish_date=plan.finish_date,
+        effort_hours=sum(task.effort_hours for task in leaves),
+        cost=sum((task.cost for task in leaves), Decimal(0)),
+    )
+    session.add(baseline)
+    session.flush()
+    for task in tasks:
+        session.add(
+            BaselineTask(
+                baseline_id=baseline.id,
+                task_id=task.id,
+                wbs_code=task.wbs_code,
+                name=task.name,
+                summary=task.summary,
+                milestone=task.milestone,
+                start_date=task.start_date,
+                finish_date=task.finish_date,
+                effort_hours=task.effort_hours,
+                cost=task.cost,
+            )
+        )
+    return baseline
+
+
+def slip_days(plan: Plan, first: Baseline) -> int:
+    """Working days the plan's finish lies after baseline 1's finish (negative: earlier)."""
+    calendar = calendar_of(plan)
+    return calendar.to_index(plan.finish_date) - calendar.to_index(first.finish_date)
+
+
+def take_next_baseline(session: Session, plan_id: uuid.UUID, reason: str, today: date) -> Baseline:
+    """Take the next baseline of an active plan and publish the slip."""
+    plan = plan_allowing(session, plan_id, "rebaseline")
+    return rebaseline(session, plan, reason, today)
+
+
+def rebaseline(
+    session: Session, plan: Plan, reason: str, today: date, extra: dict | None = None
+) -> Baseline | None:
+    """Take the next baseline and publish ``ordo.plan.rebaselined``; None before activation."""
+    earlier = baselines_of(session, plan)
+    if not earlier:
+        return None
+    baseline = take_baseline(session, plan, reason, today)
+    publish_about(
+        session,
+        plan,
+        PlanRebaselined,
+        baseline_number=baseline.number,
+        finish_date=plan.finish_date,
+        previous_finish_date=earlier[-1].finish_date,
+        slip_days=slip_days(plan, earlier[0]),
+        reason=reason,
+        **(extra or {}),
+    )
+    return baseline
+
+
+# Earned value, progress and health ----------------------------------------------------------
+
+
+def plan_earned_value(
+    session: Session,
+    plan: Plan,
+    as_of: date,
+    number: int | None = None,
+    tasks: list[Task] | None = None,
+) -> EarnedValue | None:
+    """EV as of a date against a baseline (default the latest); None before activation.
+
+    `tasks` are the plan's tasks when the caller has them already."""
+    baselines = baselines_of(session, plan)
+    if number is not None:
+        baselines = [baseline for baseline in baselines if baseline.number == number]
+    if not baselines:
+        return None
+    current = {task.id: task for task in (tasks_of(session, plan) if tasks is None else tasks)}
+    items = []
+    for planned in baseline_tasks(session, baselines[-1]):
+        if planned.summary:
+            continue
+        task = current.get(planned.task_id)
+        items.append(
+            EarnedValueTask(
+                planned.start_date,
+                planned.finish_date,
+                planned.cost,
+                task.percent_complete if task else 0.0,
+                task.actual_cost if task else Decimal(0),
+            )
+        )
+    return earned_value(items, as_of, calendar_of(plan))
+
+
+def earned_value_figures(
+    session: Session,
+    plan: Plan,
+    as_of: date,
+    number: int | None = None,
+    tasks: list[Task] | None = None,
+) -> dict | None:
+    """The earned-value read model: figures, baseline, currency, status and thresholds; None
+    before activation."""
+    figures = plan_earned_value(session, plan, as_of, number, tasks)
+    if figures is None:
+        return None
+    baselines = baselines_of(session, plan)
+    return {
+        **figures.__dict__,
+        "baseline_number": number or baselines[-1].number,
+        "currency": plan.currency,
+        "status": str(figures.status),
+        "thresholds": {
+            "on_track_min": float(ON_TRACK_MIN),
+            "off_track_below": float(OFF_TRACK_BELOW),
+        },
+    }
+
+
+def earned_value_report(
+    session: Session, plan_id: uuid.UUID, as_of: date, number: int | None = None
+) -> dict:
+    """PV, EV, AC, SV, CV, SPI, CPI, EAC, ETC, VAC and forecast finish as of a date; Conflict
+    before activation."""
+    plan = read_plan(session, plan_id)
+    if number is not None:
+        baseline_numbered(session, plan, number)
+    body = earned_value_figures(session, plan, as_of, number)
+    if body is None:
+        raise Conflict("Earned value needs a baseline: activate the plan first.")
+    return body
+
+
+def advance_plan_after_progress(
+    session: Session, plan: Plan, as_of: date, reached: list[Task] = ()
+) -> None:
+    """After progress: reach the milestones whose predecessors are done, reschedule, complete
+    the plan when every task is done, and publish a change of health."""
+    with schedule_refusals(session):
+        reached = list(reached)
+        tasks, dependencies = tasks_of(session, plan), dependencies_of(session, plan)
+        built = network(session, plan, tasks, dependencies)
+        waiting_on: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+        for dependency in built.links:
+            waiting_on[dependency.successor].add(dependency.predecessor)
+        for task_id, day in milestones_reached(_leaves(built.leaves), waiting_on, as_of).items():
+            milestone = built.tasks[task_id]
+            milestone.percent_complete = 100.0
+            milestone.actual_start = milestone.actual_finish = day
+            reached.append(milestone)
+        for milestone in reached:
+            publish_about(
+                session,
+                plan,
+                MilestoneReached,
+                task_id=milestone.id,
+                name=milestone.name,
+                reached_on=milestone.actual_finish or as_of,
+            )
+        replan(session, plan, tasks, dependencies)
+        completed_on = completion_day(_leaves(built.leaves), as_of)
+        if PLAN_STATUS.allows(plan.status, "complete") and completed_on is not None:
+            plan.status = PLAN_STATUS.next_status(plan.status, "complete")
+            plan.completed_on = completed_on
+            publish_about(session, plan, PlanCompleted, completed_on=plan.completed_on)
+        review_health(session, plan, as_of, tasks)
+
+
+def _leaves(tasks: list[Task]) -> list[Leaf]:
+    return [Leaf(task.id, task.milestone, task.done, task.actual_finish) for task in tasks]
+
+
+def review_health(
+    session: Session, plan: Plan, as_of: date, tasks: list[Task] | None = None
+) -> None:
+    """Publish ``ordo.plan.status_changed`` when earned value moves the plan's health."""
+    if plan.status not in ("active", "completed"):
+        return
+    figures = plan_earned_value(session, plan, as_of, tasks=tasks)
+    if figures is None:
+        return
+    status = str(figures.status)
+    if status == plan.health:
+        return
+    previous, plan.health = plan.health, status
+    publish_about(
+        session,
+        plan,
+        PlanStatusChanged,
+        status=status,
+        previous_status=previous,
+        spi=None if figures.spi is None else float(figures.spi),
+        cpi=None if figures.cpi is None else float(figures.cpi),
+        forecast_finish=figures.forecast_finish,
+    )
+
+
+def active_plan_ids(session: Session) -> list[uuid.UUID]:
+    return list(session.scalars(sa.select(Plan.id).where(Plan.status == "active")))
+
+
+def review_health_of_active_plan(session: Session, plan_id: uuid.UUID, today: date) -> None:
+    """Judge an active plan's health as of today (nothing if it is no longer active)."""
+    plan = session.get(Plan, plan_id)
+    if plan is not None and plan.status == "active":
+        review_health(session, plan, today)
+
+
+# Acceptance ---------------------------------------------------------------------------------
+
+
+def accept_delivery(
+    session: Session,
+    order_id: uuid.UUID,
+    package_version: int,
+    signed_on: date,
+) -> None:
+    """The customer accepted: the delivery milestone is reached and the plan is completed."""
+    plan = plan_of_order(session, order_id)
+    if plan is None or plan.accepted_on is not None:
+        return
+    newest_decision(session, plan, package_version)
+    plan.accepted_on = signed_on
+    delivery = task_of_origin(session, plan, "delivery")
+    if delivery is not None and not delivery.done:
+        delivery.percent_complete = 100.0
+        delivery.actual_start = delivery.actual_finish = signed_on
+        publish_about(
+            session,
+            plan,
+            MilestoneReached,
+            task_id=delivery.id,
+            name=delivery.name,
+            reached_on=signed_on,
+        )
+    if plan.status != "completed":
+        plan.status = PLAN_STATUS.next_status(plan.status, "accept_delivery")
+        plan.completed_on = plan.completed_on or signed_on
+    replan(session, plan)
+
+
+def newest_decision(session: Session, plan: Plan, package_version: int) -> bool:
+    """True if no decision about this or a later package has been seen yet; then remember it.
+
+    The customer decides on one package after the other, so a decision about a package no
+    newer than one already decided on is a duplicate or arrived late, and changes nothing."""
+    decided = Reaction.keys(session, plan.order_id, "decided:")
+    if any(int(version) >= package_version for version in decided):
+        return False
+    session.add(Reaction(order_id=plan.order_id, key=f"decided:{package_version}"))
+    return True
+
+
+def task_of_origin(session: Session, plan: Plan, origin: str) -> Task | None:
+    """The plan's first task made for `origin` (analysis, quality_control, delivery …)."""
+    query = sa.select(Task).where(Task.plan_id == plan.id, Task.origin == origin)
+    return session.scalars(query.order_by(Task.created_at)).first()

@@ -1,0 +1,236 @@
+"""WBS tasks: add, change, move, delete, report progress, and allocate resources to them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.planning.domain.progress import UNSET, ProgressReport, TaskState, report_progress
+from services.planning.domain.task_shape import Shape, changed_shape, new_task_shape
+from services.planning.domain.wbs import MAX_LEVELS, levels_taken
+from services.planning.models import Allocation, Dependency, Plan, Resource, Task
+from services.planning.usecases.network import (
+    delete_subtree,
+    new_task,
+    outline_order,
+    place,
+    plan_allowing,
+    replan,
+    task_allowing,
+    tasks_of,
+    wbs_tree,
+)
+from services.planning.usecases.plans import advance_plan_after_progress
+from shared.errors import Conflict, RuleViolation
+from shared.usecases import ANY_VERSION, IfMatch, find
+
+#: What a change may set on a task as it is, besides its shape and place.
+PLAIN_FIELDS = ("name", "department", "requirement_id", "effort_hours", "cost", "not_before")
+
+
+def _invalid(field: str, message: str) -> RuleViolation:
+    return RuleViolation({field: message}, detail=message)
+
+
+def plan_tasks(
+    session: Session,
+    plan_id: uuid.UUID,
+    critical: bool | None = None,
+    department: str | None = None,
+    requirement_id: uuid.UUID | None = None,
+) -> list[Task]:
+    """The plan's WBS in outline order, narrowed to the given values."""
+    find(session, Plan, plan_id, "plan")
+    query = sa.select(Task).where(Task.plan_id == plan_id)
+    for column, value in (
+        (Task.critical, critical),
+        (Task.department, department),
+        (Task.requirement_id, requirement_id),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    return outline_order(list(session.scalars(query)))
+
+
+def read_task(session: Session, task_id: uuid.UUID) -> Task:
+    return find(session, Task, task_id, "task")
+
+
+def add_task(
+    session: Session,
+    plan_id: uuid.UUID,
+    *,
+    name: str,
+    duration: int | None,
+    milestone: bool = False,
+    parent_id: uuid.UUID | None = None,
+    position: int | None = None,
+    **fields: Any,
+) -> Task:
+    """Add a task or milestone under a parent (or at the top) and reschedule."""
+    plan = plan_allowing(session, plan_id)
+    check_parent(session, plan, None, parent_id)
+    shape = new_task_shape(milestone, duration)
+    task = new_task(plan, name=name, milestone=shape.milestone, duration=shape.duration, **fields)
+    session.add(task)
+    session.flush()
+    place(session, plan, task, parent_id, position)
+    replan(session, plan)
+    return task
+
+
+def change_task(
+    session: Session,
+    task_id: uuid.UUID,
+    changes: dict[str, Any],
+    if_match: IfMatch = ANY_VERSION,
+) -> Task:
+    """Change a task, or move it to another parent or position, and reschedule."""
+    task, plan = task_allowing(session, task_id)
+    if_match.check(task.version)
+    shape = changed_shape(task.summary, Shape(task.milestone, task.duration), changes)
+    task.milestone, task.duration = shape.milestone, shape.duration
+    if "parent_id" in changes or "position" in changes:
+        parent_id = changes.get("parent_id", task.parent_id)
+        check_parent(session, plan, task, parent_id)
+        place(session, plan, task, parent_id, changes.get("position"))
+    for name in PLAIN_FIELDS:
+        if name in changes:
+            setattr(task, name, changes[name])
+    replan(session, plan)
+    return task
+
+
+def delete_task(session: Session, task_id: uuid.UUID, if_match: IfMatch = ANY_VERSION) -> None:
+    """Delete a task with everything below it, its links and allocations, and reschedule."""
+    task, plan = task_allowing(session, task_id)
+    if_match.check(task.version)
+    delete_subtree(session, plan, task)
+    replan(session, plan)
+
+
+def check_parent(session: Session, plan: Plan, task: Task | None, parent_id) -> None:
+    """The parent must be a task of the same plan, not a milestone, not the task or below it,
+    not so deep that the WBS would pass MAX_LEVELS, and not linked to the moved tasks (nor may
+    anything above it be)."""
+    if parent_id is None:
+        return
+    parent = session.get(Task, parent_id)
+    if parent is None or parent.plan_id != plan.id:
+        raise _invalid("parent_id", "The parent is not a task of this plan.")
+    if parent.milestone:
+        raise _invalid("parent_id", "A milestone cannot have tasks below it.")
+    # The outline only: the links are not needed to place a task.
+    tasks = tasks_of(session, plan)
+    tree = wbs_tree(tasks)
+    if task is not None:
+        moved = {task.id, *tree.descendants(task.id)}
+        if parent_id in moved:
+            raise _invalid("parent_id", "A task cannot move below itself.")
+    groups = [row.id for row in tasks if row.origin == "work_packages"]
+    levels = 1 if task is None else levels_taken(tree, task.id, groups)
+    if tree.depth(parent_id) + levels > MAX_LEVELS:
+        raise _invalid("parent_id", f"The WBS would be more than {MAX_LEVELS} levels deep.")
+    if task is not None:
+        # The new parent and everything above it become summaries of the moved tasks, and a
+        # link between a task and its own summary is refused.
+        above, node = set(), parent_id
+        while node is not None:
+            above.add(node)
+            node = tree.parent(node)
+        linked = session.scalar(
+            sa.select(Dependency.id).where(
+                sa.or_(
+                    sa.and_(
+                        Dependency.predecessor_id.in_(moved), Dependency.successor_id.in_(above)
+                    ),
+                    sa.and_(
+                        Dependency.predecessor_id.in_(above), Dependency.successor_id.in_(moved)
+                    ),
+                )
+            )
+        )
+        if linked is not None:
+            raise _invalid("parent_id", "A task cannot move below a task it is linked to.")
+
+
+def record_progress(
+    session: Session,
+    task_id: uuid.UUID,
+    percent_complete: float,
+    as_of: date,
+    *,
+    actual_start: date | None = UNSET,
+    actual_finish: date | None = None,
+    actual_hours: float | None = None,
+    actual_cost=None,
+) -> Task:
+    """Report percent complete, actual dates, hours and cost of a task of an active plan; the
+    milestones it unblocks are reached, the plan rescheduled, completed when all work is done,
+    and its health reviewed as of `as_of`."""
+    task = find(session, Task, task_id, "task")
+    plan = plan_allowing(session, task.plan_id, "report_progress")
+    state = TaskState(
+        task.summary,
+        task.milestone,
+        task.percent_complete,
+        task.actual_start,
+        task.actual_finish,
+        task.start_date,
+    )
+    report = ProgressReport(percent_complete, as_of, actual_start, actual_finish)
+    progress = report_progress(state, report)
+    task.percent_complete = progress.percent_complete
+    task.actual_start, task.actual_finish = progress.actual_start, progress.actual_finish
+    if actual_hours is not None:
+        task.actual_hours = actual_hours
+    if actual_cost is not None:
+        task.actual_cost = actual_cost
+    reached = [task] if progress.milestone_reached else []
+    advance_plan_after_progress(session, plan, as_of, reached)
+    return task
+
+
+# Allocations --------------------------------------------------------------------------------
+
+
+def task_allocations(session: Session, task_id: uuid.UUID) -> list[Allocation]:
+    find(session, Task, task_id, "task")
+    return list(session.scalars(sa.select(Allocation).where(Allocation.task_id == task_id)))
+
+
+def allocate_resource(
+    session: Session, task_id: uuid.UUID, resource_id: uuid.UUID, hours_per_day: float
+) -> Allocation:
+    """Allocate a resource to a task for some hours on each of its working days; reschedule."""
+    task, plan = task_allowing(session, task_id)
+    if task.summary or task.milestone:
+        raise _invalid(
+            "task_id", "Only tasks with work (not summaries or milestones) take resources."
+        )
+    resource = session.get(Resource, resource_id)
+    if resource is None or not resource.active:
+        raise _invalid("resource_id", "No such active resource.")
+    taken = session.scalar(
+        sa.select(Allocation.id).where(
+            Allocation.task_id == task.id, Allocation.resource_id == resource.id
+        )
+    )
+    if taken is not None:
+        raise Conflict("This resource is already allocated to the task.")
+    allocation = Allocation(task_id=task.id, resource_id=resource_id, hours_per_day=hours_per_day)
+    session.add(allocation)
+    replan(session, plan)
+    return allocation
+
+
+def remove_allocation(session: Session, allocation_id: uuid.UUID) -> None:
+    """Remove an allocation and reschedule."""
+    allocation = find(session, Allocation, allocation_id, "allocation")
+    _, plan = task_allowing(session, allocation.task_id)
+    session.delete(allocation)
+    replan(session, plan)
