@@ -232,6 +232,10 @@ _FOLDS: dict[str, Callable[[OrderFacts, Mapping[str, Any], datetime], None]] = {
     "ordo.retrospective.completed": _closed,
 }
 
+#: The event types the fold reads (the domain names them as the catalog does; a unit test
+#: checks each is in shared.events.contracts.CATALOG, so a typo fails there).
+FOLDED_EVENTS = frozenset(_FOLDS)
+
 
 @dataclass(frozen=True)
 class Kpis:

@@ -141,6 +141,8 @@ def test_completing_needs_a_lesson_and_then_publishes_the_completion(app, client
     empty = client.post(url, json={"summary": "Nothing learned"}, headers=headers)
     assert empty.status_code == 409
     assert problem(empty)["lesson_count"] == 0
+    assert problem(empty)["current_status"] == "open"
+    assert "complete" in problem(empty)["allowed_actions"]
     assert retrospective_of(client, order_id)["summary"] is None
     assert published(app, "ordo.retrospective.completed") == []
 
@@ -152,6 +154,10 @@ def test_completing_needs_a_lesson_and_then_publishes_the_completion(app, client
     assert done.status_code == 200 and done.get_json()["status"] == "completed"
     assert again.status_code == 409
     assert late_lesson.status_code == 409
+    assert problem(again)["current_status"] == "completed"
+    assert problem(again)["allowed_actions"] == ["plan_action"]
+    assert problem(again)["lesson_count"] == 1
+    assert problem(late_lesson)["detail"] == "The retrospective is completed; it takes no more."
     (completed,) = published(app, "ordo.retrospective.completed")
     validated_for_publish("ordo.retrospective.completed", completed.data)
     assert completed.data["order_id"] == str(order_id)

@@ -213,6 +213,10 @@ def test_a_manager_closes_a_follow_up_with_a_note(app):
     assert closed.status_code == 200 and closed.get_json()["status"] == "closed"
     assert client.get("/follow-ups?status=open", headers=auth("manager")).get_json()["total"] == 0
     assert client.get("/follow-ups", headers=auth("sales")).status_code == 403
+    again = client.post(url, json=note, headers={**auth("manager"), "If-Match": "*"})
+    assert again.status_code == 409
+    assert problem(again)["detail"] == "This follow-up is already closed."
+    assert (problem(again)["current_status"], problem(again)["allowed_actions"]) == ("closed", [])
 
 
 @pytest.mark.parametrize(
