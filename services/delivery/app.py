@@ -4,13 +4,20 @@ import os
 
 from services.delivery import handlers
 from services.delivery.api import blueprints
-from services.delivery.domain import MAX_DOCUMENT_BYTES
+from services.delivery.domain.media import MAX_DOCUMENT_BYTES, DocumentTooLarge, MediaTypeRefused
 from services.delivery.models import Base
 from shared.http.app import create_service_app
+from shared.http.errors import problem_response
 
 # Room for the multipart envelope around the largest document, so that the document limit
 # (a clear 413 naming it) is what a user meets rather than the generic body limit.
 MAX_UPLOAD_BODY_BYTES = MAX_DOCUMENT_BYTES + 64 * 1024
+
+#: The two refusals of an upload that HTTP has its own statuses for (beyond shared.errors').
+UPLOAD_STATUSES = {
+    DocumentTooLarge: (413, "Request Entity Too Large"),
+    MediaTypeRefused: (415, "Unsupported Media Type"),
+}
 
 
 def create_app(config=None):
@@ -18,7 +25,7 @@ def create_app(config=None):
     # The upload default, unless the environment or `config` sets the limit (they win).
     if not os.environ.get("ORDO_MAX_BODY_BYTES"):
         config = {"max_body_bytes": MAX_UPLOAD_BODY_BYTES, **config}
-    return create_service_app(
+    app = create_service_app(
         "delivery",
         metadata=Base.metadata,
         blueprints=blueprints,
@@ -28,3 +35,11 @@ def create_app(config=None):
         description="Deliverables, quality control, delivery documents, packages and customer "
         "acceptance with a signed certificate.",
     )
+    for refusal, (status, title) in UPLOAD_STATUSES.items():
+        app.register_error_handler(
+            refusal,
+            lambda error, status=status, title=title: problem_response(
+                status, title, error.detail, **error.extra
+            ),
+        )
+    return app

@@ -5,24 +5,13 @@ from decimal import Decimal
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate
 
-from services.delivery.domain import (
-    Decision,
-    DeliverableStatus,
-    DocumentKind,
-    ItemResult,
-    NonConformanceStatus,
-    Severity,
-)
+from services.delivery.domain.checklists import ItemResult
+from services.delivery.domain.decisions import Decision
+from services.delivery.domain.media import DocumentKind
+from services.delivery.domain.non_conformances import Severity
+from services.delivery.domain.status import DeliverableStatus, NonConformanceStatus, PackageStatus
 from shared.http.requests import PageArgsSchema
 
-PACKAGE_STATUSES = (
-    "draft",
-    "submitted",
-    "accepted",
-    "conditionally_accepted",
-    "rejected",
-    "cancelled",
-)
 SHORT_TEXT = validate.Length(min=1, max=200)
 LONG_TEXT = validate.Length(max=10_000)
 
@@ -266,7 +255,7 @@ class SubmittedDeliverySchema(DeliverySchema):
 
 class DeliveryQueryArgsSchema(PageArgsSchema):
     order_id = fields.UUID()
-    status = fields.String(validate=validate.OneOf(PACKAGE_STATUSES))
+    status = fields.String(validate=choice(PackageStatus))
 
 
 class PackageReviewSchema(Schema):

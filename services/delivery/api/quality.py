@@ -2,33 +2,29 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.delivery.api.common import rules_as_problems
-from services.delivery.api.deliverables import with_non_conformance_ids
-from services.delivery.domain import NonConformance as NonConformanceRule
-from services.delivery.domain import (
-    NonConformanceStatus,
-    check_closable,
-    transition_non_conformance,
-)
-from services.delivery.models import NonConformance, QualityCheck
+from services.delivery.domain.status import NON_CONFORMANCE_STATUS
+from services.delivery.models import NonConformance
 from services.delivery.schemas import (
     NonConformanceQueryArgsSchema,
     NonConformanceSchema,
     NonConformanceUpdateSchema,
     QualityCheckSchema,
 )
-from shared.db import utcnow
-from shared.http.auth import STAFF, roles_required
+from services.delivery.usecases.quality import (
+    all_non_conformances,
+    find_non_conformance,
+    quality_check,
+    update_non_conformance,
+)
+from shared.http.auth import STAFF, current_principal, roles_required
 from shared.http.requests import (
-    check_if_match,
     db_session,
     etag,
     filter_by,
-    get_or_404,
+    if_match,
     page_of,
     paginate,
 )
@@ -43,8 +39,6 @@ non_conformances = Blueprint(
     description="Non-conformances opened by failed checks",
 )
 
-EDITABLE_FIELDS = ("severity", "description", "corrective_action", "preventive_action", "owner")
-
 
 @quality_checks.route("/<uuid:check_id>")
 class QualityChecksById(MethodView):
@@ -52,8 +46,7 @@ class QualityChecksById(MethodView):
     @quality_checks.response(200, QualityCheckSchema)
     def get(self, check_id):
         """Read a quality check with its answered checklist"""
-        check = get_or_404(db_session(), QualityCheck, check_id, "quality check")
-        return with_non_conformance_ids([check])[0]
+        return quality_check(db_session(), check_id)
 
 
 @non_conformances.route("")
@@ -63,9 +56,8 @@ class NonConformances(MethodView):
     @non_conformances.response(200, page_of(NonConformanceSchema))
     def get(self, args):
         """List non-conformances, by order, deliverable and status"""
-        query = sa.select(NonConformance).order_by(NonConformance.opened_at.desc())
         query = filter_by(
-            query,
+            all_non_conformances(),
             args,
             NonConformance.order_id,
             NonConformance.deliverable_id,
@@ -80,31 +72,15 @@ class NonConformancesById(MethodView):
     @non_conformances.response(200, NonConformanceSchema)
     def get(self, non_conformance_id):
         """Read a non-conformance"""
-        row = get_or_404(db_session(), NonConformance, non_conformance_id, "non-conformance")
+        row = find_non_conformance(db_session(), non_conformance_id)
         return row, {"ETag": etag(row.version)}
 
-    @roles_required("quality", "manager")
+    @roles_required(*NON_CONFORMANCE_STATUS.roles_for("close"))
     @non_conformances.arguments(NonConformanceUpdateSchema)
     @non_conformances.response(200, NonConformanceSchema)
     def patch(self, data, non_conformance_id):
         """Record actions and owner, or move the status (closing needs the actions)"""
-        session = db_session()
-        row = get_or_404(session, NonConformance, non_conformance_id, "non-conformance")
-        check_if_match(row.version)
-        current = {field: getattr(row, field) for field in EDITABLE_FIELDS}
-        with rules_as_problems():
-            updated = NonConformanceRule(
-                **{**current, **{k: v for k, v in data.items() if k != "status"}},
-                status=row.status,
-            )
-            if "status" in data and data["status"] != row.status:
-                updated = transition_non_conformance(updated, data["status"])
-            elif updated.status is NonConformanceStatus.CLOSED:
-                check_closable(updated)  # an edit must not undo what closing it required
-        for field in EDITABLE_FIELDS:
-            setattr(row, field, str(getattr(updated, field)))
-        if updated.status != row.status:
-            row.closed_at = utcnow() if updated.status is NonConformanceStatus.CLOSED else None
-            row.status = updated.status.value
-        session.flush()
+        row = update_non_conformance(
+            db_session(), non_conformance_id, data, current_principal(), if_match()
+        )
         return row, {"ETag": etag(row.version)}

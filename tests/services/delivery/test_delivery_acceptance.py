@@ -4,7 +4,7 @@ import uuid
 
 from delivery_flow import CUSTOMER, LOGISTICS, QUALITY
 
-from services.delivery.domain import package_digest
+from services.delivery.domain.decisions import package_digest
 from services.delivery.models import Acceptance, Delivery, PunchItem
 from shared.events.contracts import validated_for_publish
 from tests.helpers import auth, problem, published

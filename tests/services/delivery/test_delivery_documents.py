@@ -6,7 +6,7 @@ import uuid
 
 from delivery_flow import CUSTOMER, LOGISTICS, Flow
 
-from services.delivery.domain import MAX_DOCUMENT_BYTES
+from services.delivery.domain.media import MAX_DOCUMENT_BYTES
 from services.delivery.models import Document, DocumentContent
 from tests.helpers import auth, problem
 

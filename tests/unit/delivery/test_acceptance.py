@@ -9,16 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.delivery.domain import (
+from services.delivery.domain.decisions import (
     CriterionAnswer,
     Decision,
     PunchItem,
     PunchItemStatus,
-    RuleViolation,
     Verdict,
     decide_acceptance,
     package_digest,
 )
+from shared.errors import DomainError, RuleViolation
 
 CRITERIA = ["c-1", "c-2", "c-3"]
 
@@ -136,8 +136,8 @@ def test_an_unknown_verdict_or_decision_is_refused_naming_the_field():
     assert "decision" in refusal(CRITERIA, "maybe", answers())
 
 
-def test_the_rule_violation_is_a_value_error_with_a_readable_message():
-    with pytest.raises(ValueError, match="reasons: a rejection needs at least one reason"):
+def test_the_rule_violation_is_a_domain_error_with_a_readable_message():
+    with pytest.raises(DomainError, match="reasons: a rejection needs at least one reason"):
         decide_acceptance(CRITERIA, "rejected", answers("c-1"))
 
 

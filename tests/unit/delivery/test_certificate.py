@@ -4,14 +4,12 @@ import re
 import zlib
 from datetime import date, datetime, timedelta, timezone
 
-from services.delivery.domain import (
+from services.delivery.domain.decisions import Decision, PunchItem, Verdict
+from services.delivery.render.certificate import (
     CertificateCriterion,
     CertificateData,
     CertificateDeliverable,
-    Decision,
-    PunchItem,
     SignatureBlock,
-    Verdict,
     pdf_safe,
     render_certificate,
 )

@@ -6,15 +6,15 @@ import zipfile
 
 import pytest
 
-from services.delivery.domain import (
+from services.delivery.domain.media import (
     ALLOWED_MEDIA_TYPES,
     MAX_DOCUMENT_BYTES,
     DocumentKind,
-    RuleViolation,
     check_document,
     normalise_media_type,
     sha256_hex,
 )
+from shared.errors import RuleViolation
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

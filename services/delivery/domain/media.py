@@ -6,7 +6,7 @@ import zipfile
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .errors import RuleViolation
+from shared.errors import DomainError, RuleViolation
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
@@ -48,6 +48,24 @@ ALLOWED_MEDIA_TYPES = frozenset(_SIGNATURES) | TEXT_MEDIA_TYPES
 _TEXT_CHARSETS = frozenset({"utf-8", "utf8", "us-ascii"})
 
 
+class DocumentTooLarge(DomainError):
+    """More bytes than a document may have (the app answers 413)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"A document may have at most {MAX_DOCUMENT_BYTES:,} bytes "
+            f"({MAX_DOCUMENT_BYTES // 2**20} MiB).",
+            max_bytes=MAX_DOCUMENT_BYTES,
+        )
+
+
+class MediaTypeRefused(RuleViolation):
+    """A media type not accepted, or text not in UTF-8 (the app answers 415)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"media_type": message}, detail=f"media_type: {message}")
+
+
 @dataclass(frozen=True)
 class CheckedDocument:
     """What is known of a document's bytes once they passed the check."""
@@ -66,9 +84,7 @@ def normalise_media_type(declared: str) -> str:
     media_type, *parameters = (part.strip() for part in declared.lower().split(";"))
     if media_type not in ALLOWED_MEDIA_TYPES:
         allowed = ", ".join(sorted(ALLOWED_MEDIA_TYPES))
-        raise RuleViolation(
-            {"media_type": f"{media_type!r} is not accepted; use one of: {allowed}"}
-        )
+        raise MediaTypeRefused(f"{media_type!r} is not accepted; use one of: {allowed}")
     for parameter in parameters:
         name, _, value = parameter.partition("=")
         charset = value.strip().strip('"')
@@ -77,17 +93,23 @@ def normalise_media_type(declared: str) -> str:
             and media_type in TEXT_MEDIA_TYPES
             and charset not in _TEXT_CHARSETS
         ):
-            raise RuleViolation({"media_type": f"charset {charset} given; text must be UTF-8"})
+            raise MediaTypeRefused(f"charset {charset} given; text must be UTF-8")
     return media_type
+
+
+def require_storable_size(content: bytes) -> None:
+    """DocumentTooLarge beyond the limit (checked before anything else about an upload)."""
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise DocumentTooLarge()
 
 
 def check_document(content: bytes, media_type: str) -> CheckedDocument:
     """Refuse content that is empty, too large, or not what its declared media type says."""
     media_type = normalise_media_type(media_type)
     if not content:
-        raise RuleViolation({"content": "the document is empty"})
+        raise _refused({"content": "the document is empty"})
     if len(content) > MAX_DOCUMENT_BYTES:
-        raise RuleViolation(
+        raise _refused(
             {
                 "content": f"the document is {len(content):,} bytes; "
                 f"the limit is {MAX_DOCUMENT_BYTES:,} bytes ({MAX_DOCUMENT_BYTES // 2**20} MiB)"
@@ -104,28 +126,31 @@ def _check_text(content: bytes, media_type: str) -> None:
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise RuleViolation(
+        raise _refused(
             {"content": f"declared {media_type} but byte {error.start} is not valid UTF-8"}
         ) from None
     if "\x00" in text:
-        raise RuleViolation({"content": f"declared {media_type} but contains NUL bytes"})
+        raise _refused({"content": f"declared {media_type} but contains NUL bytes"})
 
 
 def _check_binary(content: bytes, media_type: str) -> None:
     signature, name = _SIGNATURES[media_type]
     if not content.startswith(signature):
-        raise RuleViolation(
-            {"content": f"declared {media_type} but the bytes do not start like {name}"}
-        )
+        raise _refused({"content": f"declared {media_type} but the bytes do not start like {name}"})
     if signature != _SIGNATURES[ZIP][0]:
         return
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = set(archive.namelist())
     except zipfile.BadZipFile:
-        raise RuleViolation(
+        raise _refused(
             {"content": f"declared {media_type} but the ZIP archive cannot be read"}
         ) from None
     main_part = _OOXML_MAIN_PART.get(media_type)
     if main_part and main_part not in names:
-        raise RuleViolation({"content": f"declared {media_type} but {main_part} is missing"})
+        raise _refused({"content": f"declared {media_type} but {main_part} is missing"})
+
+
+def _refused(errors: dict[str, str]) -> RuleViolation:
+    # A document's refusal says what is wrong in its detail too, not only in `errors`.
+    return RuleViolation(errors, detail="; ".join(f"{f}: {m}" for f, m in errors.items()))

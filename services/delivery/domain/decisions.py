@@ -10,7 +10,8 @@ from enum import Enum, StrEnum
 from typing import Any
 from uuid import UUID
 
-from .errors import RuleViolation, coerce_choice
+from services.delivery.domain.choices import coerce_choice
+from shared.errors import RuleViolation
 
 
 class Verdict(StrEnum):

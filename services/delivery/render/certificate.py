@@ -9,7 +9,7 @@ from fpdf import FPDF
 from fpdf.enums import TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace
 
-from .acceptance import Decision, PunchItem, Verdict
+from services.delivery.domain.decisions import Decision, PunchItem, Verdict
 
 # Core fonts keep the PDF small and free of font files, but they only cover Windows-1252.
 _ENCODING = "windows-1252"

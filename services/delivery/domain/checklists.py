@@ -1,11 +1,12 @@
-"""Quality control of a deliverable: its checklist, tolerances, non-conformances and status."""
+"""Quality control of a deliverable: its checklist, tolerances, the answers and the verdict."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from .errors import RuleViolation, TransitionNotAllowed, coerce_choice
+from services.delivery.domain.choices import coerce_choice
+from shared.errors import RuleViolation
 
 Number = Decimal | int | float | str
 
@@ -189,161 +190,69 @@ def evaluate(items: Iterable[ChecklistItem]) -> CheckOutcome:
     )
 
 
-class Severity(StrEnum):
-    MINOR = "minor"
-    MAJOR = "major"
-    CRITICAL = "critical"
+def answer_checklist(
+    criteria: Sequence[Criterion],
+    answers: Sequence[Mapping],
+    standards: Sequence[Mapping],
+) -> list[ChecklistItem]:
+    """The checklist of a deliverable's `criteria` and the inspector's `standards`, answered.
 
-
-class NonConformanceStatus(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    CLOSED = "closed"
-
-
-@dataclass(frozen=True)
-class NonConformance:
-    """A recorded failure to meet a requirement, and what is done about it."""
-
-    severity: Severity
-    description: str
-    owner: str
-    corrective_action: str = ""
-    preventive_action: str = ""
-    status: NonConformanceStatus = NonConformanceStatus.OPEN
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "severity", coerce_choice(Severity, self.severity, "severity"))
-        object.__setattr__(
-            self, "status", coerce_choice(NonConformanceStatus, self.status, "status")
-        )
-        for field in ("description", "owner"):
-            if not getattr(self, field).strip():
-                raise RuleViolation({field: "must not be empty"})
-
-
-NON_CONFORMANCE_TRANSITIONS: dict[NonConformanceStatus, frozenset[NonConformanceStatus]] = {
-    NonConformanceStatus.OPEN: frozenset(
-        {NonConformanceStatus.IN_PROGRESS, NonConformanceStatus.CLOSED}
-    ),
-    NonConformanceStatus.IN_PROGRESS: frozenset({NonConformanceStatus.CLOSED}),
-    # Reopened when verification shows the corrective action did not work.
-    NonConformanceStatus.CLOSED: frozenset({NonConformanceStatus.OPEN}),
-}
-
-
-def transition_non_conformance(
-    non_conformance: NonConformance, target: NonConformanceStatus | str
-) -> NonConformance:
-    """The non-conformance in its new status.
-
-    Closing needs a corrective action, and a major or critical one also a preventive action,
-    because closing is the claim that the cause was dealt with.
+    `answers` give `criterion_id`, `result` and `comment` per criterion; `standards` give
+    `description`, `specification`, `tolerance` (a mapping or None), `measured`, `result` and
+    `comment`. Every refusal at once: a RuleViolation naming `criteria.<n>.criterion_id` (not a
+    criterion of the deliverable, or answered twice), `standards.<n>.tolerance.<field>`, and
+    `items.<key>.<field>` for answers the item cannot take. Unanswered items stay unanswered
+    (`evaluate` refuses them).
     """
-    target = coerce_choice(NonConformanceStatus, target, "status")
-    allowed = NON_CONFORMANCE_TRANSITIONS[non_conformance.status]
-    if target not in allowed:
-        raise TransitionNotAllowed(
-            "non-conformance", non_conformance.status, target, _in_order(allowed)
-        )
-    if target is NonConformanceStatus.CLOSED:
-        check_closable(non_conformance)
-    return replace(non_conformance, status=target)
+    errors: dict[str, str] = {}
+    by_criterion = _answers_by_criterion(criteria, answers, errors)
+    standard_items = [
+        _standard_item(number, given, errors) for number, given in enumerate(standards)
+    ]
+    if errors:
+        raise RuleViolation(errors)
+    items = []
+    for item in build_checklist(criteria, standard_items):
+        if item.criterion_id is not None:
+            answer = by_criterion.get(item.criterion_id)
+            given = answer and (answer["result"], None, answer["comment"])
+        else:
+            standard = standards[int(item.key.removeprefix("standard-")) - 1]
+            given = (standard["result"], standard["measured"], standard["comment"])
+        if not given:
+            items.append(item)
+            continue
+        result, measured, comment = given
+        try:
+            items.append(record_result(item, result, measured=measured, comment=comment))
+        except RuleViolation as violation:
+            errors.update(violation.errors)
+    if errors:
+        raise RuleViolation(errors)
+    return items
 
 
-def check_closable(non_conformance: NonConformance) -> None:
-    """RuleViolation unless the non-conformance has the actions closing it needs.
-
-    Checked when it is closed, and again whenever a closed one is edited, so that it cannot
-    lose them afterwards.
-    """
-    missing = {}
-    if not non_conformance.corrective_action.strip():
-        missing["corrective_action"] = "needed to close a non-conformance"
-    if (
-        non_conformance.severity is not Severity.MINOR
-        and not non_conformance.preventive_action.strip()
-    ):
-        missing["preventive_action"] = (
-            f"needed to close a {non_conformance.severity.value} non-conformance"
-        )
-    if missing:
-        raise RuleViolation(missing)
+def _answers_by_criterion(
+    criteria: Sequence[Criterion], answers: Sequence[Mapping], errors: dict[str, str]
+) -> dict[str, Mapping]:
+    known = {criterion.id for criterion in criteria}
+    by_criterion: dict[str, Mapping] = {}
+    for number, answer in enumerate(answers):
+        key = str(answer["criterion_id"])
+        if key not in known:
+            errors[f"criteria.{number}.criterion_id"] = (
+                f"criterion {key} is not an acceptance criterion of this deliverable"
+            )
+        elif key in by_criterion:
+            errors[f"criteria.{number}.criterion_id"] = f"criterion {key} is answered twice"
+        by_criterion[key] = answer
+    return by_criterion
 
 
-class DeliverableStatus(StrEnum):
-    PENDING = "pending"
-    READY_FOR_QC = "ready_for_qc"
-    PASSED = "passed"
-    FAILED = "failed"
-    DELIVERED = "delivered"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-    CANCELLED = "cancelled"
-    WITHDRAWN = "withdrawn"
-
-
-FINAL_DELIVERABLE_STATUSES = frozenset(
-    {DeliverableStatus.ACCEPTED, DeliverableStatus.CANCELLED, DeliverableStatus.WITHDRAWN}
-)
-
-_STOPPED = frozenset({DeliverableStatus.CANCELLED, DeliverableStatus.WITHDRAWN})
-
-DELIVERABLE_TRANSITIONS: dict[DeliverableStatus, frozenset[DeliverableStatus]] = {
-    DeliverableStatus.PENDING: frozenset({DeliverableStatus.READY_FOR_QC}) | _STOPPED,
-    DeliverableStatus.READY_FOR_QC: frozenset({DeliverableStatus.PASSED, DeliverableStatus.FAILED})
-    | _STOPPED,
-    DeliverableStatus.FAILED: frozenset({DeliverableStatus.READY_FOR_QC}) | _STOPPED,
-    DeliverableStatus.PASSED: frozenset({DeliverableStatus.DELIVERED}) | _STOPPED,
-    DeliverableStatus.DELIVERED: frozenset({DeliverableStatus.ACCEPTED, DeliverableStatus.REJECTED})
-    | _STOPPED,
-    DeliverableStatus.REJECTED: frozenset({DeliverableStatus.READY_FOR_QC}) | _STOPPED,
-    **{status: frozenset() for status in FINAL_DELIVERABLE_STATUSES},
-}
-
-
-def allowed_deliverable_transitions(
-    current: DeliverableStatus | str,
-) -> tuple[DeliverableStatus, ...]:
-    """The statuses a deliverable may move to from `current`, in lifecycle order."""
-    current = coerce_choice(DeliverableStatus, current, "status")
-    return _in_order(DELIVERABLE_TRANSITIONS[current])
-
-
-def transition_deliverable(
-    current: DeliverableStatus | str, target: DeliverableStatus | str
-) -> DeliverableStatus:
-    """`target`, if `current` allows it; otherwise TransitionNotAllowed listing what is allowed."""
-    current = coerce_choice(DeliverableStatus, current, "status")
-    target = coerce_choice(DeliverableStatus, target, "status")
-    if target not in DELIVERABLE_TRANSITIONS[current]:
-        raise TransitionNotAllowed(
-            "deliverable", current, target, allowed_deliverable_transitions(current)
-        )
-    return target
-
-
-def status_after_check(outcome: CheckOutcome) -> DeliverableStatus:
-    """Where a deliverable in ready_for_qc goes once its checklist is evaluated."""
-    return DeliverableStatus.PASSED if outcome.passed else DeliverableStatus.FAILED
-
-
-def _in_order(statuses: Iterable[StrEnum]) -> tuple:
-    # Enum members iterate in definition order, which is lifecycle order here.
-    return tuple(sorted(statuses, key=lambda status: list(type(status)).index(status)))
-
-
-_VOIDED_BY_CHANGE = frozenset(
-    {DeliverableStatus.PASSED, DeliverableStatus.FAILED, DeliverableStatus.REJECTED}
-)
-
-
-def status_after_criteria_change(current: DeliverableStatus | str) -> DeliverableStatus:
-    """Where a deliverable goes when an approved change alters its acceptance criteria.
-
-    A check judged the old criteria, so a passed, failed or rejected deliverable goes back to
-    quality control. One awaiting the customer keeps its status: the package under review
-    carries its own snapshot of the criteria.
-    """
-    current = coerce_choice(DeliverableStatus, current, "status")
-    return DeliverableStatus.READY_FOR_QC if current in _VOIDED_BY_CHANGE else current
+def _standard_item(number: int, given: Mapping, errors: dict[str, str]) -> StandardItem:
+    tolerance = None
+    try:
+        tolerance = Tolerance(**given["tolerance"]) if given["tolerance"] else None
+    except RuleViolation as violation:
+        errors.update({f"standards.{number}.tolerance.{f}": m for f, m in violation.errors.items()})
+    return StandardItem(given["description"], given["specification"], tolerance)

@@ -1,4 +1,4 @@
-"""Unit tests of the delivery quality checks, non-conformances and deliverable statuses."""
+"""Unit tests of a deliverable's checklist: tolerances, answers and the verdict."""
 
 from decimal import Decimal
 
@@ -6,29 +6,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.delivery.domain import (
-    DELIVERABLE_TRANSITIONS,
-    FINAL_DELIVERABLE_STATUSES,
+from services.delivery.domain.checklists import (
     Criterion,
-    DeliverableStatus,
     ItemResult,
-    NonConformance,
-    NonConformanceStatus,
-    RuleViolation,
-    Severity,
     StandardItem,
     Tolerance,
-    TransitionNotAllowed,
     UnansweredItems,
-    allowed_deliverable_transitions,
+    answer_checklist,
     build_checklist,
     evaluate,
     record_result,
-    status_after_check,
-    status_after_criteria_change,
-    transition_deliverable,
-    transition_non_conformance,
 )
+from services.delivery.domain.status import DeliverableStatus, status_after_check
+from shared.errors import RuleViolation
 
 CRITERIA = [Criterion("c-1", "Exports orders as CSV"), Criterion("c-2", "Loads in under 2 s")]
 WIDTH = StandardItem("Panel width", tolerance=Tolerance(Decimal("10"), "0.2", "0.3", "mm"))
@@ -167,7 +157,7 @@ def test_a_checklist_with_no_failures_passes():
     assert outcome.passed
     assert outcome.failed == ()
     assert (outcome.passed_count, outcome.not_applicable_count) == (3, 1)
-    assert status_after_check(outcome) is DeliverableStatus.PASSED
+    assert status_after_check("ready_for_qc", outcome.passed) == DeliverableStatus.PASSED
 
 
 def test_one_failed_item_fails_the_check_and_is_reported():
@@ -175,7 +165,7 @@ def test_one_failed_item_fails_the_check_and_is_reported():
 
     assert not outcome.passed
     assert [item.key for item in outcome.failed] == ["standard-1"]
-    assert status_after_check(outcome) is DeliverableStatus.FAILED
+    assert status_after_check("ready_for_qc", outcome.passed) == DeliverableStatus.FAILED
 
 
 def test_unanswered_items_are_an_error_naming_them():
@@ -195,138 +185,83 @@ def test_an_empty_checklist_is_not_a_pass():
         evaluate([])
 
 
-def open_nc(**changes):
-    values = {"severity": "major", "description": "Panel too wide", "owner": "quality lead"}
-    return NonConformance(**(values | changes))
+def standard(**changes):
+    return {
+        "description": "Panel width",
+        "specification": None,
+        "tolerance": {"nominal": "10", "lower": "0.2", "upper": "0.3", "unit": "mm"},
+        "measured": "10.1",
+        "result": None,
+        "comment": "",
+    } | changes
 
 
-def test_a_non_conformance_starts_open_and_takes_its_severity_from_text():
-    nc = open_nc()
-
-    assert nc.status is NonConformanceStatus.OPEN
-    assert nc.severity is Severity.MAJOR
+def answer(criterion_id, result="pass", comment=""):
+    return {"criterion_id": criterion_id, "result": result, "comment": comment}
 
 
-def test_a_non_conformance_needs_a_description_and_an_owner():
+def test_answering_a_checklist_gives_each_criterion_its_answer_then_each_standard():
+    items = answer_checklist(CRITERIA, [answer("c-2", "fail", "slow"), answer("c-1")], [standard()])
+
+    assert [(item.key, item.result) for item in items] == [
+        ("c-1", ItemResult.PASS),
+        ("c-2", ItemResult.FAIL),
+        ("standard-1", ItemResult.PASS),
+    ]
+    assert items[1].comment == "slow"
+    assert items[2].measured == Decimal("10.1")
+
+
+def test_a_criterion_left_unanswered_stays_unanswered_for_the_verdict_to_refuse():
+    items = answer_checklist(CRITERIA, [answer("c-1")], [])
+
+    assert items[1].result is None
+    with pytest.raises(UnansweredItems):
+        evaluate(items)
+
+
+def test_answering_a_criterion_that_is_not_the_deliverables_is_refused_by_position():
     with pytest.raises(RuleViolation) as refused:
-        open_nc(owner="  ")
-
-    assert refused.value.errors == {"owner": "must not be empty"}
-
-
-def test_an_unknown_severity_is_refused():
-    with pytest.raises(RuleViolation) as refused:
-        open_nc(severity="cosmetic")
-
-    assert "minor, major, critical" in refused.value.errors["severity"]
-
-
-def test_a_non_conformance_is_worked_on_and_then_closed_with_its_actions():
-    nc = open_nc(corrective_action="Re-cut the panel", preventive_action="Calibrate the saw weekly")
-
-    nc = transition_non_conformance(nc, "in_progress")
-    nc = transition_non_conformance(nc, NonConformanceStatus.CLOSED)
-
-    assert nc.status is NonConformanceStatus.CLOSED
-
-
-def test_closing_needs_a_corrective_action():
-    with pytest.raises(RuleViolation) as refused:
-        transition_non_conformance(open_nc(severity="minor"), "closed")
-
-    assert set(refused.value.errors) == {"corrective_action"}
-
-
-def test_closing_a_major_or_critical_non_conformance_also_needs_a_preventive_action():
-    nc = open_nc(severity="critical", corrective_action="Re-cut the panel")
-
-    with pytest.raises(RuleViolation) as refused:
-        transition_non_conformance(nc, "closed")
+        answer_checklist(CRITERIA, [answer("c-1"), answer("c-9")], [])
 
     assert refused.value.errors == {
-        "preventive_action": "needed to close a critical non-conformance"
+        "criteria.1.criterion_id": (
+            "criterion c-9 is not an acceptance criterion of this deliverable"
+        )
     }
 
 
-def test_a_closed_non_conformance_can_only_be_reopened():
-    nc = open_nc(severity="minor", corrective_action="Re-cut", status="closed")
+def test_a_criterion_answered_twice_is_refused():
+    with pytest.raises(RuleViolation) as refused:
+        answer_checklist(CRITERIA, [answer("c-1"), answer("c-2"), answer("c-1")], [])
 
-    with pytest.raises(TransitionNotAllowed) as refused:
-        transition_non_conformance(nc, "in_progress")
-
-    assert refused.value.allowed == (NonConformanceStatus.OPEN,)
-    assert transition_non_conformance(nc, "open").status is NonConformanceStatus.OPEN
+    assert refused.value.errors == {"criteria.2.criterion_id": "criterion c-1 is answered twice"}
 
 
-def walk(*statuses):
-    current = DeliverableStatus.PENDING
-    for status in statuses:
-        current = transition_deliverable(current, status)
-    return current
+def test_every_refusal_of_an_answered_checklist_comes_at_once():
+    bad_tolerance = standard(tolerance={"nominal": "x", "lower": "-1", "upper": "0", "unit": ""})
+
+    with pytest.raises(RuleViolation) as refused:
+        answer_checklist(CRITERIA, [answer("c-7")], [standard(), bad_tolerance])
+
+    assert set(refused.value.errors) == {
+        "criteria.0.criterion_id",
+        "standards.1.tolerance.nominal",
+    }
 
 
-def test_a_deliverable_goes_from_pending_through_qc_and_delivery_to_accepted():
-    assert walk("ready_for_qc", "passed", "delivered", "accepted") is DeliverableStatus.ACCEPTED
+def test_answers_an_item_cannot_take_are_refused_together():
+    with pytest.raises(RuleViolation) as refused:
+        answer_checklist(
+            CRITERIA,
+            [answer("c-1", "maybe"), answer("c-2")],
+            [standard(measured=None, result="pass")],
+        )
+
+    assert set(refused.value.errors) == {"items.c-1.result", "items.standard-1.measured"}
 
 
-def test_a_failed_deliverable_is_reinspected_after_rework():
-    assert walk("ready_for_qc", "failed", "ready_for_qc", "passed") is DeliverableStatus.PASSED
+def test_a_measurement_outside_the_tolerance_fails_its_standard_when_answered():
+    [item] = answer_checklist([], [], [standard(measured="11", result="pass")])
 
-
-def test_a_rejected_deliverable_goes_back_to_quality_control():
-    status = walk("ready_for_qc", "passed", "delivered", "rejected", "ready_for_qc")
-
-    assert status is DeliverableStatus.READY_FOR_QC
-
-
-def test_a_forbidden_transition_lists_the_allowed_ones():
-    with pytest.raises(TransitionNotAllowed) as refused:
-        transition_deliverable("pending", "delivered")
-
-    assert refused.value.current is DeliverableStatus.PENDING
-    assert refused.value.allowed == (
-        DeliverableStatus.READY_FOR_QC,
-        DeliverableStatus.CANCELLED,
-        DeliverableStatus.WITHDRAWN,
-    )
-    assert str(refused.value) == (
-        "deliverable cannot go from pending to delivered; "
-        "allowed: ready_for_qc, cancelled, withdrawn"
-    )
-
-
-def test_a_deliverable_cannot_skip_quality_control_on_the_way_to_delivery():
-    with pytest.raises(TransitionNotAllowed):
-        transition_deliverable("failed", "delivered")
-
-
-@pytest.mark.parametrize("final", sorted(FINAL_DELIVERABLE_STATUSES))
-def test_final_statuses_allow_nothing(final):
-    assert allowed_deliverable_transitions(final) == ()
-    with pytest.raises(TransitionNotAllowed, match="none \\(final status\\)"):
-        transition_deliverable(final, "ready_for_qc")
-
-
-@pytest.mark.parametrize("status", sorted(set(DeliverableStatus) - FINAL_DELIVERABLE_STATUSES))
-def test_every_non_final_status_can_be_cancelled_or_withdrawn(status):
-    assert transition_deliverable(status, "cancelled") is DeliverableStatus.CANCELLED
-    assert transition_deliverable(status, "withdrawn") is DeliverableStatus.WITHDRAWN
-
-
-def test_every_status_has_its_transitions_defined():
-    assert set(DELIVERABLE_TRANSITIONS) == set(DeliverableStatus)
-
-
-def test_an_unknown_deliverable_status_is_refused():
-    with pytest.raises(RuleViolation):
-        transition_deliverable("pending", "shipped")
-
-
-@pytest.mark.parametrize("status", ["passed", "failed", "rejected"])
-def test_a_change_of_criteria_sends_a_judged_deliverable_back_to_quality_control(status):
-    assert status_after_criteria_change(status) is DeliverableStatus.READY_FOR_QC
-
-
-@pytest.mark.parametrize("status", ["pending", "ready_for_qc", "delivered", "accepted"])
-def test_a_change_of_criteria_leaves_an_unjudged_or_handed_over_deliverable_alone(status):
-    assert status_after_criteria_change(status) == status
+    assert item.result is ItemResult.FAIL

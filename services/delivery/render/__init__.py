@@ -1,0 +1,1 @@
+"""Drawing what the delivery service hands out: the acceptance certificate (PDF)."""
