@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -22,5 +21,4 @@ class ReminderRun(MethodView):
     @blp.response(200, ReminderRunSchema)
     def post(self):
         """Send the survey reminders that are due now"""
-        settings = current_app.extensions["ordo"].settings
-        return {"reminded": send_due_reminders(db_session(), datetime.now(UTC), settings)}
+        return {"reminded": send_due_reminders(db_session(), datetime.now(UTC))}

@@ -1,6 +1,5 @@
 """Satisfaction surveys: the public form behind the signed link, and the staff/customer views."""
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -24,17 +23,13 @@ ANSWER_BODY = {
 }
 
 
-def _settings():
-    return current_app.extensions["ordo"].settings
-
-
 @blp.route("/by-token/<string:token>")
 class SurveyByToken(MethodView):
     @public
     @blp.response(200, SurveyFormSchema)
     def get(self, token):
         """Read the survey's questions (the link is the credential)"""
-        return survey_form(db_session(), _settings(), token)
+        return survey_form(db_session(), token)
 
     @public
     @blp.doc(requestBody=ANSWER_BODY)
@@ -49,7 +44,6 @@ class SurveyByToken(MethodView):
         # Not @blp.arguments, which would parse the body before the link is checked.
         return answer_survey(
             db_session(),
-            _settings(),
             token,
             lambda: blp.ARGUMENTS_PARSER.parse(SurveyAnswerSchema, location="json"),
         )

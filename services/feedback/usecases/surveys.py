@@ -22,7 +22,7 @@ from services.feedback.domain.survey_window import (
 from services.feedback.models import Customer, FollowUp, Order, Survey
 from services.feedback.usecases import matching, publish
 from services.feedback.usecases.orders import fold, record_customer
-from shared.config import Settings, load_settings
+from shared.config import Settings
 from shared.db import settings_of
 from shared.errors import Gone, NotFound
 from shared.events.contracts.feedback import FeedbackReceived, SurveySent
@@ -117,7 +117,7 @@ def send_due_reminders(
     session: Session, now: datetime, settings: Settings | None = None
 ) -> list[uuid.UUID]:
     """Remind once about every unanswered, unexpired survey sent `reminder_delay` ago."""
-    settings = settings or load_settings("feedback")
+    settings = settings or settings_of(session)
     delay = reminder_delay(settings)
     candidates = session.scalars(
         sa.select(Survey)
@@ -171,9 +171,9 @@ def _survey_by_token(session: Session, settings: Settings, token: str, now: date
     return survey
 
 
-def survey_form(session: Session, settings: Settings, token: str) -> dict[str, Any]:
+def survey_form(session: Session, token: str) -> dict[str, Any]:
     """What the link shows: the order number, the customer's name and the questions."""
-    survey = _survey_by_token(session, settings, token, datetime.now(UTC))
+    survey = _survey_by_token(session, settings_of(session), token, datetime.now(UTC))
     customer = session.get(Customer, survey.customer_id)
     return {
         "survey_id": survey.id,
@@ -186,7 +186,6 @@ def survey_form(session: Session, settings: Settings, token: str) -> dict[str, A
 
 def answer_survey(
     session: Session,
-    settings: Settings,
     token: str,
     read_answers: Callable[[], Mapping[str, Any]],
 ) -> dict[str, Any]:
@@ -196,7 +195,7 @@ def answer_survey(
     The answer publishes the scores; a detractor's opens a follow-up for the order's manager.
     """
     now = datetime.now(UTC)
-    survey = _survey_by_token(session, settings, token, now)
+    survey = _survey_by_token(session, settings_of(session), token, now)
     answers = validate_answers(read_answers())
     detractor = is_detractor(answers.get("nps"), answers.get("csat"))
     stored = session.execute(
