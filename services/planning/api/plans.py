@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.planning.api.support import READERS, today
+from services.planning.api.support import READERS, today, versioned
 from services.planning.domain.status import PLAN_STATUS
 from services.planning.schemas import (
     ActivateSchema,
@@ -29,7 +29,7 @@ from services.planning.usecases.plans import (
 )
 from services.planning.usecases.reports import variance
 from shared.http.auth import roles_required
-from shared.http.requests import db_session, etag, if_match, page_of, paginate
+from shared.http.requests import db_session, if_match, page_of, paginate
 
 blp = Blueprint("plans", __name__, url_prefix="/plans", description="Project plans")
 
@@ -51,8 +51,7 @@ class PlansById(MethodView):
     @blp.response(200, PlanSchema)
     def get(self, plan_id):
         """Read a plan"""
-        plan = read_plan(db_session(), plan_id)
-        return plan, {"ETag": etag(plan.version)}
+        return versioned(read_plan(db_session(), plan_id))
 
 
 @blp.route("/<uuid:plan_id>/activate")
@@ -65,7 +64,7 @@ class PlanActivation(MethodView):
         plan = activate_plan(
             db_session(), plan_id, data["start_date"], today(), if_match(required=False)
         )
-        return plan, {"ETag": etag(plan.version)}
+        return versioned(plan)
 
 
 @blp.route("/<uuid:plan_id>/calendar")
@@ -75,7 +74,7 @@ class PlanCalendar(MethodView):
     def get(self, plan_id):
         """The plan's working weekdays (0 = Monday) and holidays"""
         plan = read_plan(db_session(), plan_id)
-        return plan_calendar(plan), {"ETag": etag(plan.version)}
+        return versioned(plan, plan_calendar(plan))
 
     @roles_required(*PLAN_STATUS.roles_for("edit"))
     @blp.arguments(CalendarSchema)
@@ -85,7 +84,7 @@ class PlanCalendar(MethodView):
         plan = set_calendar(
             db_session(), plan_id, data["working_weekdays"], data["holidays"], if_match()
         )
-        return plan_calendar(plan), {"ETag": etag(plan.version)}
+        return versioned(plan, plan_calendar(plan))
 
 
 @blp.route("/<uuid:plan_id>/baselines")

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.planning.api.support import EDITORS, READERS, today
+from services.planning.api.support import EDITORS, READERS, today, versioned
 from services.planning.domain.status import PLAN_STATUS
 from services.planning.schemas import (
     LevelArgsSchema,
@@ -25,7 +25,7 @@ from services.planning.usecases.resources import (
 )
 from shared.http.auth import roles_required
 from shared.http.idempotency import idempotent
-from shared.http.requests import db_session, etag, if_match, page_of, paginate
+from shared.http.requests import db_session, if_match, page_of, paginate
 
 blp = Blueprint("resources", __name__, description="Resources, load and levelling")
 
@@ -47,7 +47,7 @@ class Resources(MethodView):
     def post(self, data):
         """Add a person or a piece of equipment with hours per day and a cost rate"""
         resource = add_resource(db_session(), data)
-        return resource, {"Location": f"/resources/{resource.id}", "ETag": etag(resource.version)}
+        return versioned(resource, Location=f"/resources/{resource.id}")
 
 
 @blp.route("/resources/<uuid:resource_id>")
@@ -56,16 +56,14 @@ class ResourcesById(MethodView):
     @blp.response(200, ResourceSchema)
     def get(self, resource_id):
         """Read a resource"""
-        resource = read_resource(db_session(), resource_id)
-        return resource, {"ETag": etag(resource.version)}
+        return versioned(read_resource(db_session(), resource_id))
 
     @roles_required(*EDITORS)
     @blp.arguments(ResourceUpdateSchema)
     @blp.response(200, ResourceSchema)
     def patch(self, data, resource_id):
         """Change a resource's name, department, hours per day, rate or activity (If-Match)"""
-        resource = change_resource(db_session(), resource_id, data, if_match())
-        return resource, {"ETag": etag(resource.version)}
+        return versioned(change_resource(db_session(), resource_id, data, if_match()))
 
 
 @blp.route("/resources/load")

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.planning.api.support import EDITORS, READERS
+from services.planning.api.support import EDITORS, READERS, versioned
 from services.planning.schemas import (
     RiskCreateSchema,
     RiskMatrixSchema,
@@ -20,7 +20,7 @@ from services.planning.usecases.risks import (
 )
 from shared.http.auth import roles_required
 from shared.http.idempotency import idempotent
-from shared.http.requests import db_session, etag, if_match, page_of, paginate
+from shared.http.requests import db_session, if_match, page_of, paginate
 
 blp = Blueprint("risks", __name__, description="Risk register")
 
@@ -43,7 +43,7 @@ class PlanRisks(MethodView):
     def post(self, data, plan_id):
         """Register a risk; one scoring 15 or more is published as raised"""
         risk = register_risk(db_session(), plan_id, data)
-        return risk, {"Location": f"/risks/{risk.id}", "ETag": etag(risk.version)}
+        return versioned(risk, Location=f"/risks/{risk.id}")
 
 
 @blp.route("/plans/<uuid:plan_id>/risks/matrix")
@@ -61,13 +61,11 @@ class RisksById(MethodView):
     @blp.response(200, RiskSchema)
     def get(self, risk_id):
         """Read a risk"""
-        risk = read_risk(db_session(), risk_id)
-        return risk, {"ETag": etag(risk.version)}
+        return versioned(read_risk(db_session(), risk_id))
 
     @roles_required(*EDITORS)
     @blp.arguments(RiskUpdateSchema)
     @blp.response(200, RiskSchema)
     def patch(self, data, risk_id):
         """Change a risk: its rating, response, owner, mitigation, status or tasks (If-Match)"""
-        risk = change_risk(db_session(), risk_id, data, if_match())
-        return risk, {"ETag": etag(risk.version)}
+        return versioned(change_risk(db_session(), risk_id, data, if_match()))

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.planning.api.support import EDITORS, READERS, today
+from services.planning.api.support import EDITORS, READERS, today, versioned
 from services.planning.domain.status import PLAN_STATUS
 from services.planning.schemas import (
     AllocationCreateSchema,
@@ -27,7 +27,7 @@ from services.planning.usecases.tasks import (
 )
 from shared.http.auth import roles_required
 from shared.http.idempotency import idempotent
-from shared.http.requests import db_session, etag, if_match, page_of
+from shared.http.requests import db_session, if_match, page_of
 
 blp = Blueprint("tasks", __name__, description="WBS tasks, progress and allocations")
 
@@ -63,7 +63,7 @@ class PlanTasks(MethodView):
     def post(self, data, plan_id):
         """Add a task or milestone under a parent (or at the top) and reschedule"""
         task = add_task(db_session(), plan_id, **data)
-        return task, {"Location": f"/tasks/{task.id}", "ETag": etag(task.version)}
+        return versioned(task, Location=f"/tasks/{task.id}")
 
 
 @blp.route("/tasks/<uuid:task_id>")
@@ -72,16 +72,14 @@ class TasksById(MethodView):
     @blp.response(200, TaskSchema)
     def get(self, task_id):
         """Read a task"""
-        task = read_task(db_session(), task_id)
-        return task, {"ETag": etag(task.version)}
+        return versioned(read_task(db_session(), task_id))
 
     @roles_required(*EDITORS)
     @blp.arguments(TaskUpdateSchema)
     @blp.response(200, TaskSchema)
     def patch(self, data, task_id):
         """Change a task, or move it to another parent or position, and reschedule (If-Match)"""
-        task = change_task(db_session(), task_id, data, if_match())
-        return task, {"ETag": etag(task.version)}
+        return versioned(change_task(db_session(), task_id, data, if_match()))
 
     @roles_required(*EDITORS)
     @blp.response(204)
@@ -98,8 +96,7 @@ class TaskProgress(MethodView):
     def post(self, data, task_id):
         """Report percent complete, actual dates, hours and cost of a task of an active plan"""
         as_of = data.pop("as_of") or today()
-        task = record_progress(db_session(), task_id, as_of=as_of, **data)
-        return task, {"ETag": etag(task.version)}
+        return versioned(record_progress(db_session(), task_id, as_of=as_of, **data))
 
 
 @blp.route("/tasks/<uuid:task_id>/allocations")
