@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.orders.api.support import roles_for
+from services.orders.api.support import roles_for, with_etag
 from services.orders.schemas import (
     ChangeRequestCreateSchema,
     ChangeRequestQueryArgsSchema,
@@ -58,7 +58,7 @@ class ChangeRequestsById(MethodView):
     def get(self, order_id, change_request_id):
         """Read a change request"""
         change = read_change_request(db_session(), order_id, change_request_id, current_principal())
-        return change, {"ETag": etag(change.version)}
+        return with_etag(change)
 
 
 @blp.route("/<uuid:change_request_id>/approve")
@@ -76,7 +76,7 @@ class ChangeRequestApproval(MethodView):
             current_principal(),
             if_match(False),
         )
-        return change, {"ETag": etag(change.version)}
+        return with_etag(change)
 
 
 @blp.route("/<uuid:change_request_id>/reject")
@@ -94,4 +94,4 @@ class ChangeRequestRejection(MethodView):
             current_principal(),
             if_match(False),
         )
-        return change, {"ETag": etag(change.version)}
+        return with_etag(change)

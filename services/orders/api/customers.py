@@ -3,6 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from services.orders.api.support import with_etag
 from services.orders.schemas import (
     CustomerCreateSchema,
     CustomerQueryArgsSchema,
@@ -48,7 +49,7 @@ class CustomersById(MethodView):
     def get(self, customer_id):
         """Read a customer"""
         customer = read_customer(db_session(), customer_id, current_principal())
-        return customer, {"ETag": etag(customer.version)}
+        return with_etag(customer)
 
     @roles_required("sales", "manager")
     @blp.arguments(CustomerUpdateSchema)
@@ -56,4 +57,4 @@ class CustomersById(MethodView):
     def patch(self, data, customer_id):
         """Update a customer's name or contact details (If-Match)"""
         customer = update_customer(db_session(), customer_id, data, current_principal(), if_match())
-        return customer, {"ETag": etag(customer.version)}
+        return with_etag(customer)

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.orders.api.support import roles_for
+from services.orders.api.support import roles_for, with_etag
 from services.orders.schemas import (
     CancelSchema,
     CommentSchema,
@@ -57,7 +57,7 @@ class OrdersById(MethodView):
     def get(self, order_id):
         """Read an order"""
         order = readable_order(db_session(), order_id, current_principal())
-        return order, {"ETag": etag(order.version)}
+        return with_etag(order)
 
     @roles_for("update")
     @blp.arguments(OrderUpdateSchema)
@@ -65,7 +65,7 @@ class OrdersById(MethodView):
     def patch(self, data, order_id):
         """Update an order while it is a draft or in review (If-Match)"""
         order = update_order(db_session(), order_id, data, current_principal(), if_match())
-        return order, {"ETag": etag(order.version)}
+        return with_etag(order)
 
 
 @blp.route("/<uuid:order_id>/cancel")
@@ -78,7 +78,7 @@ class OrderCancellation(MethodView):
         order = cancel_order(
             db_session(), order_id, data["reason"], current_principal(), if_match(required=False)
         )
-        return order, {"ETag": etag(order.version)}
+        return with_etag(order)
 
 
 @blp.route("/<uuid:order_id>/hold")
@@ -91,7 +91,7 @@ class OrderHold(MethodView):
         order = hold_order(
             db_session(), order_id, data.get("comment"), current_principal(), if_match(False)
         )
-        return order, {"ETag": etag(order.version)}
+        return with_etag(order)
 
 
 @blp.route("/<uuid:order_id>/resume")
@@ -104,7 +104,7 @@ class OrderResume(MethodView):
         order = resume_order(
             db_session(), order_id, data.get("comment"), current_principal(), if_match(False)
         )
-        return order, {"ETag": etag(order.version)}
+        return with_etag(order)
 
 
 @blp.route("/<uuid:order_id>/close")
@@ -117,7 +117,7 @@ class OrderClosing(MethodView):
         order = close_order(
             db_session(), order_id, data.get("comment"), current_principal(), if_match(False)
         )
-        return order, {"ETag": etag(order.version)}
+        return with_etag(order)
 
 
 @blp.route("/<uuid:order_id>/timeline")

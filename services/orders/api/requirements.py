@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.orders.api.support import roles_for
+from services.orders.api.support import roles_for, with_etag
 from services.orders.schemas import (
     RequirementCreateSchema,
     RequirementRevisionSchema,
@@ -55,7 +55,7 @@ class RequirementsById(MethodView):
     def get(self, order_id, requirement_id):
         """Read a requirement with its acceptance criteria"""
         requirement = read_requirement(db_session(), order_id, requirement_id, current_principal())
-        return requirement, {"ETag": etag(requirement.version)}
+        return with_etag(requirement)
 
     @roles_for("edit_requirements")
     @blp.arguments(RequirementUpdateSchema)
@@ -65,7 +65,7 @@ class RequirementsById(MethodView):
         requirement = revise_requirement(
             db_session(), order_id, requirement_id, data, current_principal(), if_match()
         )
-        return requirement, {"ETag": etag(requirement.version)}
+        return with_etag(requirement)
 
 
 @blp.route("/<uuid:requirement_id>/revisions")

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.orders.api.support import roles_for
+from services.orders.api.support import roles_for, with_etag
 from services.orders.schemas import (
     CommentSchema,
     OrderSchema,
@@ -19,7 +19,7 @@ from services.orders.usecases.reviews import (
 )
 from shared.http.auth import STAFF, current_principal, roles_required
 from shared.http.idempotency import idempotent
-from shared.http.requests import db_session, etag, if_match
+from shared.http.requests import db_session, if_match
 
 blp = Blueprint(
     "reviews",
@@ -36,7 +36,7 @@ class OrderSubmission(MethodView):
     def post(self, order_id):
         """Submit a draft order for review (each requirement needs an acceptance criterion)"""
         order = submit_order(db_session(), order_id, current_principal(), if_match(False))
-        return order, {"ETag": etag(order.version)}
+        return with_etag(order)
 
 
 @blp.route("/reviews")
@@ -63,7 +63,7 @@ class OrderApproval(MethodView):
     def post(self, order_id):
         """Approve the review: the order is confirmed and its requirements go to planning"""
         order = approve_order(db_session(), order_id, current_principal(), if_match(False))
-        return order, {"ETag": etag(order.version)}
+        return with_etag(order)
 
 
 @blp.route("/request-changes")
@@ -76,4 +76,4 @@ class OrderChangesRequested(MethodView):
         order = request_changes(
             db_session(), order_id, data.get("comment"), current_principal(), if_match(False)
         )
-        return order, {"ETag": etag(order.version)}
+        return with_etag(order)
