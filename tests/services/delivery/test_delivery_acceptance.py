@@ -427,3 +427,22 @@ def test_creating_a_package_twice_with_one_idempotency_key_creates_it_once(flow)
     assert first.json["id"] == second.json["id"]
     assert second.headers["Idempotent-Replayed"] == "true"
     assert rows(flow.app, Delivery) == 1
+
+
+def test_a_submitted_package_cannot_be_submitted_again_and_names_the_actions_it_allows(flow):
+    delivery, _ = flow.submitted()
+
+    response = flow.client.post(f"/deliveries/{delivery['id']}/submit", headers=LOGISTICS)
+
+    assert response.status_code == 409
+    assert problem(response)["detail"] == (
+        "A submitted delivery package cannot be submitted; it must be draft."
+    )
+    assert problem(response)["current_status"] == "submitted"
+    assert problem(response)["allowed_actions"] == [
+        "accept",
+        "accept_conditionally",
+        "cancel",
+        "reissue_link",
+        "reject",
+    ]

@@ -123,6 +123,7 @@ def test_a_deliverable_still_in_work_cannot_be_inspected(flow):
 
     assert response.status_code == 409
     assert problem(response)["current_status"] == "pending"
+    assert problem(response)["allowed_actions"] == ["cancel", "mark_ready", "withdraw"]
 
 
 def test_unanswered_or_foreign_criteria_are_refused_and_nothing_is_written(flow):
@@ -301,6 +302,15 @@ def test_a_closed_non_conformance_cannot_be_edited_out_of_its_closing_rules(flow
     )
     assert edited.status_code == 200, edited.json
     assert (edited.json["status"], edited.json["severity"]) == ("closed", "major")
+
+    moved = flow.client.patch(
+        url, json={"status": "in_progress"}, headers={**QUALITY, "If-Match": edited.headers["ETag"]}
+    )
+    assert moved.status_code == 409
+    assert (problem(moved)["current_status"], problem(moved)["allowed_actions"]) == (
+        "closed",
+        ["reopen"],
+    )
 
 
 def test_non_conformances_are_listed_by_order(flow):
