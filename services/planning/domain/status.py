@@ -8,6 +8,9 @@ and risks (`edit`) and levelling while it is open; progress and rebaselining onc
 
 A task's status is read from its percent complete: `not_started` (0), `in_progress`,
 `done` (100). A progress report moves it any way; rework reopens a finished task.
+
+A risk is `open`, `closed` or `occurred`; an editor moves it from any one to any other, and
+only an open risk is published as raised.
 """
 
 from __future__ import annotations
@@ -56,6 +59,17 @@ TASK_STATUS = StatusMachine(
         "reopen": {"in_progress": "not_started", "done": "not_started"},
     },
     roles={action: REPORTERS for action in ("start", "finish", "resume", "reopen")},
+)
+
+RISK_STATUS = StatusMachine(
+    "risk",
+    ("open", "closed", "occurred"),
+    moves={
+        "close": {"open": "closed", "occurred": "closed"},
+        "record_occurrence": {"open": "occurred", "closed": "occurred"},
+        "reopen": {"closed": "open", "occurred": "open"},
+    },
+    roles={action: EDITORS for action in ("close", "record_occurrence", "reopen")},
 )
 
 

@@ -15,6 +15,7 @@ from services.planning.domain.risk_scoring import (
     risk_matrix,
     risk_score,
 )
+from services.planning.domain.status import RISK_STATUS
 from services.planning.models import Plan, Risk, Task
 from services.planning.usecases import publish_about
 from services.planning.usecases.network import plan_allowing
@@ -62,6 +63,8 @@ def change_risk(
     risk = find(session, Risk, risk_id, "risk")
     plan = plan_allowing(session, risk.plan_id)
     if_match.check(risk.version)
+    if changes.get("status", risk.status) != risk.status:
+        RISK_STATUS.action_to(risk.status, changes["status"])
     if "task_ids" in changes:
         changes = {**changes, "task_ids": linked_tasks(session, plan, changes["task_ids"])}
     for name, value in changes.items():

@@ -7,6 +7,7 @@ import pytest
 from services.planning.domain.status import (
     OPEN_PLAN_STATUSES,
     PLAN_STATUS,
+    RISK_STATUS,
     TASK_STATUS,
     require_plan_allows,
     task_status,
@@ -60,3 +61,12 @@ def test_a_tasks_status_follows_its_percent_complete():
     ]
     assert TASK_STATUS.action_to("in_progress", "done") == "finish"
     assert TASK_STATUS.action_to("done", "not_started") == "reopen"
+
+
+def test_a_risk_moves_between_any_two_of_its_statuses():
+    for source in RISK_STATUS.statuses:
+        for target in RISK_STATUS.statuses:
+            if source != target:
+                assert (
+                    RISK_STATUS.next_status(source, RISK_STATUS.action_to(source, target)) == target
+                )
