@@ -56,13 +56,29 @@ class StaleVersion(DomainError):
         )
 
 
+class VersionRequired(DomainError):
+    """An update sent without naming the version it read (no If-Match where one is required)."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(
+            "Send If-Match with the ETag you read to update this.", current_version=current_version
+        )
+
+
 @dataclass(frozen=True)
 class IfMatch:
-    """The versions the caller last read; `None` accepts any (no If-Match sent, or `*`)."""
+    """The versions the caller last read; `None` accepts any (no If-Match sent, or `*`).
+
+    `missing` marks an update that had to name a version and did not: checking it refuses
+    once the row is found (so an unknown row is still 404), telling the current version.
+    """
 
     versions: frozenset[int] | None = None
+    missing: bool = False
 
     def check(self, current_version: int) -> None:
+        if self.missing:
+            raise VersionRequired(current_version)
         if self.versions is not None and current_version not in self.versions:
             raise StaleVersion(current_version)
 

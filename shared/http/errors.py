@@ -17,7 +17,7 @@ from shared.errors import (
     RuleViolation,
     Unauthorized,
 )
-from shared.usecases import StaleVersion
+from shared.usecases import StaleVersion, VersionRequired
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +76,7 @@ DOMAIN_STATUSES: dict[type[DomainError], tuple[int, str]] = {
     Forbidden: (403, "Forbidden"),
     Conflict: (409, "Conflict"),
     StaleVersion: (412, "Precondition Failed"),
+    VersionRequired: (428, "Precondition Required"),
     RuleViolation: (422, "Unprocessable Entity"),
 }
 

@@ -71,14 +71,15 @@ def etag(version: int) -> str:
 
 
 def if_match(required: bool = True) -> IfMatch:
-    """The versions the request's If-Match names, for a use case to check (412 when stale).
+    """The versions the request's If-Match names, for a use case to check.
 
-    Updates require it (428 without); actions already guarded by a status machine (submit,
-    approve, cancel) take it as an option, so a script can still make sure of what it acts on.
+    Updates require it (the check is 428 without, 412 when stale); actions already guarded by
+    a status machine (submit, approve, cancel) take it as an option, so a script can still make
+    sure of what it acts on.
     """
     header = request.headers.get("If-Match")
     if not header and required:
-        raise Problem(428, "Send If-Match with the ETag you read to update this.")
+        return IfMatch(missing=True)
     if not header or header.strip() == "*":
         return ANY_VERSION
     tags = (tag.strip() for tag in header.split(","))  # strong comparison: W/ never matches
@@ -87,11 +88,7 @@ def if_match(required: bool = True) -> IfMatch:
 
 def check_if_match(current_version: int, required: bool = True) -> None:
     """Refuse a stale If-Match (412), or a missing one (428) when `required`."""
-    try:
-        if_match(required).check(current_version)
-    except Problem as missing:
-        missing.extra["current_version"] = current_version
-        raise
+    if_match(required).check(current_version)
 
 
 class PageArgsSchema(Schema):

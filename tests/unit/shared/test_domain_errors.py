@@ -14,9 +14,9 @@ from shared.errors import (
     TransitionNotAllowed,
     Unauthorized,
 )
-from shared.http.errors import Problem, handle_domain_error
+from shared.http.errors import handle_domain_error
 from shared.http.requests import if_match
-from shared.usecases import ANY_VERSION, IfMatch, Principal, StaleVersion
+from shared.usecases import ANY_VERSION, IfMatch, Principal, StaleVersion, VersionRequired
 
 app = Flask(__name__)
 
@@ -83,10 +83,21 @@ def test_if_match_names_the_versions_the_caller_read(header, expected):
         assert if_match(required=False) == expected
 
 
-def test_a_required_if_match_that_is_missing_is_428():
-    with app.test_request_context(), pytest.raises(Problem) as missing:
-        if_match(required=True)
-    assert missing.value.code == 428
+def test_a_required_if_match_that_is_missing_is_428_once_the_row_is_found():
+    with app.test_request_context():
+        missing = if_match(required=True)
+    with pytest.raises(VersionRequired) as refused:
+        missing.check(4)
+    assert problem_of(refused.value) == (
+        428,
+        {
+            "type": "about:blank",
+            "title": "Precondition Required",
+            "status": 428,
+            "detail": "Send If-Match with the ETag you read to update this.",
+            "current_version": 4,
+        },
+    )
 
 
 def test_a_use_case_refuses_a_version_the_caller_did_not_read():
