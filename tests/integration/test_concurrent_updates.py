@@ -1,11 +1,11 @@
 """Two updates of one order at the same moment: one wins, the other is told to read again."""
 
-import importlib
 import threading
 
 import pytest
 
 from services.orders.app import create_app
+from shared.usecases import IfMatch
 from tests.helpers import JWT_SECRET, auth
 from tests.integration.conftest import create_schema
 
@@ -24,15 +24,14 @@ def test_the_second_of_two_simultaneous_updates_is_a_409_problem(backend, monkey
     order = client.post(
         "/orders", json={"customer_id": customer["id"], "title": "Line"}, headers=auth("sales")
     ).json
-    orders_api = importlib.import_module("services.orders.api.orders")
     both_read = threading.Barrier(2, timeout=10)
-    checked = orders_api.check_if_match
+    checked = IfMatch.check
 
-    def check_once_both_have_read(version, required=True):
+    def check_once_both_have_read(if_match, version):
         both_read.wait()  # each request has read version 1 and passes its If-Match
-        checked(version, required)
+        checked(if_match, version)
 
-    monkeypatch.setattr(orders_api, "check_if_match", check_once_both_have_read)
+    monkeypatch.setattr(IfMatch, "check", check_once_both_have_read)
     answers = []
 
     def update(title):
