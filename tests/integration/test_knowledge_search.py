@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.dialects import postgresql
 
-from services.feedback.api.knowledge import full_text
 from services.feedback.app import create_app
 from services.feedback.models import KnowledgeEntry
+from services.feedback.usecases.knowledge import full_text
 from shared.cli import migrations_dir
 from shared.db import alembic_config, migrate
 from tests.helpers import JWT_SECRET, auth
