@@ -14,9 +14,8 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 
 from shared.errors import DomainError, Forbidden, NotFound
+from shared.vocabulary import ROLES, STAFF  # noqa: F401  (re-exported for use cases)
 
-ROLES = ("admin", "manager", "sales", "planner", "engineer", "quality", "logistics", "customer")
-STAFF = tuple(role for role in ROLES if role != "customer")
 
 Row = TypeVar("Row")
 

@@ -12,3 +12,7 @@ ORDER_STATUSES = (
     "closed",
     "cancelled",
 )
+
+#: Who may call Ordo: every staff role, and the customer.
+ROLES = ("admin", "manager", "sales", "planner", "engineer", "quality", "logistics", "customer")
+STAFF = tuple(role for role in ROLES if role != "customer")
