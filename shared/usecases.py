@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from shared.errors import DomainError, Forbidden, NotFound
 from shared.vocabulary import ROLES, STAFF  # noqa: F401  (re-exported for use cases)
 
-
 Row = TypeVar("Row")
 
 
