@@ -1,4 +1,4 @@
-"""Order KPIs from a read model folded out of the domain events of DESIGN.md section 2.
+"""Order KPIs from a read model folded out of the domain events (docs/architecture.md §2).
 
 The fold is idempotent and order-independent: a redelivered event changes nothing (an event is
 told apart by its ``time``, which a redelivery keeps, or by its change request id), the earliest
