@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -267,3 +268,11 @@ class Reactions:
         """The keys remembered for the order that start with `prefix`, without it."""
         query = sa.select(cls.key).where(cls.order_id == order_id, cls.key.startswith(prefix))
         return [key.removeprefix(prefix) for key in session.scalars(query)]
+
+
+def filter_by(query: sa.Select, args: Mapping[str, Any], *columns) -> sa.Select:
+    """Narrow `query` to rows equal to each argument named like one of `columns`."""
+    for column in columns:
+        if column.key in args:
+            query = query.where(column == args[column.key])
+    return query

@@ -11,6 +11,7 @@ from flask import current_app, g, request
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
+from shared.db import filter_by  # noqa: F401  (re-exported for views)
 from shared.http.errors import Problem, handle_concurrent_write
 from shared.usecases import ANY_VERSION, IfMatch
 
@@ -140,11 +141,3 @@ def get_or_404(session: Session, model: type, id_, what: str | None = None):
     if row is None:
         raise Problem(404, f"No {what or model.__name__.lower()} {id_}.")
     return row
-
-
-def filter_by(query: sa.Select, args: dict, *columns) -> sa.Select:
-    """Narrow `query` to rows equal to each query argument named like one of `columns`."""
-    for column in columns:
-        if column.key in args:
-            query = query.where(column == args[column.key])
-    return query

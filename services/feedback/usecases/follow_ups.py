@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 
 from services.feedback.domain.follow_through import status_after_closing_follow_up
 from services.feedback.models import FollowUp
-from services.feedback.usecases import matching
+from shared.db import filter_by
 from shared.usecases import ANY_VERSION, IfMatch, find
 
 
 def list_follow_ups(filters: Mapping[str, Any]) -> sa.Select:
     """Follow-ups, oldest first."""
     query = sa.select(FollowUp).order_by(FollowUp.created_at, FollowUp.id)
-    return matching(query, filters, FollowUp.status, FollowUp.customer_id)
+    return filter_by(query, filters, FollowUp.status, FollowUp.customer_id)
 
 
 def close_follow_up(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from services.feedback.domain.search import search_terms
 from services.feedback.models import KnowledgeEntry
-from services.feedback.usecases import matching
+from shared.db import filter_by
 
 # The searched text as PostgreSQL sees it: the same expression as the GIN index of migration
 # 0002, literally (no bound parameters), so that the planner can use the index.
@@ -39,7 +39,7 @@ def every_word(query: sa.Select, text: str) -> sa.Select:
 def search_knowledge(session: Session, filters: Mapping[str, Any]) -> sa.Select:
     """Lessons and archived documents by text (``q``) and tag, per customer, kind or type:
     best match first on PostgreSQL, then newest first."""
-    query = matching(
+    query = filter_by(
         sa.select(KnowledgeEntry),
         filters,
         KnowledgeEntry.customer_id,

@@ -29,8 +29,9 @@ from services.feedback.models import (
     Order,
     Retrospective,
 )
-from services.feedback.usecases import matching, publish
+from services.feedback.usecases import publish
 from services.feedback.usecases.orders import fold
+from shared.db import filter_by
 from shared.errors import NotFound
 from shared.events.contracts.feedback import RetrospectiveCompleted
 from shared.usecases import ANY_VERSION, SYSTEM, IfMatch, Principal, find
@@ -76,7 +77,7 @@ def _fill_knowledge(session: Session, order: Order, column, value) -> None:
 def list_retrospectives(filters: Mapping[str, Any]) -> sa.Select:
     """Retrospectives, newest first."""
     query = sa.select(Retrospective).order_by(Retrospective.opened_at.desc(), Retrospective.id)
-    return matching(
+    return filter_by(
         query, filters, Retrospective.status, Retrospective.order_id, Retrospective.customer_id
     )
 
@@ -201,7 +202,7 @@ def list_actions(filters: Mapping[str, Any]) -> sa.Select:
         ImprovementAction.due_date,
         ImprovementAction.created_at,
     )
-    return matching(query, filters, ImprovementAction.status, ImprovementAction.owner)
+    return filter_by(query, filters, ImprovementAction.status, ImprovementAction.owner)
 
 
 def complete_retrospective(

@@ -20,10 +20,10 @@ from services.feedback.domain.survey_window import (
     require_answerable,
 )
 from services.feedback.models import Customer, FollowUp, Order, Survey
-from services.feedback.usecases import matching, publish
+from services.feedback.usecases import publish
 from services.feedback.usecases.orders import fold, record_customer
 from shared.config import Settings
-from shared.db import settings_of
+from shared.db import filter_by, settings_of
 from shared.errors import Gone, NotFound
 from shared.events.contracts.feedback import FeedbackReceived, SurveySent
 from shared.links import sign_link, verify_link
@@ -241,7 +241,7 @@ def list_surveys(filters: Mapping[str, Any], actor: Principal = SYSTEM) -> sa.Se
     query = sa.select(Survey).order_by(Survey.sent_at.desc(), Survey.id)
     if actor.is_customer:
         query = query.where(Survey.customer_id == actor.customer_id)
-    query = matching(query, filters, Survey.customer_id, Survey.order_id)
+    query = filter_by(query, filters, Survey.customer_id, Survey.order_id)
     if filters.get("answered") is not None:
         answered = Survey.answered_at.is_not(None)
         query = query.where(answered if filters["answered"] else ~answered)
