@@ -1,8 +1,11 @@
-"""Engines, sessions, the tables every service shares (outbox, inbox, idempotency), migrations."""
+"""Engines, sessions, the tables every service shares (outbox, inbox, idempotency, mail),
+notifications, migrations."""
 
 from __future__ import annotations
 
+import logging
 import sys
+import threading
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -12,11 +15,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from shared import money
+
+logger = logging.getLogger(__name__)
 
 
 def utcnow() -> datetime:
@@ -85,7 +91,7 @@ TYPE_ANNOTATIONS = {
 
 
 def infrastructure_tables(metadata: sa.MetaData) -> Infrastructure:
-    """Add the outbox, inbox and idempotency tables to a service's metadata."""
+    """Add the outbox, inbox, idempotency and mail outbox tables to a service's metadata."""
     big_id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
     outbox = sa.Table(
         "outbox",
@@ -122,7 +128,27 @@ def infrastructure_tables(metadata: sa.MetaData) -> Infrastructure:
         sa.Column("headers", sa.JSON, nullable=False),
         sa.Column("created_at", UTCDateTime, nullable=False),
     )
-    return Infrastructure(outbox, inbox, idempotency)
+    mail = sa.Table(
+        "mail_outbox",
+        metadata,
+        sa.Column("id", sa.Uuid, primary_key=True),
+        sa.Column("kind", sa.String(64), nullable=False),
+        sa.Column("to_address", sa.String(320), nullable=False),
+        sa.Column("to_name", sa.String(200)),
+        sa.Column("locale", sa.String(16), nullable=False),
+        sa.Column("subject", sa.Text, nullable=False),
+        sa.Column("text_body", sa.Text),  # erased once sent: a sent link stays with its reader
+        sa.Column("html_body", sa.Text),
+        sa.Column("order_id", sa.Uuid, index=True),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("attempts", sa.Integer, nullable=False, default=0),
+        sa.Column("next_attempt_at", UTCDateTime, nullable=False),
+        sa.Column("last_error", sa.Text),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("sent_at", UTCDateTime),
+        sa.Index("ix_mail_outbox_due", "status", "next_attempt_at"),
+    )
+    return Infrastructure(outbox, inbox, idempotency, mail)
 
 
 @dataclass(frozen=True)
@@ -130,11 +156,14 @@ class Infrastructure:
     outbox: sa.Table
     inbox: sa.Table
     idempotency: sa.Table
+    mail: sa.Table
 
     @classmethod
     def of(cls, metadata: sa.MetaData) -> Infrastructure:
         tables = metadata.tables
-        return cls(tables["outbox"], tables["inbox"], tables["idempotency_keys"])
+        return cls(
+            tables["outbox"], tables["inbox"], tables["idempotency_keys"], tables["mail_outbox"]
+        )
 
 
 class Database:
@@ -180,6 +209,58 @@ def tables_of(session: Session) -> Infrastructure:
 def settings_of(session: Session):
     """The settings of the service this session belongs to (handlers sign links with them)."""
     return session.info["settings"]
+
+
+def notify(session: Session, channel: str) -> None:
+    """On PostgreSQL, NOTIFY `channel` when the session's transaction commits (not before,
+    and not at all if it rolls back): a ChannelWaiter listening on it wakes at once."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text(f"NOTIFY {channel}"))
+
+
+class ChannelWaiter:
+    """Sleeps until new rows may be waiting for a loop (the relay, the mail sender).
+
+    On PostgreSQL it LISTENs on `channel`, which `notify()` signals at commit, so the loop
+    wakes at once and a quiet table costs no queries (it still looks every second, in case a
+    notification was missed). Elsewhere it polls every `idle_seconds`.
+    """
+
+    FALLBACK_SECONDS = 1.0
+
+    def __init__(self, db: Database, channel: str, idle_seconds: float):
+        self.channel = channel
+        self.idle_seconds = idle_seconds
+        self.url = (
+            sa.make_url(db.engine.url).set(drivername="postgresql").render_as_string(False)
+            if db.is_postgres
+            else None
+        )
+        self._connection = None
+
+    def wait(self, stop: threading.Event) -> None:
+        if self.url is None:
+            stop.wait(self.idle_seconds)
+            return
+        try:
+            listener = self._listener()
+            for _ in listener.notifies(timeout=self.FALLBACK_SECONDS, stop_after=1):
+                pass
+        except psycopg.Error:
+            logger.warning("lost the %s notifications; polling until they return", self.channel)
+            self.close()
+            stop.wait(self.idle_seconds)
+
+    def _listener(self):
+        if self._connection is None:
+            self._connection = psycopg.connect(self.url, autocommit=True)
+            self._connection.execute(f"LISTEN {self.channel}")
+        return self._connection
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
 
 def migrate(migrations_dir: Path, url: str, revision: str = "head") -> None:

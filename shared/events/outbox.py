@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from shared.db import tables_of, utcnow
+from shared.db import notify, tables_of, utcnow
 from shared.events.contracts import EventType, contract_for, validated_for_publish
 from shared.events.envelope import Envelope, InvalidEvent, build
 
@@ -46,8 +46,7 @@ def record(
             created_at=utcnow(),
         )
     )
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text(f"NOTIFY {NOTIFY_CHANNEL}"))
+    notify(session, NOTIFY_CHANNEL)
     return envelope
 
 

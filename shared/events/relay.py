@@ -8,12 +8,11 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import psycopg
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from shared.config import Settings
-from shared.db import Database, utcnow
+from shared.db import ChannelWaiter, Database, utcnow
 from shared.events.broker import connect
 from shared.events.contracts import contract_for
 from shared.events.outbox import NOTIFY_CHANNEL
@@ -49,7 +48,7 @@ class Relay:
         self.publisher = publisher or BatchPublisher(
             connect(settings), settings.confirm_timeout_seconds
         )
-        self.waiter = OutboxWaiter(db, settings.relay_idle_seconds)
+        self.waiter = ChannelWaiter(db, NOTIFY_CHANNEL, settings.relay_idle_seconds)
 
     def publish_pending(self, max_batches: int | None = None) -> int:
         """Publish unpublished rows, batch by batch, until none are left; return how many.
@@ -170,50 +169,6 @@ class Relay:
                 self.waiter.wait(stop)  # the outbox was emptied: sleep until a new row
         self.publisher.reset()
         self.waiter.close()
-
-
-class OutboxWaiter:
-    """Sleeps until new events may be in the outbox.
-
-    On PostgreSQL it LISTENs for the NOTIFY that `record()` sends at commit, so the relay
-    wakes at once and a quiet outbox costs no queries (it still looks every second, in case
-    a notification was missed). Elsewhere it polls every `relay_idle_seconds`.
-    """
-
-    FALLBACK_SECONDS = 1.0
-
-    def __init__(self, db: Database, idle_seconds: float):
-        self.idle_seconds = idle_seconds
-        self.url = (
-            sa.make_url(db.engine.url).set(drivername="postgresql").render_as_string(False)
-            if db.is_postgres
-            else None
-        )
-        self._connection = None
-
-    def wait(self, stop: threading.Event) -> None:
-        if self.url is None:
-            stop.wait(self.idle_seconds)
-            return
-        try:
-            listener = self._listener()
-            for _ in listener.notifies(timeout=self.FALLBACK_SECONDS, stop_after=1):
-                pass
-        except psycopg.Error:
-            logger.warning("relay: lost the outbox notifications; polling until they return")
-            self.close()
-            stop.wait(self.idle_seconds)
-
-    def _listener(self):
-        if self._connection is None:
-            self._connection = psycopg.connect(self.url, autocommit=True)
-            self._connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
-        return self._connection
-
-    def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
 
 
 def replay(

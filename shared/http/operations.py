@@ -1,4 +1,4 @@
-"""Endpoints every service has: health, readiness, metrics, and the inbox/outbox admin API."""
+"""Endpoints every service has: health, readiness, metrics, the inbox, outbox and mail admin API."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from prometheus_client import (
     multiprocess,
 )
 
+from shared import mail
 from shared.events.broker import connect
 from shared.events.inbox import DEAD, FAILED, PROCESSED
 from shared.http.auth import public, roles_required
@@ -46,9 +47,19 @@ INBOX_ROWS = Gauge(
     ["service", "status"],
     multiprocess_mode="mostrecent",
 )
+# The mail outbox by status (pending, sending, failed, sent, dead): sent and dead only grow,
+# like counters, and are read from the table because the workers that send serve no /metrics.
+MAIL_ROWS = Gauge(
+    "ordo_mail_messages",
+    "Mails in the mail outbox by status",
+    ["service", "status"],
+    multiprocess_mode="mostrecent",
+)
 
 health = Blueprint("operations", __name__, description="Health, readiness and metrics")
-admin = Blueprint("admin", __name__, url_prefix="/admin", description="Inbox and outbox operations")
+admin = Blueprint(
+    "admin", __name__, url_prefix="/admin", description="Inbox, outbox and mail operations"
+)
 
 
 def start_timer() -> None:
@@ -96,7 +107,7 @@ def readyz():
 @health.route("/metrics")
 @public
 def metrics():
-    """Prometheus metrics: requests, latency, outbox backlog, inbox by status."""
+    """Prometheus metrics: requests, latency, outbox backlog, inbox and mail by status."""
     ordo = current_app.extensions["ordo"]
     service = ordo.settings.service
     tables = ordo.db.tables
@@ -112,10 +123,17 @@ def metrics():
                 sa.select(tables.inbox.c.status, sa.func.count()).group_by(tables.inbox.c.status)
             ).all()
         )
+        mails = dict(
+            session.execute(
+                sa.select(tables.mail.c.status, sa.func.count()).group_by(tables.mail.c.status)
+            ).all()
+        )
     OUTBOX_ROWS.labels(service, "pending").set(counts.get(True, 0))
     OUTBOX_ROWS.labels(service, "published").set(counts.get(False, 0))
     for status in (PROCESSED, FAILED, DEAD):
         INBOX_ROWS.labels(service, status).set(inbox.get(status, 0))
+    for status in mail.STATUSES:
+        MAIL_ROWS.labels(service, status).set(mails.get(status, 0))
     return Response(generate_latest(_registry()), mimetype=CONTENT_TYPE_LATEST)
 
 
@@ -205,3 +223,48 @@ class OutboxBacklog(MethodView):
             "published_retained": session.scalar(sa.select(sa.func.count()).where(~pending)),
             "last_published_at": session.scalar(sa.select(sa.func.max(table.c.published_at))),
         }
+
+
+class MailQueryArgsSchema(PageArgsSchema):
+    status = fields.String(validate=validate.OneOf(mail.STATUSES))
+    kind = fields.String(validate=validate.Length(max=64))
+
+
+class MailSchema(Schema):
+    """A queued mail as admins see it: what, to whom and how it went, never its text (a
+    customer's link may be in it)."""
+
+    id = fields.UUID()
+    kind = fields.String()
+    to = fields.String(attribute="to_address")
+    to_name = fields.String(allow_none=True)
+    subject = fields.String()
+    locale = fields.String()
+    order_id = fields.UUID(allow_none=True)
+    status = fields.String()
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    next_attempt_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    sent_at = fields.DateTime(allow_none=True)
+
+
+@admin.route("/mail")
+class Mails(MethodView):
+    @roles_required("admin")
+    @admin.arguments(MailQueryArgsSchema, location="query")
+    @admin.response(200, page_of(MailSchema))
+    def get(self, args):
+        """List the mails sent and waiting, e.g. the dead ones (never their text)"""
+        session = db_session()
+        query = mail.mail_listing(session, args.get("status"), args.get("kind"))
+        return paginate(session, query, args, rows=True)
+
+
+@admin.route("/mail/<uuid:mail_id>/resend")
+class MailResend(MethodView):
+    @roles_required("admin")
+    @admin.response(200, MailSchema)
+    def post(self, mail_id):
+        """Send a failed or dead mail again, with a fresh retry budget"""
+        return mail.resend_mail(db_session(), mail_id)
