@@ -4,6 +4,10 @@ import os
 import shutil
 import tempfile
 
+from gunicorn.glogging import Logger
+
+from shared.links import redact_links
+
 bind = os.environ.get("ORDO_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("ORDO_WEB_WORKERS", "2"))
 threads = int(os.environ.get("ORDO_WEB_THREADS", "4"))
@@ -25,6 +29,20 @@ access_log_format = (
     '{"time":"%(t)s","remote":"%(h)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'
     '"bytes":%(B)s,"duration_ms":%(M)s,"request_id":"%({x-request-id}o)s"}'
 )
+
+
+class LinkRedactingLogger(Logger):
+    """gunicorn's logger, with the token of a customer's link masked wherever an access log
+    atom (path, request line, query, referer, headers) would print it."""
+
+    def atoms(self, resp, req, environ, request_time):
+        return {
+            name: redact_links(value) if isinstance(value, str) else value
+            for name, value in super().atoms(resp, req, environ, request_time).items()
+        }
+
+
+logger_class = LinkRedactingLogger
 
 # Prometheus multiprocess mode: every worker writes its counters under this directory and
 # /metrics sums them, whichever worker answers the scrape. One directory per master.

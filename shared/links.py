@@ -1,11 +1,15 @@
 """Signed, expiring links (acceptance, survey): the token is the only credential.
 
 Single use is the service's job: it stores when the link's object was used and refuses a
-second use with 410.
+second use with 410. A link is a credential seen only by its customer: services keep its
+digest (`link_digest`), mail it, and never show, publish or log it (`redact_links` masks any
+token in a log line).
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +19,11 @@ import jwt
 from shared.errors import Gone, Unauthorized
 
 ALGORITHM = "HS256"
+REDACTED = "[redacted]"
+# A JWT in compact form (header.claims.signature, each base64url): links' and bearer tokens.
+_TOKEN = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+# Whatever follows the public link paths is a token, even one too mangled to look like a JWT.
+_LINK_PATH = re.compile(r"(/acceptance/|/surveys/by-token/)[^/?#\s\"']+")
 
 
 @dataclass(frozen=True)
@@ -57,3 +66,13 @@ def verify_link(secret: str, purpose: str, token: str) -> LinkClaims:
         raise Gone("This link has expired.") from None
     except (jwt.InvalidTokenError, ValueError):
         raise Unauthorized("This link is not valid.") from None
+
+
+def link_digest(token: str) -> str:
+    """What a service keeps of a link it issued: enough to recognise it, useless to open it."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def redact_links(text: str) -> str:
+    """`text` (a path, a URL, a log line) with every token masked."""
+    return _TOKEN.sub(REDACTED, _LINK_PATH.sub(rf"\g<1>{REDACTED}", text))

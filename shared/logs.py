@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime
 
 from shared.context import current_cause
+from shared.links import redact_links
 
 
 class JsonFormatter(logging.Formatter):
@@ -22,7 +23,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "service": self.service,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": redact_links(record.getMessage()),
         }
         request_id = getattr(record, "request_id", None) or _request_id()
         if request_id:
@@ -30,7 +31,7 @@ class JsonFormatter(logging.Formatter):
         if cause.correlation_id:
             line["correlation_id"] = cause.correlation_id
         if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
+            line["exception"] = redact_links(self.formatException(record.exc_info))
         return json.dumps(line, default=str)
 
 

@@ -16,3 +16,7 @@ ORDER_STATUSES = (
 #: Who may call Ordo: every staff role, and the customer.
 ROLES = ("admin", "manager", "sales", "planner", "engineer", "quality", "logistics", "customer")
 STAFF = tuple(role for role in ROLES if role != "customer")
+
+#: The languages Ordo writes to customers in; a customer without one is written to in English.
+LOCALES = ("en", "zh-CN")
+DEFAULT_LOCALE = "en"

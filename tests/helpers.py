@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import sqlalchemy as sa
 
@@ -10,7 +11,7 @@ from shared.events.contracts import contract_for
 from shared.events.envelope import Envelope, build, parse
 from shared.http.auth import mint_token
 
-JWT_SECRET = "test-secret"
+JWT_SECRET = "ordo-tests-signing-key-3f9a1c7e5b2d4806"  # >= 32 bytes, no placeholder
 
 
 def auth(role="admin", customer_id=None, sub: str | None = None) -> dict[str, str]:
@@ -60,3 +61,22 @@ def relay_to(source_app, target_app) -> int:
 def problem(response) -> dict:
     assert response.mimetype == "application/problem+json", response.get_data(as_text=True)
     return json.loads(response.get_data())
+
+
+def mailed(app, kind: str | None = None) -> list:
+    """The mails a service has queued in its mail outbox, oldest first (rows with `to_address`,
+    `subject`, `text_body`, `html_body`, `locale`, `kind`, `order_id`)."""
+    db = app.extensions["ordo"].db
+    mail = db.tables.mail
+    query = sa.select(mail).order_by(mail.c.created_at, mail.c.id)
+    if kind:
+        query = query.where(mail.c.kind == kind)
+    with db.engine.connect() as connection:
+        return list(connection.execute(query))
+
+
+def link_in(text: str) -> str:
+    """The one link a customer's mail carries (its call to action), from the text part."""
+    links = set(re.findall(r"https?://\S+", text))
+    assert len(links) == 1, links
+    return links.pop()

@@ -9,8 +9,13 @@ from services.delivery.usecases.deliverables import (
     mark_work_done,
     record_confirmed_order,
 )
-from services.delivery.usecases.orders import cancel_order
-from shared.events.contracts.orders import OrderCancelled, OrderChangeApproved, OrderConfirmed
+from services.delivery.usecases.orders import cancel_order, record_customer_contact
+from shared.events.contracts.orders import (
+    CustomerUpdated,
+    OrderCancelled,
+    OrderChangeApproved,
+    OrderConfirmed,
+)
 from shared.events.contracts.planning import PlanCompleted
 from shared.events.envelope import Envelope
 from shared.events.inbox import dispatcher
@@ -28,6 +33,10 @@ def on_order_cancelled(event: Envelope, session: Session) -> None:
     cancel_order(session, event.data["order_id"])
 
 
+def on_customer_updated(event: Envelope, session: Session) -> None:
+    record_customer_contact(session, event.data)
+
+
 def on_plan_completed(event: Envelope, session: Session) -> None:
     mark_work_done(session, event.data["order_id"])
 
@@ -38,5 +47,6 @@ handle = dispatcher(
         OrderChangeApproved: on_order_change_approved,
         OrderCancelled: on_order_cancelled,
         PlanCompleted: on_plan_completed,
+        CustomerUpdated: on_customer_updated,
     }
 )

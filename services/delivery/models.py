@@ -28,6 +28,11 @@ class OrderRecord(Base):
     order_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     customer_id: Mapped[uuid.UUID] = mapped_column(index=True)
     customer_name: Mapped[str | None] = mapped_column(sa.String(200))
+    # Whom the acceptance request is mailed to (ordo.order.confirmed, ordo.customer.updated).
+    customer_email: Mapped[str | None] = mapped_column(sa.String(320))
+    contact_name: Mapped[str | None] = mapped_column(sa.String(200))
+    customer_locale: Mapped[str | None] = mapped_column(sa.String(10))
+    customer_version: Mapped[int | None]
     number: Mapped[str] = mapped_column(sa.String(20))
     title: Mapped[str] = mapped_column(sa.String(200))
     cancelled: Mapped[bool] = mapped_column(default=False)
@@ -204,7 +209,9 @@ class Delivery(Base):
     submitted_at: Mapped[datetime | None]
     content: Mapped[dict | None]
     content_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    # Only the digest of the one link that may still decide; the link itself was mailed.
     link_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    link_sent_to: Mapped[str | None] = mapped_column(sa.String(320))
     link_expires_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)

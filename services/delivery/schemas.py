@@ -239,6 +239,10 @@ class DeliverySchema(Schema):
     created_by = fields.String()
     created_at = fields.DateTime()
     submitted_at = fields.DateTime(allow_none=True)
+    link_sent_to = fields.String(
+        allow_none=True,
+        metadata={"description": "Where the acceptance link was mailed (never the link itself)"},
+    )
     link_expires_at = fields.DateTime(allow_none=True)
     decided_at = fields.DateTime(allow_none=True)
     content_sha256 = fields.String(allow_none=True)
@@ -247,10 +251,6 @@ class DeliverySchema(Schema):
     documents = fields.List(fields.Nested(DocumentSchema))
     acceptance = fields.Nested(AcceptanceSchema, allow_none=True)
     punch_items = fields.List(fields.Nested(PunchItemSchema))
-
-
-class SubmittedDeliverySchema(DeliverySchema):
-    acceptance_url = fields.String()
 
 
 class DeliveryQueryArgsSchema(PageArgsSchema):

@@ -25,6 +25,7 @@ from shared.events.contracts.delivery import (
 )
 from shared.events.contracts.orders import (
     CustomerRegistered,
+    CustomerUpdated,
     OrderCancelled,
     OrderChangeApproved,
     OrderClosed,
@@ -41,7 +42,8 @@ from shared.events.envelope import Envelope
 from shared.events.inbox import dispatcher
 
 
-def on_customer_registered(event: Envelope, session: Session) -> None:
+def on_customer_described(event: Envelope, session: Session) -> None:
+    """A registered or updated customer: its newest contact and language are kept."""
     register_customer(session, event.data)
 
 
@@ -70,7 +72,8 @@ def on_quality_check_failed(event: Envelope, session: Session) -> None:
 
 handle = dispatcher(
     {
-        CustomerRegistered: on_customer_registered,
+        CustomerRegistered: on_customer_described,
+        CustomerUpdated: on_customer_described,
         OrderCreated: on_order_moved,
         OrderConfirmed: on_order_moved,
         OrderChangeApproved: on_order_facts,

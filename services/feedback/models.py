@@ -28,6 +28,7 @@ class Customer(Base):
     name: Mapped[str] = mapped_column(sa.String(200))
     email: Mapped[str | None] = mapped_column(sa.String(320))
     contact_name: Mapped[str | None] = mapped_column(sa.String(200))
+    locale: Mapped[str] = mapped_column(sa.String(10), default="en", server_default="en")
     version: Mapped[int] = mapped_column(default=1)
 
 
@@ -62,6 +63,9 @@ class Survey(Base):
     customer_id: Mapped[uuid.UUID] = mapped_column(index=True)
     sent_at: Mapped[datetime]
     expires_at: Mapped[datetime]
+    # The digest of the one link that may still answer: every mail carries a fresh link.
+    link_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    link_sent_to: Mapped[str | None] = mapped_column(sa.String(320))
     reminded_at: Mapped[datetime | None]
     answered_at: Mapped[datetime | None]
     csat: Mapped[int | None]

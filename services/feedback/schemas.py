@@ -72,6 +72,10 @@ class SurveySchema(Schema):
     customer_id = fields.UUID()
     sent_at = fields.DateTime()
     expires_at = fields.DateTime()
+    link_sent_to = fields.String(
+        allow_none=True,
+        metadata={"description": "Where the newest survey link was mailed (never the link)"},
+    )
     reminded_at = fields.DateTime(allow_none=True)
     answered_at = fields.DateTime(allow_none=True)
     csat = fields.Integer(allow_none=True)

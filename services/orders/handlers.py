@@ -19,11 +19,16 @@ from services.orders.usecases.timeline import record_heard_event
 from services.orders.usecases.traceability import note_quality_failure, remember_plan_tasks
 from shared.events.contracts.delivery import (
     DeliveryAccepted,
+    DeliveryLinkReissued,
     DeliveryRejected,
     DeliverySubmitted,
     QualityCheckFailed,
 )
-from shared.events.contracts.feedback import FeedbackReceived, RetrospectiveCompleted
+from shared.events.contracts.feedback import (
+    FeedbackReceived,
+    RetrospectiveCompleted,
+    SurveySent,
+)
 from shared.events.contracts.planning import (
     MilestoneReached,
     PlanActivated,
@@ -133,6 +138,8 @@ handle = dispatcher(
         RiskRaised: noted_on_timeline,
         QualityCheckFailed: on_quality_check_failed,
         DeliverySubmitted: on_delivery_submitted,
+        DeliveryLinkReissued: noted_on_timeline,
+        SurveySent: noted_on_timeline,
         DeliveryAccepted: on_delivery_accepted,
         DeliveryRejected: on_delivery_rejected,
         FeedbackReceived: on_feedback_received,

@@ -27,6 +27,8 @@ class Customer(Base):
     email: Mapped[str | None] = mapped_column(sa.String(320))
     contact_name: Mapped[str | None] = mapped_column(sa.String(200))
     phone: Mapped[str | None] = mapped_column(sa.String(50))
+    # The language Ordo's mails to the customer are written in (shared.vocabulary.LOCALES).
+    locale: Mapped[str] = mapped_column(sa.String(10), default="en", server_default="en")
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -9,6 +9,7 @@ from services.orders.domain.status import ORDER_STATUS
 from shared.events.contracts.orders import MOSCOW, REQUIREMENT_KINDS, REQUIREMENT_SOURCES
 from shared.http.fields import Day
 from shared.http.requests import PageArgsSchema
+from shared.vocabulary import DEFAULT_LOCALE, LOCALES
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 CURRENCY = validate.Regexp(r"^[A-Z]{3}$", error="Use a three-letter ISO 4217 code, e.g. EUR.")
@@ -40,6 +41,11 @@ class CustomerCreateSchema(Schema):
         load_default=None, allow_none=True, validate=validate.Length(max=200)
     )
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
+    locale = fields.String(
+        load_default=DEFAULT_LOCALE,
+        validate=validate.OneOf(LOCALES),
+        metadata={"description": "The language of Ordo's mails to the customer"},
+    )
 
 
 class CustomerUpdateSchema(Schema):
@@ -47,6 +53,7 @@ class CustomerUpdateSchema(Schema):
     email = fields.Email(allow_none=True)
     contact_name = fields.String(allow_none=True, validate=validate.Length(max=200))
     phone = fields.String(allow_none=True, validate=validate.Length(max=50))
+    locale = fields.String(validate=validate.OneOf(LOCALES))
 
 
 class CustomerSchema(CustomerCreateSchema):

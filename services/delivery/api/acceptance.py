@@ -19,6 +19,12 @@ blp = Blueprint(
     description="Customer acceptance by signed, single-use, expiring link",
 )
 
+# The decision's body, documented here because the use case has it parsed after the link check.
+DECISION_BODY = {
+    "required": True,
+    "content": {"application/json": {"schema": AcceptanceDecisionSchema}},
+}
+
 
 @blp.route("/<string:token>")
 class AcceptanceByLink(MethodView):
@@ -29,12 +35,22 @@ class AcceptanceByLink(MethodView):
         return review_by_link(db_session(), token, settings())
 
     @public
-    @blp.arguments(AcceptanceDecisionSchema)
+    @blp.doc(requestBody=DECISION_BODY)
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     @blp.response(201, DeliverySchema)
-    def post(self, data, token):
-        """Decide the package criterion by criterion and sign; the link then stops working"""
+    def post(self, token):
+        """Decide the package criterion by criterion and sign; the link then stops working
+
+        The link is checked before the decision: a forged link is 401, an expired, used or
+        replaced one 410, whatever the body; only then is a bad decision 422.
+        """
+        # Not @blp.arguments, which would parse the body before the link is checked.
         return decide_by_link(
-            db_session(), token, data, settings(), client_address=request.remote_addr or "unknown"
+            db_session(),
+            token,
+            lambda: blp.ARGUMENTS_PARSER.parse(AcceptanceDecisionSchema, location="json"),
+            settings(),
+            client_address=request.remote_addr or "unknown",
         )
 
 

@@ -16,7 +16,6 @@ from services.delivery.schemas import (
     DeliverySchema,
     PunchItemSchema,
     PunchItemUpdateSchema,
-    SubmittedDeliverySchema,
 )
 from services.delivery.usecases.packages import (
     certificate_of,
@@ -73,9 +72,13 @@ class DeliveriesById(MethodView):
 @blp.route("/<uuid:delivery_id>/submit")
 class DeliverySubmission(MethodView):
     @roles_required(*PACKAGE_STATUS.roles_for("submit"))
-    @blp.response(200, SubmittedDeliverySchema)
+    @blp.response(200, DeliverySchema)
     def post(self, delivery_id):
-        """Hand the package over: publishes ordo.delivery.submitted with the acceptance link"""
+        """Hand the package over and mail the acceptance link to the customer's contact
+
+        The answer says where the link went (`link_sent_to`) and until when it works; the link
+        itself only the customer sees. A customer without an e-mail address is 409.
+        """
         delivery = submit_package(
             db_session(), delivery_id, settings(), current_principal(), if_match(required=False)
         )
@@ -85,9 +88,9 @@ class DeliverySubmission(MethodView):
 @blp.route("/<uuid:delivery_id>/acceptance-link")
 class DeliveryAcceptanceLink(MethodView):
     @roles_required(*PACKAGE_STATUS.roles_for("reissue_link"))
-    @blp.response(200, SubmittedDeliverySchema)
+    @blp.response(200, DeliverySchema)
     def post(self, delivery_id):
-        """Issue a fresh acceptance link (the earlier one stops working), e.g. after expiry"""
+        """Mail the customer a fresh acceptance link (the earlier one stops working)"""
         delivery = reissue_link(db_session(), delivery_id, settings(), current_principal())
         return delivery, {"ETag": etag(delivery.version)}
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.delivery.domain.status import DeliverableStatus
-from shared.errors import RuleViolation
+from shared.errors import Conflict, RuleViolation
 
 
 class ListedItemsRefused(RuleViolation):
@@ -67,3 +67,19 @@ def version_to_submit(own: int, latest_handed_over: int | None, latest_of_order:
     if latest_handed_over is None or latest_handed_over < own:
         return own
     return latest_of_order + 1
+
+
+def require_recipient(email: str | None, order_number: str) -> str:
+    """The address the customer's acceptance link is mailed to.
+
+    The link is mailed, never shown to staff: without an address there is no way to hand the
+    package over, so staff are asked (409) to record the customer's e-mail first.
+    """
+    if not email or not email.strip():
+        raise Conflict(
+            f"The customer of order {order_number} has no e-mail address, so the acceptance "
+            "link cannot be mailed. Record the customer's e-mail (PATCH /customers/{id} in the "
+            "orders service), then submit again.",
+            missing="customer_email",
+        )
+    return email.strip()

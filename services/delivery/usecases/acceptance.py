@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
 from services.delivery.domain.status import AWAITING_DECISION
 from services.delivery.models import Delivery, Document, OrderRecord
-from services.delivery.usecases.packages import LINK_PURPOSE, link_digest, record_decision
+from services.delivery.usecases.packages import LINK_PURPOSE, record_decision
 from shared.config import Settings
 from shared.errors import Gone, NotFound, Unauthorized
-from shared.links import LinkClaims, verify_link
+from shared.links import LinkClaims, link_digest, verify_link
 
 
 def linked_package(
@@ -50,14 +51,23 @@ def review_by_link(session: Session, token: str, settings: Settings) -> dict:
 
 
 def decide_by_link(
-    session: Session, token: str, data: dict, settings: Settings, *, client_address: str
+    session: Session,
+    token: str,
+    read_decision: Callable[[], dict],
+    settings: Settings,
+    *,
+    client_address: str,
 ) -> Delivery:
-    """Decide the package criterion by criterion and sign; the link then stops working."""
+    """Decide the package criterion by criterion and sign; the link then stops working.
+
+    The link is checked first (401 forged, 410 expired, used or replaced), whatever the body;
+    only then does ``read_decision`` read the body (422 for a bad one).
+    """
     delivery, claims = linked_package(session, token, settings, lock=True)
     return record_decision(
         session,
         delivery,
-        data,
+        read_decision(),
         via="link",
         decided_by=f"link:{claims.nonce}",
         client_address=client_address,

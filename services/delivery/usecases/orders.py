@@ -47,6 +47,27 @@ def visible_to(actor: Principal, query: sa.Select, order_id_column) -> sa.Select
     return query.where(order_id_column.in_(own_orders))
 
 
+def record_customer_contact(session: Session, data: dict) -> None:
+    """The customer's new contact and language on each of its orders, unless an order already
+    knows a newer version of the customer."""
+    version = data.get("version") or 0
+    session.execute(
+        sa.update(OrderRecord)
+        .where(
+            OrderRecord.customer_id == data["customer_id"],
+            sa.or_(OrderRecord.customer_version.is_(None), OrderRecord.customer_version < version),
+        )
+        .values(
+            customer_name=data["name"],
+            customer_email=data.get("email"),
+            contact_name=data.get("contact_name"),
+            customer_locale=data.get("locale"),
+            customer_version=version,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
 def cancel_order(session: Session, order_id: uuid.UUID) -> None:
     """Stop: open deliverables are cancelled and open packages can no longer be decided.
 

@@ -1,8 +1,8 @@
-"""Delivery packages: put together, handed over with an acceptance link, decided, certified."""
+"""Delivery packages: put together, handed over (the acceptance link mailed to the customer),
+decided, certified."""
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from datetime import timedelta
 
@@ -23,6 +23,7 @@ from services.delivery.domain.handover import (
     require_content,
     require_listed_once,
     require_passed,
+    require_recipient,
     version_to_submit,
 )
 from services.delivery.domain.status import (
@@ -48,14 +49,21 @@ from services.delivery.render.certificate import (
     SignatureBlock,
     render_certificate,
 )
+from services.delivery.render.mail import acceptance_request
 from services.delivery.usecases import publish
 from services.delivery.usecases.orders import open_order, readable_order, visible_to
 from shared.config import Settings
 from shared.db import utcnow
 from shared.errors import Conflict, Gone, NotFound
-from shared.events.contracts.delivery import DeliveryAccepted, DeliveryRejected, DeliverySubmitted
+from shared.events.contracts.delivery import (
+    DeliveryAccepted,
+    DeliveryLinkReissued,
+    DeliveryRejected,
+    DeliverySubmitted,
+)
 from shared.events.envelope import to_primitives
-from shared.links import sign_link
+from shared.links import link_digest, sign_link
+from shared.mail import queue_mail
 from shared.usecases import ANY_VERSION, SYSTEM, IfMatch, Principal, find
 
 LINK_PURPOSE = "acceptance"
@@ -131,8 +139,9 @@ def submit_package(
     actor: Principal = SYSTEM,
     if_match: IfMatch = ANY_VERSION,
 ) -> Delivery:
-    """Hand the package over: freeze its content, deliver its deliverables, issue the link and
-    publish it. The returned package carries `acceptance_url` (the link is not stored)."""
+    """Hand the package over: freeze its content, deliver its deliverables, mail the acceptance
+    link to the customer's contact and publish where it went. Refused (409, nothing written)
+    while delivery knows no address for the customer."""
     delivery = readable_package(session, delivery_id, actor, lock=True)
     if_match.check(delivery.version)
     require_package(
@@ -153,14 +162,16 @@ def submit_package(
         )
     require_content(delivery.deliverables)
     require_passed(packed(delivery.deliverables))
-    delivery.acceptance_url = hand_over(session, delivery, order, settings)
+    recipient = require_recipient(order.customer_email, order.number)
+    hand_over(session, delivery, order, recipient, settings)
     return delivery
 
 
 def reissue_link(
     session: Session, delivery_id: uuid.UUID, settings: Settings, actor: Principal = SYSTEM
 ) -> Delivery:
-    """A fresh acceptance link (the earlier one stops working), e.g. after expiry."""
+    """Mail the customer a fresh acceptance link (the earlier one stops working), e.g. after
+    expiry or when the mail went astray, and publish where it went."""
     delivery = readable_package(session, delivery_id, actor, lock=True)
     require_package(
         delivery.status,
@@ -168,8 +179,21 @@ def reissue_link(
         f"A {delivery.status} delivery package cannot be given a new link; "
         f"it must be {AWAITING_DECISION}.",
     )
-    delivery.acceptance_url = issue_link(delivery, settings)
+    order = readable_order(session, delivery.order_id, actor)
+    recipient = require_recipient(order.customer_email, order.number)
+    mail_link(session, delivery, order, recipient, settings)
     session.flush()
+    publish(
+        session,
+        DeliveryLinkReissued,
+        {
+            "order_id": delivery.order_id,
+            "delivery_id": delivery.id,
+            "package_version": delivery.package_version,
+            "link_sent_to": delivery.link_sent_to,
+            "link_expires_at": delivery.link_expires_at,
+        },
+    )
     return delivery
 
 
@@ -243,11 +267,10 @@ def update_punch_item(
     return item
 
 
-def hand_over(session: Session, delivery: Delivery, order: OrderRecord, settings: Settings) -> str:
-    """Hand the package over: freeze its content, deliver its deliverables, issue the link.
-
-    Returns the acceptance URL (the link is the customer's only credential; it is not stored).
-    """
+def hand_over(
+    session: Session, delivery: Delivery, order: OrderRecord, recipient: str, settings: Settings
+) -> None:
+    """Hand the package over: freeze its content, deliver its deliverables, mail the link."""
     delivery.package_version = version_to_submit_in(session, delivery)
     for deliverable in delivery.deliverables:
         deliverable.status = DELIVERABLE_STATUS.next_status(deliverable.status, "deliver")
@@ -255,7 +278,7 @@ def hand_over(session: Session, delivery: Delivery, order: OrderRecord, settings
     delivery.content_sha256 = package_digest(delivery.content)
     delivery.status = PACKAGE_STATUS.next_status(delivery.status, "submit")
     delivery.submitted_at = utcnow()
-    url = issue_link(delivery, settings)
+    mail_link(session, delivery, order, recipient, settings)
     session.flush()
     publish(
         session,
@@ -264,15 +287,14 @@ def hand_over(session: Session, delivery: Delivery, order: OrderRecord, settings
             "order_id": delivery.order_id,
             "delivery_id": delivery.id,
             "package_version": delivery.package_version,
-            "acceptance_url": url,
-            "expires_at": delivery.link_expires_at,
+            "link_sent_to": delivery.link_sent_to,
+            "link_expires_at": delivery.link_expires_at,
             "deliverables": [
                 {"deliverable_id": d.id, "requirement_id": d.requirement_id}
                 for d in delivery.deliverables
             ],
         },
     )
-    return url
 
 
 def version_to_submit_in(session: Session, delivery: Delivery) -> int:
@@ -284,18 +306,31 @@ def version_to_submit_in(session: Session, delivery: Delivery) -> int:
     return version_to_submit(delivery.package_version, handed_over, session.scalar(of_order) or 0)
 
 
-def issue_link(delivery: Delivery, settings: Settings) -> str:
-    """A new acceptance link for the package; any earlier link stops working."""
+def mail_link(
+    session: Session, delivery: Delivery, order: OrderRecord, recipient: str, settings: Settings
+) -> None:
+    """A new acceptance link for the package, mailed to `recipient` in the same transaction;
+    any earlier link stops working. Only the link's digest is kept, never the link."""
     expires_at = utcnow() + timedelta(hours=settings.link_ttl_hours)
     token = sign_link(settings.jwt_secret, LINK_PURPOSE, delivery.id, expires_at)
     delivery.link_expires_at = expires_at
-    # Only the digest of the one link that may still decide is kept: reissuing replaces it.
     delivery.link_sha256 = link_digest(token)
-    return f"{settings.public_base_url.rstrip('/')}/acceptance/{token}"
-
-
-def link_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    delivery.link_sent_to = recipient
+    queue_mail(
+        session,
+        acceptance_request(
+            order_id=order.order_id,
+            order_number=order.number,
+            order_title=order.title,
+            package_version=delivery.package_version,
+            deliverable_titles=[deliverable.title for deliverable in delivery.deliverables],
+            link=f"{settings.public_base_url.rstrip('/')}/acceptance/{token}",
+            expires_at=expires_at,
+            to=recipient,
+            to_name=order.contact_name,
+            locale=order.customer_locale,
+        ),
+    )
 
 
 def frozen_content(delivery: Delivery, order: OrderRecord) -> dict:

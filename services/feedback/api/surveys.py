@@ -3,6 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from services.feedback.domain.status import SURVEY_STATUS
 from services.feedback.schemas import (
     SurveyAnswerSchema,
     SurveyFormSchema,
@@ -10,7 +11,13 @@ from services.feedback.schemas import (
     SurveyReceiptSchema,
     SurveySchema,
 )
-from services.feedback.usecases.surveys import answer_survey, list_surveys, read_survey, survey_form
+from services.feedback.usecases.surveys import (
+    answer_survey,
+    list_surveys,
+    read_survey,
+    resend_survey,
+    survey_form,
+)
 from shared.http.auth import STAFF, current_principal, public, roles_required
 from shared.http.requests import db_session, page_of, paginate
 
@@ -66,3 +73,16 @@ class SurveysById(MethodView):
     def get(self, survey_id):
         """Read a survey and its answer (customers their own)"""
         return read_survey(db_session(), survey_id, current_principal())
+
+
+@blp.route("/<uuid:survey_id>/resend")
+class SurveyResend(MethodView):
+    @roles_required(*SURVEY_STATUS.roles_for("resend"))
+    @blp.response(200, SurveySchema)
+    def post(self, survey_id):
+        """Mail the customer a new survey link; the earlier links stop working
+
+        For an unanswered survey whose mail went astray. The answer says where the link went
+        (`link_sent_to`), never the link: only the customer sees it.
+        """
+        return resend_survey(db_session(), survey_id, current_principal())

@@ -10,7 +10,8 @@ from shared.status_machine import StatusMachine
 ACTION_ROLES = ("manager", "planner", "quality")
 
 #: A survey is sent once, reminded at most once, then answered once or left to expire. Its
-#: status is read from its times (see domain/survey_window.py), not stored.
+#: status is read from its times (see domain/survey_window.py), not stored. Staff may re-send
+#: an unanswered survey's link (a new link, mailed; the earlier one stops working).
 SURVEY_STATUS = StatusMachine(
     "survey",
     ("sent", "reminded", "answered", "expired"),
@@ -19,6 +20,8 @@ SURVEY_STATUS = StatusMachine(
         "answer": {"sent": "answered", "reminded": "answered"},
         "expire": {"sent": "expired", "reminded": "expired"},
     },
+    keeps={"resend": ("sent", "reminded")},
+    roles={"resend": ("manager", "sales")},
 )
 
 #: A retrospective takes lessons and archive items while open; completing it needs a lesson.

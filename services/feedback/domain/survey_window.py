@@ -9,6 +9,7 @@ from shared.errors import Gone
 DEFAULT_REMINDER_DELAY = timedelta(days=5)
 ALREADY_ANSWERED = "This survey was already answered; thank you."
 LINK_EXPIRED = "This link has expired."
+LINK_REPLACED = "A newer link replaced this one."
 
 
 def survey_status(
@@ -47,9 +48,27 @@ def require_answerable(
     reminded_at: datetime | None,
     expires_at: datetime | None,
     now: datetime,
+    *,
+    current_link: bool = True,
 ) -> None:
-    """Gone (410) unless the survey may still be answered: the link is used up once it was
-    answered, and expires with the survey."""
+    """Gone (410) unless the survey may still be answered through this link: the link is used
+    up once it was answered, expires with the survey, and stops working when a newer link
+    replaced it (every mail carries a fresh link)."""
     status = survey_status(answered_at, reminded_at, expires_at, now)
     if not SURVEY_STATUS.allows(status, "answer"):
         raise Gone(ALREADY_ANSWERED if status == "answered" else LINK_EXPIRED)
+    if not current_link:
+        raise Gone(LINK_REPLACED)
+
+
+def require_resendable(
+    answered_at: datetime | None,
+    reminded_at: datetime | None,
+    expires_at: datetime | None,
+    now: datetime,
+) -> str:
+    """The status of a survey whose link staff want re-sent: only an unanswered, unexpired
+    one (409 with the allowed actions otherwise)."""
+    status = survey_status(answered_at, reminded_at, expires_at, now)
+    SURVEY_STATUS.require(status, "resend")
+    return status

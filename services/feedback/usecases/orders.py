@@ -28,6 +28,7 @@ from services.feedback.models import Customer, Order
 from services.feedback.render.kpi_chart import render_kpi_chart
 from shared.events.contracts import EventType, type_name
 from shared.usecases import find
+from shared.vocabulary import DEFAULT_LOCALE
 
 _FACT_FIELDS = {field.name: field.type for field in dataclasses.fields(OrderFacts)}
 
@@ -103,6 +104,7 @@ def record_customer(session: Session, data: Mapping[str, Any]) -> Customer:
     customer.name = data["name"]
     customer.email = data.get("email")
     customer.contact_name = data.get("contact_name")
+    customer.locale = data.get("locale") or DEFAULT_LOCALE
     customer.version = version
     session.flush()
     return customer

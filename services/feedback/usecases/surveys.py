@@ -1,4 +1,6 @@
-"""Surveys: issued with their signed links, reminded once, answered once through the link."""
+"""Surveys: mailed to the customer with a signed link, reminded once, re-sent by staff on
+request, answered once through the newest link. Every mail carries a fresh link and only its
+digest is kept, so the earlier link stops working and nobody but the customer ever sees one."""
 
 from __future__ import annotations
 
@@ -18,15 +20,18 @@ from services.feedback.domain.survey_window import (
     DEFAULT_REMINDER_DELAY,
     reminder_due,
     require_answerable,
+    require_resendable,
 )
 from services.feedback.models import Customer, FollowUp, Order, Survey
+from services.feedback.render.mail import REMINDER, RESENT, SURVEY, survey_mail
 from services.feedback.usecases import publish
 from services.feedback.usecases.orders import fold, record_customer
 from shared.config import Settings
 from shared.db import filter_by, settings_of
-from shared.errors import Gone, NotFound
+from shared.errors import Conflict, Gone, NotFound
 from shared.events.contracts.feedback import FeedbackReceived, SurveySent
-from shared.links import sign_link, verify_link
+from shared.links import link_digest, sign_link, verify_link
+from shared.mail import queue_mail
 from shared.usecases import SYSTEM, Principal, find
 
 LINK_PURPOSE = "survey"
@@ -68,17 +73,18 @@ def survey_url(settings: Settings, token: str) -> str:
 
 
 def open_survey(session: Session, order: Order, now: datetime | None = None) -> None:
-    """Send the order's one survey once it is accepted and its customer is known.
+    """Mail the order's one survey once it is accepted and its customer can be written to.
 
-    Known means both: the order names its customer (ordo.order.created/confirmed) and the
-    customer was registered (ordo.customer.registered), so the survey carries an e-mail and a
-    contact. Whichever comes last sends it (see `register_customer`).
+    That means both: the order names its customer (ordo.order.created/confirmed) and the
+    customer is known with an e-mail address (ordo.customer.registered or .updated).
+    Whichever comes last sends it (see `register_customer`).
     """
     if order.status not in ("accepted", "closed") or order.customer_id is None:
         return
     if not order.facts.get("accepted_at"):
         return
-    if session.get(Customer, order.customer_id) is None:
+    customer = session.get(Customer, order.customer_id)
+    if customer is None or not customer.email:
         return
     if session.scalar(sa.select(Survey.id).where(Survey.order_id == order.id)):
         return
@@ -93,11 +99,12 @@ def open_survey(session: Session, order: Order, now: datetime | None = None) -> 
     )
     session.add(survey)
     session.flush()
-    _announce(session, survey, settings, reminder=False)
+    mail_survey(session, survey, customer, settings, SURVEY)
 
 
 def register_customer(session: Session, data: Mapping[str, Any]) -> None:
-    """Keep the customer; the surveys of its accepted orders that waited for it go out."""
+    """Keep the customer (registered or updated); the surveys of its accepted orders that
+    waited for it, or for its e-mail address, go out."""
     record_customer(session, data)
     session.flush()
     # Lock every order of the customer (not only the accepted ones): an acceptance being
@@ -133,16 +140,59 @@ def send_due_reminders(
     ).all()
     reminded = []
     for survey in candidates:
+        customer = session.get(Customer, survey.customer_id)
+        if customer is None or not customer.email:
+            continue
         if reminder_due(survey.sent_at, survey.answered_at, survey.reminded_at, delay, now):
             survey.reminded_at = now
-            _announce(session, survey, settings, reminder=True)
+            mail_survey(session, survey, customer, settings, REMINDER)
             reminded.append(survey.id)
     return reminded
 
 
-def _announce(session: Session, survey: Survey, settings: Settings, *, reminder: bool) -> None:
-    token = sign_link(settings.jwt_secret, LINK_PURPOSE, survey.id, survey.expires_at)
+def resend_survey(
+    session: Session, survey_id: uuid.UUID, actor: Principal = SYSTEM, now: datetime | None = None
+) -> Survey:
+    """Mail the customer a new link to an unanswered survey (e.g. the first mail went astray);
+    the earlier links stop working. Staff never see the link, only where it went."""
+    survey = find(session, Survey, survey_id, "survey")
+    session.refresh(survey, with_for_update=True)
+    require_resendable(
+        survey.answered_at, survey.reminded_at, survey.expires_at, now or datetime.now(UTC)
+    )
     customer = session.get(Customer, survey.customer_id)
+    if customer is None or not customer.email:
+        raise Conflict(
+            "The customer has no e-mail address, so the survey link cannot be mailed. Record "
+            "the customer's e-mail in the orders service first.",
+            missing="customer_email",
+        )
+    mail_survey(session, survey, customer, settings_of(session), RESENT)
+    return survey
+
+
+def mail_survey(
+    session: Session, survey: Survey, customer: Customer, settings: Settings, kind: str
+) -> None:
+    """Mail the survey with a fresh link (its digest replaces the earlier one's) in the caller's
+    transaction, and publish to whom it went; the link itself goes nowhere else."""
+    token = sign_link(settings.jwt_secret, LINK_PURPOSE, survey.id, survey.expires_at)
+    survey.link_sha256 = link_digest(token)
+    survey.link_sent_to = customer.email
+    queue_mail(
+        session,
+        survey_mail(
+            kind,
+            order_id=survey.order_id,
+            order_number=survey.order_number,
+            link=survey_url(settings, token),
+            expires_at=survey.expires_at,
+            to=customer.email,
+            to_name=customer.contact_name,
+            locale=customer.locale,
+        ),
+    )
+    session.flush()
     publish(
         session,
         SurveySent,
@@ -150,24 +200,30 @@ def _announce(session: Session, survey: Survey, settings: Settings, *, reminder:
             "order_id": survey.order_id,
             "survey_id": survey.id,
             "customer_id": survey.customer_id,
-            "survey_url": survey_url(settings, token),
             "expires_at": survey.expires_at,
-            "reminder": reminder,
+            "reminder": kind == REMINDER,
+            "resent": kind == RESENT,
             "order_number": survey.order_number,
-            "email": customer.email if customer else None,
-            "contact_name": customer.contact_name if customer else None,
+            "email": customer.email,
+            "contact_name": customer.contact_name,
         },
     )
 
 
 def _survey_by_token(session: Session, settings: Settings, token: str, now: datetime) -> Survey:
-    """The survey a link opens while it can be answered: 401 forged, 410 expired or answered,
-    404 if it no longer exists."""
+    """The survey a link opens while it can be answered: 401 forged, 410 expired, answered or
+    replaced by a newer link, 404 if it no longer exists."""
     claims = verify_link(settings.jwt_secret, LINK_PURPOSE, token)
     survey = session.get(Survey, claims.subject_id)
     if survey is None:
         raise SurveyMissing(claims.subject_id)
-    require_answerable(survey.answered_at, survey.reminded_at, survey.expires_at, now)
+    require_answerable(
+        survey.answered_at,
+        survey.reminded_at,
+        survey.expires_at,
+        now,
+        current_link=survey.link_sha256 == link_digest(token),
+    )
     return survey
 
 

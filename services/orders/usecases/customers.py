@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from services.orders.models import Customer
 from services.orders.usecases import publish
-from shared.events.contracts.orders import CustomerRegistered
+from shared.events.contracts.orders import CustomerRegistered, CustomerUpdated
 from shared.usecases import ANY_VERSION, SYSTEM, IfMatch, Principal, find
 
 
@@ -16,18 +16,20 @@ def register_customer(session: Session, data: dict, actor: Principal = SYSTEM) -
     customer = Customer(**data)
     session.add(customer)
     session.flush()
-    publish(
-        session,
-        CustomerRegistered,
-        {
-            "customer_id": customer.id,
-            "name": customer.name,
-            "email": customer.email,
-            "contact_name": customer.contact_name,
-            "version": customer.version,
-        },
-    )
+    publish(session, CustomerRegistered, contact_of(customer))
     return customer
+
+
+def contact_of(customer: Customer) -> dict:
+    """Who the customer is and whom Ordo writes to, as the customer events carry it."""
+    return {
+        "customer_id": customer.id,
+        "name": customer.name,
+        "email": customer.email,
+        "contact_name": customer.contact_name,
+        "locale": customer.locale,
+        "version": customer.version,
+    }
 
 
 def customers_query(text: str | None = None) -> sa.Select:
@@ -56,10 +58,12 @@ def update_customer(
     actor: Principal = SYSTEM,
     if_match: IfMatch = ANY_VERSION,
 ) -> Customer:
-    """Change a customer's name or contact details."""
+    """Change a customer's name, contact details or language, announced so that delivery and
+    feedback write to the new contact."""
     customer = find(session, Customer, customer_id, "customer")
     if_match.check(customer.version)
     for name, value in changes.items():
         setattr(customer, name, value)
     session.flush()
+    publish(session, CustomerUpdated, contact_of(customer))
     return customer

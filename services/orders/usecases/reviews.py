@@ -114,18 +114,22 @@ def approve_order(
         requirement.status = "approved"
     session.flush()
     customer = session.get(Customer, order.customer_id)
-    publish(session, OrderConfirmed, confirmed_event(order, customer.name, requirements))
+    publish(session, OrderConfirmed, confirmed_event(order, customer, requirements))
     return order
 
 
-def confirmed_event(order: Order, customer_name: str, requirements: list) -> dict:
-    """What planning (and the others) learn of a confirmed order."""
+def confirmed_event(order: Order, customer: Customer, requirements: list) -> dict:
+    """What planning (and the others) learn of a confirmed order; delivery, whom to write to."""
     return {
         "order_id": order.id,
         "version": order.version,
         "number": order.number,
         "customer_id": order.customer_id,
-        "customer_name": customer_name,
+        "customer_name": customer.name,
+        "customer_email": customer.email,
+        "contact_name": customer.contact_name,
+        "customer_locale": customer.locale,
+        "customer_version": customer.version,
         "title": order.title,
         "priority": order.priority,
         "due_date": order.due_date,

@@ -15,6 +15,7 @@ from services.orders.models import Order, TimelineEntry
 from shared.events.contracts import contract_for
 from shared.events.contracts.delivery import (
     DeliveryAccepted,
+    DeliveryLinkReissued,
     DeliveryRejected,
     DeliverySubmitted,
     QualityCheckFailed,
@@ -60,10 +61,13 @@ SUMMARIES = {
         RiskRaised: "Risk raised: {title} (score {score})",
         PlanCompleted: "All planned work completed",
         QualityCheckFailed: "Quality check failed on {failed_criteria_count}",
-        DeliverySubmitted: "Delivery package v{package_version} submitted for acceptance",
+        DeliverySubmitted: "Delivery package v{package_version} submitted for acceptance; "
+        "the acceptance link was mailed to {link_recipient}",
+        DeliveryLinkReissued: "A new acceptance link for package v{package_version} was mailed "
+        "to {link_recipient}; the earlier link stopped working",
         DeliveryAccepted: "Delivery accepted ({decision}) by {signed_by}",
         DeliveryRejected: "Delivery rejected: {reason_list}",
-        SurveySent: "Satisfaction survey sent",
+        SurveySent: "{survey_mail} mailed to {email}",
         FeedbackReceived: "Feedback received (CSAT {csat}, NPS {nps})",
         RetrospectiveCompleted: "Retrospective completed with {lessons}",
     }.items()
@@ -79,6 +83,16 @@ def summary(event: Envelope) -> str:
     data["reason_list"] = "; ".join(data.get("reasons", []))
     data["requirement_total"] = len(data.get("requirements", []))
     data["change_total"] = len(data.get("changes", []))
+    data["link_recipient"] = data.get("link_sent_to") or "the customer"
+    data["survey_mail"] = (
+        "A new satisfaction survey link (the earlier one stopped working)"
+        if data.get("resent")
+        else "Satisfaction survey reminder"
+        if data.get("reminder")
+        else "Satisfaction survey"
+    )
+    if not data.get("email"):
+        data["email"] = "the customer"
     template = SUMMARIES.get(event.type, event.type)
     return " ".join(template.format_map(_Blank(data)).split())[:500]
 

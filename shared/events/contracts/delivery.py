@@ -45,12 +45,24 @@ class DeliveryEvent(OrderEvent):
     "ordo.delivery.submitted",
     "delivery",
     ("orders", "feedback"),
-    "A delivery package was handed over: the order is delivered and an acceptance link issued",
+    "A delivery package was handed over: the order is delivered and the acceptance link mailed "
+    "to the customer (the event names the address and expiry, never the link)",
 )
 class DeliverySubmitted(DeliveryEvent):
-    acceptance_url = fields.String(required=True)
-    expires_at = fields.DateTime(required=True)
+    link_sent_to = fields.Email(allow_none=True, load_default=None)
+    link_expires_at = fields.DateTime(required=True)
     deliverables = fields.List(fields.Nested(DeliveredItem), required=True)
+
+
+@contract(
+    "ordo.delivery.link_reissued",
+    "delivery",
+    ("orders",),
+    "A new acceptance link was mailed to the customer; the earlier one stopped working",
+)
+class DeliveryLinkReissued(DeliveryEvent):
+    link_sent_to = fields.Email(allow_none=True, load_default=None)
+    link_expires_at = fields.DateTime(required=True)
 
 
 @contract(

@@ -9,15 +9,16 @@ from shared.events.contracts.common import OrderEvent
 @contract(
     "ordo.survey.sent",
     "feedback",
-    (),
-    "A satisfaction survey was issued: carries the link for a mail system to send",
+    ("orders",),
+    "A satisfaction survey was mailed to the customer (first, as a reminder, or re-sent with a "
+    "new link that replaces the earlier one); names the address and expiry, never the link",
 )
 class SurveySent(OrderEvent):
     survey_id = fields.UUID(required=True)
     customer_id = fields.UUID(required=True)
-    survey_url = fields.String(required=True)
     expires_at = fields.DateTime(required=True)
     reminder = fields.Boolean(load_default=False)
+    resent = fields.Boolean(load_default=False)
     order_number = fields.String(allow_none=True, load_default=None)
     email = fields.Email(allow_none=True, load_default=None)
     contact_name = fields.String(allow_none=True, load_default=None)

@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from shared.events.contracts import contract
 from shared.events.contracts.common import ORDER_STATUSES, Money, OrderEvent
+from shared.vocabulary import DEFAULT_LOCALE, LOCALES
 
 REQUIREMENT_KINDS = ("core", "latent", "constraint")
 MOSCOW = ("must", "should", "could", "wont")
@@ -30,19 +31,37 @@ class Requirement(Schema):
     acceptance_criteria = fields.List(fields.Nested(AcceptanceCriterion), required=True)
 
 
-@contract(
-    "ordo.customer.registered",
-    "orders",
-    ("feedback",),
-    "A customer was registered: contact for surveys",
-    subject_field="customer_id",
-)
-class CustomerRegistered(Schema):
+class CustomerContact(Schema):
+    """Who a customer is and whom Ordo writes to, in which language."""
+
     customer_id = fields.UUID(required=True)
     name = fields.String(required=True)
     email = fields.Email(allow_none=True, load_default=None)
     contact_name = fields.String(allow_none=True, load_default=None)
+    locale = fields.String(load_default=DEFAULT_LOCALE, validate=validate.OneOf(LOCALES))
     version = fields.Integer()
+
+
+@contract(
+    "ordo.customer.registered",
+    "orders",
+    ("feedback",),
+    "A customer was registered: contact and language for surveys",
+    subject_field="customer_id",
+)
+class CustomerRegistered(CustomerContact):
+    pass
+
+
+@contract(
+    "ordo.customer.updated",
+    "orders",
+    ("delivery", "feedback"),
+    "A customer's name, contact or language changed: later mails go to the new contact",
+    subject_field="customer_id",
+)
+class CustomerUpdated(CustomerContact):
+    pass
 
 
 @contract("ordo.order.created", "orders", ("feedback",), "An order was created as a draft")
@@ -71,6 +90,13 @@ class OrderConfirmed(OrderEvent):
     number = fields.String(required=True)
     customer_id = fields.UUID(required=True)
     customer_name = fields.String(allow_none=True, load_default=None)
+    # Whom delivery mails the acceptance request to, and in which language.
+    customer_email = fields.Email(allow_none=True, load_default=None)
+    contact_name = fields.String(allow_none=True, load_default=None)
+    customer_locale = fields.String(
+        allow_none=True, load_default=None, validate=validate.OneOf(LOCALES)
+    )
+    customer_version = fields.Integer(allow_none=True, load_default=None)
     title = fields.String(required=True)
     priority = fields.String(required=True)
     due_date = fields.Date(allow_none=True, load_default=None)

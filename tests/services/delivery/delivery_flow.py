@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from tests.helpers import auth, deliver, published
+from tests.helpers import auth, deliver, link_in, mailed, published
 
 CUSTOMER = uuid.UUID("00000000-0000-4000-8000-0000000000c1")
 OTHER_CUSTOMER = uuid.UUID("00000000-0000-4000-8000-0000000000c2")
@@ -29,12 +29,18 @@ def requirement(title: str, *criteria: str, revision: int = 1) -> dict:
     }
 
 
-def confirmed_order(customer_id=CUSTOMER, requirements=None) -> dict:
+def confirmed_order(customer_id=CUSTOMER, requirements=None, **customer) -> dict:
     return {
         "order_id": str(uuid.uuid4()),
         "version": 3,
         "number": "ORD-2026-00042",
         "customer_id": str(customer_id),
+        "customer_name": "Analytical Engines Ltd",
+        "customer_email": "ada@engines.example",
+        "contact_name": "Ada Lovelace",
+        "customer_locale": "en",
+        "customer_version": 1,
+        **customer,
         "title": "Warehouse dashboard",
         "priority": "normal",
         "due_date": "2026-12-20",
@@ -56,8 +62,10 @@ class Flow:
         self.app = app
         self.client = app.test_client()
 
-    def confirm(self, customer_id=CUSTOMER, requirements=None, plan_completed=True) -> dict:
-        order = confirmed_order(customer_id, requirements)
+    def confirm(
+        self, customer_id=CUSTOMER, requirements=None, plan_completed=True, **customer
+    ) -> dict:
+        order = confirmed_order(customer_id, requirements, **customer)
         assert deliver(self.app, "ordo.order.confirmed", order) == "processed"
         if plan_completed:
             self.complete_plan(order["order_id"])
@@ -117,7 +125,12 @@ class Flow:
         delivery = self.package(order, deliverables)
         response = self.client.post(f"/deliveries/{delivery['id']}/submit", headers=LOGISTICS)
         assert response.status_code == 200, response.json
-        return response.json, response.json["acceptance_url"].rsplit("/", 1)[1]
+        return response.json, self.mailed_token()
+
+    def mailed_token(self) -> str:
+        """The token of the newest acceptance link, taken from the mail the customer got."""
+        mail = mailed(self.app, "acceptance_request")[-1]
+        return link_in(mail.text_body).rsplit("/", 1)[1]
 
     def answers(self, delivery, not_met=()) -> list[dict]:
         return [

@@ -1,5 +1,6 @@
 """Delivery packages and acceptance: submit, link rules, every decision, sign-off, events."""
 
+import json
 import uuid
 
 from delivery_flow import CUSTOMER, LOGISTICS, QUALITY
@@ -7,7 +8,7 @@ from delivery_flow import CUSTOMER, LOGISTICS, QUALITY
 from services.delivery.domain.decisions import package_digest
 from services.delivery.models import Acceptance, Delivery, PunchItem
 from shared.events.contracts import validated_for_publish
-from tests.helpers import auth, problem, published
+from tests.helpers import auth, link_in, mailed, problem, published
 
 
 def rows(app, model) -> int:
@@ -45,14 +46,20 @@ def test_a_package_cannot_take_a_deliverable_of_another_order(flow):
     assert rows(flow.app, Delivery) == 0
 
 
-def test_submitting_publishes_the_acceptance_link_and_delivers_the_deliverables(flow):
+def test_submitting_mails_the_acceptance_link_and_delivers_the_deliverables(flow):
     delivery, token = flow.submitted()
 
     assert delivery["status"] == "submitted"
-    assert delivery["acceptance_url"] == f"https://ordo.example/acceptance/{token}"
+    assert delivery["link_sent_to"] == "ada@engines.example"
+    assert token not in json.dumps(delivery)
+    [mail] = mailed(flow.app, "acceptance_request")
+    assert link_in(mail.text_body) == f"https://ordo.example/acceptance/{token}"
+    assert (mail.to_address, mail.to_name) == ("ada@engines.example", "Ada Lovelace")
     [event] = published(flow.app, "ordo.delivery.submitted")
     validated_for_publish(event.type, event.data)
-    assert event.data["acceptance_url"] == delivery["acceptance_url"]
+    assert event.data["link_sent_to"] == "ada@engines.example"
+    assert event.data["link_expires_at"][:19] == delivery["link_expires_at"][:19]
+    assert token not in json.dumps(event.data)
     assert event.data["package_version"] == 1
     assert {d["deliverable_id"] for d in event.data["deliverables"]} == {
         d["id"] for d in delivery["deliverables"]
@@ -242,8 +249,16 @@ def test_a_reissued_link_replaces_the_old_one(flow):
 
     reissued = flow.client.post(f"/deliveries/{delivery['id']}/acceptance-link", headers=LOGISTICS)
 
-    new_token = reissued.json["acceptance_url"].rsplit("/", 1)[1]
-    assert flow.client.get(f"/acceptance/{old_token}").status_code == 410
+    new_token = flow.mailed_token()
+    assert reissued.status_code == 200
+    assert reissued.json["link_sent_to"] == "ada@engines.example"
+    assert new_token != old_token and new_token not in reissued.get_data(as_text=True)
+    assert len(mailed(flow.app, "acceptance_request")) == 2
+    [event] = published(flow.app, "ordo.delivery.link_reissued")
+    assert event.data["link_sent_to"] == "ada@engines.example"
+    gone = flow.client.get(f"/acceptance/{old_token}")
+    assert gone.status_code == 410
+    assert problem(gone)["detail"] == "A newer link replaced this one."
     assert flow.client.get(f"/acceptance/{new_token}").status_code == 200
 
 
@@ -302,7 +317,7 @@ def test_an_older_draft_submitted_after_a_later_package_goes_out_as_the_next_ver
     older = flow.package(order, deliverables)
     newer = flow.package(order, deliverables)
     submitted = flow.client.post(f"/deliveries/{newer['id']}/submit", headers=LOGISTICS).json
-    token = submitted["acceptance_url"].rsplit("/", 1)[1]
+    token = flow.mailed_token()
     unmet = submitted["deliverables"][0]["criteria"][0]["criterion_id"]
     flow.client.post(
         f"/acceptance/{token}",
@@ -313,7 +328,7 @@ def test_an_older_draft_submitted_after_a_later_package_goes_out_as_the_next_ver
         assert flow.inspect(deliverable).status_code == 201
 
     response = flow.client.post(f"/deliveries/{older['id']}/submit", headers=LOGISTICS)
-    token = response.json["acceptance_url"].rsplit("/", 1)[1]
+    token = flow.mailed_token()
     flow.client.post(f"/acceptance/{token}", json=flow.decision(response.json))
 
     assert (older["package_version"], newer["package_version"]) == (1, 2)

@@ -82,8 +82,8 @@ def delivery(order_id, package_version=1):
 def submitted(order_id, package_version=1):
     return {
         **delivery(order_id, package_version),
-        "acceptance_url": "http://delivery.example/acceptance/x",
-        "expires_at": NOW + timedelta(days=14),
+        "link_sent_to": "buyer@acme.example",
+        "link_expires_at": NOW + timedelta(days=14),
         "deliverables": [],
     }
 

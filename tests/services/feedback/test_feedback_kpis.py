@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from tests.helpers import auth, deliver, event, published
+from tests.helpers import auth, deliver, event, link_in, mailed
 from tests.services.feedback.feedback_scenario import (
     accepted,
     confirmed,
@@ -70,7 +70,8 @@ def rebaselined(order, slip):
 
 
 def customer(customer_id, name):
-    return event("ordo.customer.registered", {"customer_id": customer_id, "name": name})
+    contact = {"customer_id": customer_id, "name": name, "email": "buyer@customer.example"}
+    return event("ordo.customer.registered", contact)
 
 
 def script():
@@ -128,9 +129,9 @@ def run(app, stream):
     for envelope in stream:
         deliver(app, envelope)
     client = app.test_client()
-    for sent in published(app, "ordo.survey.sent"):
-        path = urlsplit(sent.data["survey_url"]).path
-        assert client.post(path, json=ANSWERS[sent.data["order_id"]]).status_code == 201
+    for mail in mailed(app, "survey"):
+        path = urlsplit(link_in(mail.text_body)).path
+        assert client.post(path, json=ANSWERS[str(mail.order_id)]).status_code == 201
     return client.get("/kpis", headers=auth("manager")).get_json()
 
 

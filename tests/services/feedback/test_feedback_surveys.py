@@ -9,7 +9,7 @@ import pytest
 from services.feedback.usecases.surveys import send_due_reminders
 from shared.events.contracts import validated_for_publish
 from shared.links import sign_link
-from tests.helpers import JWT_SECRET, auth, deliver, event, problem, published
+from tests.helpers import JWT_SECRET, auth, deliver, event, link_in, mailed, problem, published
 from tests.services.feedback.feedback_scenario import (
     accept_order,
     accepted,
@@ -30,14 +30,15 @@ def app(make_app):
 
 
 def survey_path(app, index=0) -> str:
-    return urlsplit(published(app, "ordo.survey.sent")[index].data["survey_url"]).path
+    """The path of the link in the customer's `index`th survey mail (first, reminder, re-sent)."""
+    return urlsplit(link_in(mailed(app)[index].text_body)).path
 
 
 def count(app, type):
     return len(published(app, type))
 
 
-def test_an_accepted_order_gets_one_survey_whose_link_a_mail_system_can_send(app):
+def test_an_accepted_order_gets_one_survey_mailed_to_its_customer(app):
     customer_id = register_customer(app)
     order_id = accept_order(app, customer_id)
 
@@ -47,8 +48,14 @@ def test_an_accepted_order_gets_one_survey_whose_link_a_mail_system_can_send(app
     assert sent.data["customer_id"] == str(customer_id)
     assert sent.data["email"] == "buyer@acme.example"
     assert sent.data["order_number"] == "ORD-2026-00001"
-    assert sent.data["reminder"] is False
-    assert sent.data["survey_url"].startswith("https://feedback.example/surveys/by-token/")
+    assert (sent.data["reminder"], sent.data["resent"]) == (False, False)
+    (mail,) = mailed(app)
+    assert (mail.kind, mail.to_address, mail.order_id) == ("survey", "buyer@acme.example", order_id)
+    assert "ORD-2026-00001" in mail.subject
+    link = link_in(mail.text_body)
+    assert link.startswith("https://feedback.example/surveys/by-token/")
+    assert link in mail.html_body
+    assert link.rsplit("/", 1)[1] not in sent.to_json()
 
 
 def test_the_link_shows_the_questions_without_a_login(app):
@@ -132,7 +139,12 @@ def test_an_acceptance_heard_before_the_order_and_the_customer_waits_for_both(ap
     send(app, "ordo.order.confirmed", confirmed(order_id, customer_id))
     assert count(app, "ordo.survey.sent") == 0
 
-    register_customer_id = {"customer_id": customer_id, "name": "Acme GmbH", "version": 1}
+    register_customer_id = {
+        "customer_id": customer_id,
+        "name": "Acme GmbH",
+        "email": "buyer@acme.example",
+        "version": 1,
+    }
     send(app, "ordo.customer.registered", register_customer_id)
 
     (sent,) = published(app, "ordo.survey.sent")
@@ -280,7 +292,7 @@ def test_a_forged_link_is_refused(app, how):
     survey_id = uuid.UUID(published(app, "ordo.survey.sent")[0].data["survey_id"])
     later = datetime.now(UTC) + timedelta(days=1)
     token = {
-        "other-secret": sign_link("not-the-secret", "survey", survey_id, later),
+        "other-secret": sign_link("not-the-secret-of-this-test-suite", "survey", survey_id, later),
         "other-purpose": sign_link(JWT_SECRET, "acceptance", survey_id, later),
         "garbage": "not-a-token",
         "tampered": survey_path(app).rsplit("/", 1)[1][:-2] + "xx",
@@ -352,7 +364,10 @@ def test_one_reminder_goes_out_after_the_configured_delay(app):
     assert reminder.data["reminder"] is True
     assert reminder.data["survey_id"] == first.data["survey_id"]
     assert reminder.data["expires_at"] == first.data["expires_at"]
-    reminded_path = urlsplit(reminder.data["survey_url"]).path
+    assert mailed(app)[1].kind == "survey_reminder"
+    reminded_path = survey_path(app, 1)
+    replaced = app.test_client().get(survey_path(app, 0))
+    assert problem(replaced)["detail"] == "A newer link replaced this one."
     assert app.test_client().post(reminded_path, json=GOOD).status_code == 201
     assert app.test_client().post(survey_path(app), json=GOOD).status_code == 410
 

@@ -60,8 +60,8 @@ class Project:
         return {
             "delivery_id": DELIVERY_ID,
             "package_version": package_version,
-            "acceptance_url": "https://example.invalid/accept/x",
-            "expires_at": "2027-03-01T00:00:00Z",
+            "link_sent_to": "ada@buyer.example",
+            "link_expires_at": "2027-03-01T00:00:00Z",
             "deliverables": [
                 {"deliverable_id": self.deliverable_id, "requirement_id": self.requirement["id"]}
             ],

@@ -8,9 +8,10 @@ from services.delivery.domain.handover import (
     require_content,
     require_listed_once,
     require_passed,
+    require_recipient,
     version_to_submit,
 )
-from shared.errors import RuleViolation
+from shared.errors import Conflict, RuleViolation
 
 
 def test_a_package_of_passed_deliverables_may_be_handed_over():
@@ -67,3 +68,16 @@ def test_ids_not_of_the_order_are_named():
 )
 def test_package_versions_only_grow_as_handed_over(own, handed_over, latest, expected):
     assert version_to_submit(own, handed_over, latest) == expected
+
+
+def test_a_package_goes_to_the_customers_recorded_address():
+    assert require_recipient(" buyer@example.com ", "ORD-2026-00001") == "buyer@example.com"
+
+
+@pytest.mark.parametrize("email", [None, "", "   "])
+def test_without_an_address_staff_are_asked_to_record_the_customers_email_first(email):
+    with pytest.raises(Conflict) as refused:
+        require_recipient(email, "ORD-2026-00001")
+    assert "ORD-2026-00001" in refused.value.detail
+    assert "e-mail" in refused.value.detail
+    assert refused.value.extra["missing"] == "customer_email"

@@ -27,3 +27,28 @@ def test_access_log_lines_are_json():
     atoms |= {"s": "200", "B": "512", "M": "7", "{x-request-id}o": "abc"}
     line = settings["access_log_format"] % atoms
     assert json.loads(line)["path"] == "/orders"
+
+
+def test_access_log_lines_mask_the_token_of_a_customers_link():
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    settings = runpy.run_path(str(CONFIG))
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+    logger = settings["logger_class"](Config())
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "RAW_URI": f"/acceptance/{token}",
+        "PATH_INFO": f"/acceptance/{token}",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "QUERY_STRING": "",
+        "HTTP_REFERER": f"https://ordo.example/surveys/by-token/{token}",
+    }
+    response = SimpleNamespace(status="201 CREATED", headers=[("X-Request-Id", "abc")], sent=2)
+    elapsed = SimpleNamespace(seconds=0, microseconds=7000)
+    atoms = logger.atoms(response, SimpleNamespace(headers=[]), environ, elapsed)
+    line = settings["access_log_format"] % atoms
+    assert json.loads(line)["path"] == "/acceptance/[redacted]"
+    assert token not in line
+    assert not any(token in str(value) for value in atoms.values())

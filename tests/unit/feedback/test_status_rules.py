@@ -17,7 +17,11 @@ from services.feedback.domain.status import (
     RETROSPECTIVE_STATUS,
     SURVEY_STATUS,
 )
-from services.feedback.domain.survey_window import require_answerable, survey_status
+from services.feedback.domain.survey_window import (
+    require_answerable,
+    require_resendable,
+    survey_status,
+)
 from shared.errors import Gone, RuleViolation, TransitionNotAllowed
 from shared.events.contracts import CATALOG
 
@@ -34,8 +38,8 @@ def test_a_survey_is_sent_then_reminded_then_answered_or_expired():
     assert survey_status(None, NOW, LATER, NOW) == "reminded"
     assert survey_status(NOW, NOW, LATER, LATER) == "answered"
     assert survey_status(None, NOW, LATER, LATER) == "expired"
-    assert SURVEY_STATUS.allowed_actions("sent") == ["answer", "expire", "remind"]
-    assert SURVEY_STATUS.allowed_actions("reminded") == ["answer", "expire"]
+    assert SURVEY_STATUS.allowed_actions("sent") == ["answer", "expire", "remind", "resend"]
+    assert SURVEY_STATUS.allowed_actions("reminded") == ["answer", "expire", "resend"]
     assert SURVEY_STATUS.final_statuses == ("answered", "expired")
 
 
@@ -45,6 +49,23 @@ def test_an_answered_survey_is_gone_and_so_is_an_expired_one():
         require_answerable(NOW, None, LATER, NOW)
     with pytest.raises(Gone, match="expired"):
         require_answerable(None, None, LATER, LATER)
+
+
+def test_a_link_a_newer_one_replaced_is_gone_but_says_why():
+    with pytest.raises(Gone, match="A newer link replaced this one"):
+        require_answerable(None, None, LATER, NOW, current_link=False)
+    with pytest.raises(Gone, match="already answered"):
+        require_answerable(NOW, None, LATER, NOW, current_link=False)
+
+
+def test_staff_may_resend_an_unanswered_surveys_link_until_it_expires():
+    assert require_resendable(None, None, LATER, NOW) == "sent"
+    assert require_resendable(None, NOW, LATER, NOW) == "reminded"
+    assert SURVEY_STATUS.roles_for("resend") == ("manager", "sales")
+    for answered_at, now in ((NOW, NOW), (None, LATER)):
+        with pytest.raises(TransitionNotAllowed) as refused:
+            require_resendable(answered_at, None, LATER, now)
+        assert refused.value.extra["allowed_actions"] == []
 
 
 def test_a_retrospective_takes_lessons_and_archive_only_while_open_but_actions_always():
