@@ -90,10 +90,12 @@ def cmd_up(args) -> int:
             f"ordo up runs from a checkout of the repository ({ENTRYPOINT} is missing); "
             "an installed image runs deploy/entrypoint.sh per process instead"
         )
+    services = args.service or list(SERVICES)
+    for service in services:
+        load_settings(service)  # refuses a missing or placeholder secret before anything starts
     # Resolved here, where the command runs: the processes start in the repository root.
     var = var_dir()
     var.mkdir(parents=True, exist_ok=True)
-    services = args.service or list(SERVICES)
     with connect(load_settings("orders")) as connection:
         declare_topology(connection, load_settings("orders"))
     environment = {**os.environ, "PYTHON": sys.executable, "ORDO_VAR_DIR": str(var)}
@@ -151,7 +153,9 @@ def cmd_demo(args) -> int:
     from shared.demo import Demo, report
 
     urls = {service: getattr(args, f"{service}_url") for service in SERVICES}
-    demo = Demo(urls, load_settings("orders").jwt_secret, timeout=args.timeout)
+    demo = Demo(
+        urls, load_settings("orders").jwt_secret, timeout=args.timeout, mail_dir=args.mail_dir
+    )
     try:
         result = demo.run()
     except (RequestFailed, TimeoutError, OSError) as error:
@@ -250,6 +254,12 @@ def parser() -> argparse.ArgumentParser:
         )
     demo.add_argument(
         "--timeout", type=float, default=30.0, help="seconds to wait for each event (default 30)"
+    )
+    demo.add_argument(
+        "--mail-dir",
+        type=Path,
+        help="where the suite writes mail as .eml files, to read the customer's links from "
+        "(default: <ORDO_VAR_DIR>/mail)",
     )
     demo.set_defaults(run=cmd_demo)
     return root

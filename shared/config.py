@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 SERVICES = ("orders", "planning", "delivery", "feedback")
 DEFAULT_PORTS = {"orders": 8001, "planning": 8002, "delivery": 8003, "feedback": 8004}
+
+#: Signs tokens and links in embedded mode only: outside it, `secret_refusal` refuses it.
+DEVELOPMENT_JWT_SECRET = "ordo-embedded-mode-development-secret-do-not-deploy"
+MIN_SECRET_BYTES = 32
+EMBEDDED_BROKERS = ("filesystem", "memory")
+PLACEHOLDER_MARKERS = (
+    "change-me",
+    "changeme",
+    "change_me",
+    "replace-me",
+    "replaceme",
+    "placeholder",
+    "do-not-deploy",
+    "your-secret",
+)
 
 
 def var_dir() -> Path:
@@ -63,7 +79,15 @@ class Settings:
     link_ttl_hours: int = 14 * 24
     public_base_url: str = ""
     trusted_proxies: int = 0
+    rate_limit_storage: str = "memory://"
+    link_rate_limit: str = "20 per minute"
+    auth_failure_rate_limit: str = "30 per minute"
     heartbeat_file: str | None = None
+    smtp_url: str | None = None
+    mail_from: str = "Ordo <ordo@localhost>"
+    mail_max_attempts: int = 8
+    mail_retry_base_seconds: float = 2.0
+    mail_dir: str = "var/mail"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -92,7 +116,7 @@ def load_settings(service: str, overrides: dict[str, Any] | None = None) -> Sett
         service=service,
         database_url=database_url(service),
         broker_url=broker_url(),
-        jwt_secret=_env("ORDO_JWT_SECRET", "ordo-dev-secret-change-me"),
+        jwt_secret=_env("ORDO_JWT_SECRET", DEVELOPMENT_JWT_SECRET),
         jwt_public_key=os.environ.get("ORDO_JWT_PUBLIC_KEY") or None,
         namespace=_env("ORDO_NAMESPACE", ""),
         queue_type=_env("ORDO_QUEUE_TYPE", "classic"),
@@ -105,7 +129,15 @@ def load_settings(service: str, overrides: dict[str, Any] | None = None) -> Sett
         max_body_bytes=_env_int("ORDO_MAX_BODY_BYTES", 1024 * 1024),
         link_ttl_hours=_env_int("ORDO_LINK_TTL_HOURS", 14 * 24),
         trusted_proxies=_env_int("ORDO_TRUSTED_PROXIES", 0),
+        rate_limit_storage=_env("ORDO_RATE_LIMIT_STORAGE", "memory://"),
+        link_rate_limit=_env("ORDO_LINK_RATE_LIMIT", "20 per minute"),
+        auth_failure_rate_limit=_env("ORDO_AUTH_FAILURE_RATE_LIMIT", "30 per minute"),
         heartbeat_file=os.environ.get("ORDO_WORKER_HEARTBEAT_FILE") or None,
+        smtp_url=os.environ.get("ORDO_SMTP_URL") or None,
+        mail_from=_env("ORDO_MAIL_FROM", "Ordo <ordo@localhost>"),
+        mail_max_attempts=_env_int("ORDO_MAIL_MAX_ATTEMPTS", 8),
+        mail_retry_base_seconds=_env_float("ORDO_MAIL_RETRY_BASE_SECONDS", 2.0),
+        mail_dir=str(var_dir() / "mail"),
         public_base_url=_env(
             f"ORDO_{service.upper()}_PUBLIC_URL", f"http://127.0.0.1:{port(service)}"
         ),
@@ -116,4 +148,42 @@ def load_settings(service: str, overrides: dict[str, Any] | None = None) -> Sett
         # Acceptance and survey links are signed with the secret whatever verifies the tokens;
         # the development default would let anyone forge them.
         raise ValueError("ORDO_JWT_PUBLIC_KEY needs ORDO_JWT_SECRET too: it signs the links")
-    return settings.with_overrides(overrides)
+    settings = settings.with_overrides(overrides)
+    chosen_secret = (overrides or {}).get("jwt_secret") or os.environ.get("ORDO_JWT_SECRET")
+    refusal = secret_refusal(chosen_secret, [settings.database_url], settings.broker_url)
+    if refusal:
+        raise ValueError(refusal)
+    return settings
+
+
+def is_embedded(database_urls: Iterable[str], broker_url: str) -> bool:
+    """Embedded mode: every database is SQLite and the broker is a folder or memory."""
+    scheme = broker_url.partition("://")[0].lower()
+    return scheme in EMBEDDED_BROKERS and all(
+        url.lower().startswith("sqlite") for url in database_urls
+    )
+
+
+def secret_refusal(secret: str | None, database_urls: Iterable[str], broker_url: str) -> str | None:
+    """Why `secret` (ORDO_JWT_SECRET, None when unset) may not sign tokens and links, or None.
+
+    Embedded mode runs on one developer's machine and may use the development default.
+    Anywhere else, whoever knows the secret mints admin tokens and forges customers' links:
+    it must be set, be no known placeholder, and hold at least MIN_SECRET_BYTES bytes.
+    """
+    if is_embedded(database_urls, broker_url):
+        return None
+    outside = "outside embedded mode (SQLite and a filesystem:// or memory:// broker)"
+    advice = "generate one with `openssl rand -hex 32`"
+    if not secret:
+        return f"ORDO_JWT_SECRET must be set {outside}; {advice}"
+    lowered = secret.lower()
+    if secret == DEVELOPMENT_JWT_SECRET or any(mark in lowered for mark in PLACEHOLDER_MARKERS):
+        return f"ORDO_JWT_SECRET is a placeholder, refused {outside}; {advice}"
+    length = len(secret.encode())
+    if length < MIN_SECRET_BYTES:
+        return (
+            f"ORDO_JWT_SECRET is {length} bytes, {outside} it needs at least "
+            f"{MIN_SECRET_BYTES}; {advice}"
+        )
+    return None

@@ -28,6 +28,7 @@ from shared.http.errors import (
     handle_http_exception,
     handle_unexpected,
 )
+from shared.http.limits import install_rate_limits
 from shared.http.requests import discard_transaction, finish_transaction, request_ids
 from shared.logs import configure_logging
 
@@ -95,6 +96,7 @@ def create_service_app(
 
     app.before_request(operations.start_timer)
     app.before_request(_begin_request)
+    install_rate_limits(app, settings)  # before the body is looked at or a token checked
     app.before_request(_check_body)
     app.before_request(_check_text)
     app.before_request(authenticate)

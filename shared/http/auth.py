@@ -31,38 +31,68 @@ def mint_token(
     return jwt.encode(claims, secret, algorithm=ALGORITHM_SECRET)
 
 
+#: What a caller is told when PyJWT refuses a token, most specific class first (a signature
+#: mismatch is a kind of DecodeError, an expiry a kind of signature error, ...).
+TOKEN_REFUSALS: tuple[tuple[type[Exception], str], ...] = (
+    (jwt.ExpiredSignatureError, "The bearer token has expired."),
+    (jwt.ImmatureSignatureError, "The bearer token is not valid yet."),
+    (jwt.InvalidSignatureError, "The bearer token's signature does not match."),
+    (jwt.InvalidAlgorithmError, "The bearer token is signed with an algorithm not accepted here."),
+    (jwt.DecodeError, "The bearer token is malformed."),
+)
+
+
+def token_refusal(error: jwt.InvalidTokenError) -> str:
+    """The 401 detail for a token PyJWT refused, in words and without PyJWT's internals."""
+    if isinstance(error, jwt.MissingRequiredClaimError):
+        return f"The bearer token lacks the '{error.claim}' claim."
+    for kind, detail in TOKEN_REFUSALS:
+        if isinstance(error, kind):
+            return detail
+    return "The bearer token is not valid."
+
+
 def decode_token(token: str, settings) -> Principal:
+    """The principal a bearer token names, or a 401 problem saying what is wrong with it."""
     if settings.jwt_public_key:
         key, algorithms = settings.jwt_public_key, [ALGORITHM_PUBLIC_KEY]
     else:
         key, algorithms = settings.jwt_secret, [ALGORITHM_SECRET]
     try:
         claims = jwt.decode(token, key, algorithms=algorithms, options={"require": ["sub", "exp"]})
-        roles = claims.get("roles") or []
-        customer_id = claims.get("customer_id")
-        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
-            raise jwt.InvalidTokenError("roles must be a list of strings")
-        subject = claims["sub"]
-        if not (isinstance(subject, str) and subject.isprintable() and 0 < len(subject) <= 200):
-            # It names the actor in the rows a request writes (reviewer, created_by, ...).
-            raise jwt.InvalidTokenError("sub must be printable text of at most 200 characters")
-        if customer_id is not None and not isinstance(customer_id, str):
-            raise jwt.InvalidTokenError("customer_id must be a string")
-        if "customer" in roles and not customer_id:
-            raise jwt.InvalidTokenError("a customer token needs a customer_id")
-        return Principal(
-            sub=subject,
-            roles=frozenset(r for r in roles if r in ROLES),
-            customer_id=uuid.UUID(customer_id) if customer_id else None,
+    except jwt.InvalidTokenError as error:
+        raise _unauthorized(token_refusal(error)) from None
+    roles = claims.get("roles") or []
+    customer_id = claims.get("customer_id")
+    if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+        raise _unauthorized("The bearer token's 'roles' claim must be a list of role names.")
+    subject = claims["sub"]
+    if not (isinstance(subject, str) and subject.isprintable() and 0 < len(subject) <= 200):
+        # It names the actor in the rows a request writes (reviewer, created_by, ...).
+        raise _unauthorized(
+            "The bearer token's 'sub' claim must be printable text of at most 200 characters."
         )
-    except (jwt.InvalidTokenError, ValueError) as error:
-        raise Problem(
-            401, f"The bearer token is not valid: {error}", title="Unauthorized"
-        ) from None
+    if "customer" in roles and not customer_id:
+        raise _unauthorized("A customer's bearer token needs a 'customer_id' claim.")
+    try:
+        customer = uuid.UUID(customer_id) if customer_id is not None else None
+    except (TypeError, ValueError, AttributeError):
+        raise _unauthorized("The bearer token's 'customer_id' claim must be a UUID.") from None
+    return Principal(
+        sub=subject, roles=frozenset(r for r in roles if r in ROLES), customer_id=customer
+    )
+
+
+def _unauthorized(detail: str) -> Problem:
+    g.bearer_refused = True  # counted by the failed-authentication rate limit
+    return Problem(401, detail, title="Unauthorized")
 
 
 def public(view):
-    """Mark a view as callable without a token (health, links carrying their own token)."""
+    """Mark a view as callable without a token (health, links carrying their own token).
+
+    A public view whose path has a `<token>` opens a link, and is rate limited as one.
+    """
     view._ordo_public = True
     return view
 
@@ -70,18 +100,27 @@ def public(view):
 def authenticate() -> None:
     """before_request: every non-public endpoint needs a valid bearer token."""
     g.principal = None
-    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-    if view is None or _is_public(view) or request.blueprint == "api-docs":
+    if not needs_bearer():
         return
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    if not header.strip():
+        raise _unauthorized("This needs an Authorization header: 'Bearer <token>'.")
+    scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Problem(
-            401,
-            "Send 'Authorization: Bearer <token>'.",
-            title="Unauthorized",
-        )
+        raise _unauthorized("The Authorization header must be 'Bearer <token>'.")
     g.principal = decode_token(token.strip(), current_app.extensions["ordo"].settings)
+
+
+def needs_bearer() -> bool:
+    """Whether the request's endpoint is one that `authenticate` asks a bearer token for."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return not (view is None or _is_public(view) or request.blueprint == "api-docs")
+
+
+def opens_link() -> bool:
+    """Whether the request is for a public view whose path carries a link's token."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return view is not None and _is_public(view) and "token" in (request.view_args or {})
 
 
 def _is_public(view) -> bool:

@@ -32,38 +32,111 @@ def test_a_request_without_a_token_is_401_problem_json(orders):
     assert problem(response)["title"] == "Unauthorized"
 
 
+WRONG_SECRET = "a-wrong-secret-that-is-long-enough-for-hs256"
+LATER = 9999999999
+MALFORMED = "The bearer token is malformed."
+
+
 @pytest.mark.parametrize(
-    "token",
+    ("token", "detail"),
     [
-        "not-a-jwt",
-        jwt.encode({"sub": "x", "roles": ["admin"], "exp": 9999999999}, "wrong-secret"),
-        jwt.encode(
-            {"sub": "x", "roles": ["admin"], "exp": datetime.now(UTC) - timedelta(minutes=1)},
-            JWT_SECRET,
+        ("not-a-jwt", MALFORMED),
+        ("t7e3.e30.c2ln", MALFORMED),  # its header decodes to bytes that are not UTF-8
+        ("eyJ\xb7\xb7.e30.c2ln", MALFORMED),  # bytes that are not even base64
+        (
+            jwt.encode({"sub": "x", "roles": ["admin"], "exp": LATER}, WRONG_SECRET),
+            "The bearer token's signature does not match.",
         ),
-        jwt.encode({"sub": "x", "roles": "admin", "exp": 9999999999}, JWT_SECRET),
-        jwt.encode(
-            {"sub": "x", "roles": ["customer"], "customer_id": 123, "exp": 9999999999}, JWT_SECRET
+        (
+            jwt.encode(
+                {"sub": "x", "roles": ["admin"], "exp": datetime.now(UTC) - timedelta(minutes=1)},
+                JWT_SECRET,
+            ),
+            "The bearer token has expired.",
         ),
-        jwt.encode({"sub": "x", "roles": ["customer"], "exp": 9999999999}, JWT_SECRET),
-        jwt.encode({"sub": "s" * 201, "roles": ["admin"], "exp": 9999999999}, JWT_SECRET),
-        jwt.encode({"sub": "a\u0000b", "roles": ["admin"], "exp": 9999999999}, JWT_SECRET),
+        (
+            jwt.encode({"sub": "x", "roles": ["admin"], "exp": LATER, "nbf": LATER}, JWT_SECRET),
+            "The bearer token is not valid yet.",
+        ),
+        (
+            jwt.encode({"sub": "x", "roles": ["admin"], "exp": LATER}, JWT_SECRET * 2, "HS512"),
+            "The bearer token is signed with an algorithm not accepted here.",
+        ),
+        (
+            jwt.encode({"roles": ["admin"], "exp": LATER}, JWT_SECRET),
+            "The bearer token lacks the 'sub' claim.",
+        ),
+        (
+            jwt.encode({"sub": "x", "roles": ["admin"]}, JWT_SECRET),
+            "The bearer token lacks the 'exp' claim.",
+        ),
+        (
+            jwt.encode({"sub": "x", "roles": "admin", "exp": LATER}, JWT_SECRET),
+            "The bearer token's 'roles' claim must be a list of role names.",
+        ),
+        (
+            jwt.encode(
+                {"sub": "x", "roles": ["customer"], "customer_id": 123, "exp": LATER}, JWT_SECRET
+            ),
+            "The bearer token's 'customer_id' claim must be a UUID.",
+        ),
+        (
+            jwt.encode({"sub": "x", "roles": ["customer"], "exp": LATER}, JWT_SECRET),
+            "A customer's bearer token needs a 'customer_id' claim.",
+        ),
+        (
+            jwt.encode({"sub": "s" * 201, "roles": ["admin"], "exp": LATER}, JWT_SECRET),
+            "The bearer token's 'sub' claim must be printable text of at most 200 characters.",
+        ),
+        (
+            jwt.encode({"sub": "a\u0000b", "roles": ["admin"], "exp": LATER}, JWT_SECRET),
+            "The bearer token's 'sub' claim must be printable text of at most 200 characters.",
+        ),
     ],
     ids=[
         "garbage",
+        "header-not-utf8",
+        "bytes-not-base64",
         "wrong-secret",
         "expired",
+        "not-yet-valid",
+        "other-algorithm",
+        "no-sub",
+        "no-exp",
         "roles-not-a-list",
-        "customer-id-not-a-string",
+        "customer-id-not-a-uuid",
         "customer-without-customer-id",
         "sub-too-long",
         "sub-not-printable",
     ],
 )
-def test_a_bad_token_is_401(orders, token):
+def test_a_bad_token_is_401_saying_what_is_wrong_in_plain_words(orders, token, detail):
     response = orders.get("/orders", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
-    assert problem(response)["status"] == 401
+    assert problem(response) == {
+        "type": "about:blank",
+        "title": "Unauthorized",
+        "status": 401,
+        "detail": detail,
+    }
+
+
+@pytest.mark.parametrize(
+    ("header", "detail"),
+    [
+        ("Basic dXNlcjpwYXNz", "The Authorization header must be 'Bearer <token>'."),
+        ("Bearer", "The Authorization header must be 'Bearer <token>'."),
+        ("Token abc.def.ghi", "The Authorization header must be 'Bearer <token>'."),
+        ("", "This needs an Authorization header: 'Bearer <token>'."),
+    ],
+    ids=["basic", "bearer-without-token", "other-scheme", "empty"],
+)
+def test_an_authorization_header_of_another_scheme_is_401_naming_the_right_one(
+    orders, header, detail
+):
+    response = orders.get("/orders", headers={"Authorization": header})
+    assert response.status_code == 401
+    assert problem(response)["detail"] == detail
 
 
 def test_a_wrong_role_is_403(orders, customer_id):

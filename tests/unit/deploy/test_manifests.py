@@ -57,7 +57,7 @@ def test_service_and_autoscaler_point_at_the_web_deployment():
 
 
 def test_pods_read_only_their_own_database_url_from_the_secret():
-    secret = load_yaml_documents(K8S / "secret.yaml")[0]["stringData"]
+    secret = secret_keys()
     for service in SERVICES:
         for (kind, _name), resource in k8s_resources(service).items():
             if kind not in ("Deployment", "Job"):
@@ -68,7 +68,7 @@ def test_pods_read_only_their_own_database_url_from_the_secret():
                     for item in container["env"]
                     if "valueFrom" in item
                 ]
-                assert set(keys) <= secret.keys()
+                assert set(keys) <= secret
                 databases = [key for key in keys if key.endswith("_DATABASE_URL")]
                 assert databases == [f"ORDO_{service.upper()}_DATABASE_URL"]
 
@@ -119,3 +119,27 @@ def test_compose_broker_loads_the_generated_definitions_and_has_a_health_check()
     assert "healthcheck" in rabbitmq
     broker_url = COMPOSE["services"]["orders-web"]["environment"]["ORDO_BROKER_URL"]
     assert broker_url == "amqp://ordo:ordo@rabbitmq:5672//"
+
+
+def secret_keys() -> set[str]:
+    """The keys of the Secret kustomize generates from the operator's secrets.env."""
+    lines = (K8S / "secrets.env.example").read_text().splitlines()
+    return {line.partition("=")[0] for line in lines if line and not line.startswith("#")}
+
+
+def test_no_usable_secret_is_committed_for_the_cluster():
+    kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
+    assert kustomization["secretGenerator"] == [{"name": "ordo-secrets", "envs": ["secrets.env"]}]
+    assert "deploy/k8s/secrets.env" in (ROOT / ".gitignore").read_text().splitlines()
+    example = dict(
+        line.partition("=")[::2]
+        for line in (K8S / "secrets.env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    assert example["ORDO_JWT_SECRET"] == ""
+    assert all("<password>" in value for key, value in example.items() if key != "ORDO_JWT_SECRET")
+
+
+def test_compose_requires_the_jwt_secret_as_input():
+    environment = COMPOSE["x-ordo-environment"]
+    assert environment["ORDO_JWT_SECRET"].startswith("${ORDO_JWT_SECRET:?")

@@ -5,6 +5,7 @@ import jwt
 import pytest
 
 from shared.cli import main
+from tests.helpers import JWT_SECRET
 
 
 def test_ordo_token_mints_a_token_the_services_accept(capsys, monkeypatch):
@@ -46,6 +47,7 @@ def test_ordo_names_a_database_it_cannot_use_in_one_line_instead_of_a_traceback(
     capsys, monkeypatch
 ):
     monkeypatch.setenv("ORDO_ORDERS_DATABASE_URL", "not a database url")
+    monkeypatch.setenv("ORDO_JWT_SECRET", JWT_SECRET)
     assert main(["migrate", "--service", "orders"]) == 1
     error = capsys.readouterr().err
     assert error.startswith("ordo: the database failed") and "Traceback" not in error
