@@ -6,19 +6,28 @@ engineers report the work done, quality inspects (one check fails and is reworke
 hands the package over, the customer accepts it through the signed link and answers the
 survey, and the manager completes the retrospective, which closes the order. Every wait is
 for an event another service reacts to, polled over HTTP.
+
+The customer's links come the way a customer gets them: by mail. No API and no event shows a
+link, so the demo reads the newest matching `.eml` file the services wrote under the mail
+directory (`<ORDO_VAR_DIR>/mail/`, where mail goes while ORDO_SMTP_URL is unset).
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
+import re
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from email.utils import parseaddr
+from pathlib import Path
 from typing import Any
 
 from shared.client import ServiceClient, wait_until
-from shared.config import SERVICES, port
+from shared.config import SERVICES, port, var_dir
 from shared.http.auth import mint_token
 
 REQUIREMENTS = (
@@ -63,6 +72,30 @@ def default_urls() -> dict[str, str]:
     return {service: f"http://127.0.0.1:{port(service)}" for service in SERVICES}
 
 
+def default_mail_dir() -> Path:
+    """Where the services write mail as `.eml` files while ORDO_SMTP_URL is unset."""
+    return var_dir() / "mail"
+
+
+def link_from_mail(mail_dir: Path, to: str, path_marker: str) -> str | None:
+    """The link whose path holds `path_marker` (e.g. "/acceptance/") in the newest mail to
+    `to` under `mail_dir`, read from the mail's text part; None while no such mail is there.
+
+    The mail files are named by the time they were sent, so the newest sorts last.
+    """
+    for path in sorted(Path(mail_dir).glob("*.eml"), reverse=True):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if parseaddr(str(message["To"]))[1].lower() != to.lower():
+            continue
+        text = message.get_body(preferencelist=("plain",))
+        if text is None:
+            continue
+        for link in re.findall(r"https?://\S+", text.get_content()):
+            if path_marker in link:
+                return link
+    return None
+
+
 @dataclass
 class DemoResult:
     """What the demo did and what the suite shows at the end."""
@@ -87,11 +120,14 @@ class Demo:
         secret: str,
         timeout: float = 30.0,
         say: Callable[[str], None] = print,
+        mail_dir: Path | None = None,
     ):
         self.urls = urls
         self.secret = secret
         self.timeout = timeout
         self.say = say
+        self.mail_dir = Path(mail_dir) if mail_dir else default_mail_dir()
+        self.customer_email = ""
         self.run_tag = uuid.uuid4().hex[:6]
         self.steps: list[str] = []
         self.started = time.monotonic()
@@ -126,19 +162,21 @@ class Demo:
         self.work(plan, "engineers", "completed the rework and the reset tasks")
         self.wait_ready_for_qc(order, "the reworked deliverable is ready for QC again", failed)
         self.inspect([failed], fail_first=False)
-        acceptance_url = self.hand_over(order)
-        self.accept(order, acceptance_url)
+        self.hand_over(order)
+        self.accept(order, self.mailed_link("the acceptance request is mailed", "/acceptance/"))
         self.answer_survey(order)
         self.retrospective(order)
         return self.result(order, plan)
 
     def sell(self) -> tuple[dict, list[dict]]:
         sales = self.client("orders", "sales")
+        self.customer_email = f"ops-{self.run_tag}@nordic-packaging.example"
         customer = sales.post(
             "/customers",
             {
                 "name": f"Nordic Packaging {self.run_tag}",
-                "email": f"ops-{self.run_tag}@nordic-packaging.example",
+                "email": self.customer_email,
+                "locale": "en",
                 "contact_name": "Ingrid Holm",
                 "phone": "+46 31 555 0100",
             },
@@ -307,7 +345,15 @@ class Demo:
             + "; ".join(task["name"] for task in added),
         )
 
-    def hand_over(self, order: dict) -> str:
+    def mailed_link(self, what: str, path_marker: str) -> str:
+        """The link in the newest mail to the customer, once the worker has sent it."""
+        link = self.wait(
+            what, lambda: link_from_mail(self.mail_dir, self.customer_email, path_marker)
+        )
+        self.log("customer", f"found the link in the mail to {self.customer_email}")
+        return link
+
+    def hand_over(self, order: dict) -> None:
         logistics = self.client("delivery", "logistics")
         deliverables = logistics.get(f"/deliverables?order_id={order['id']}")["items"]
         package = logistics.post(
@@ -323,14 +369,14 @@ class Demo:
         self.log(
             "logistics",
             f"submitted delivery package v{submitted['package_version']} with "
-            f"{len(deliverables)} deliverables",
+            f"{len(deliverables)} deliverables; the acceptance link was mailed to "
+            f"{submitted['link_sent_to']}",
         )
         orders = self.client("orders", "logistics")
         self.wait(
             "the order is delivered",
             lambda: orders.get(f"/orders/{order['id']}")["status"] in ("delivered", "accepted"),
         )
-        return submitted["acceptance_url"]
 
     def accept(self, order: dict, acceptance_url: str) -> None:
         link = ServiceClient(acceptance_url)  # the link is the credential: no token
@@ -365,20 +411,8 @@ class Demo:
         )
         self.log("manager", f"order {order['number']} is accepted")
 
-    def survey_url(self, order: dict) -> str:
-        """The link from `ordo.survey.sent`, as a mail system subscribed to it would get it."""
-        orders = self.client("orders", "manager")
-
-        def sent():
-            for entry in orders.get(f"/orders/{order['id']}/timeline"):
-                if entry["type"] == "ordo.survey.sent":
-                    return entry["data"]["survey_url"]
-            return None
-
-        return self.wait("the survey is sent", sent)
-
     def answer_survey(self, order: dict) -> None:
-        link = ServiceClient(self.survey_url(order))
+        link = ServiceClient(self.mailed_link("the survey is mailed", "/surveys/by-token/"))
         form = link.get("")
         link.post("", SURVEY_ANSWER)
         self.log(

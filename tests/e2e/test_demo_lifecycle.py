@@ -1,5 +1,7 @@
 """`ordo demo` drives one order from draft to closed across the running suite, in both modes."""
 
+import json
+
 from shared.demo import Demo, report
 from tests.helpers import JWT_SECRET
 
@@ -22,7 +24,7 @@ KEY_EVENTS = [
 def test_one_order_goes_from_draft_to_closed_with_a_reworked_check_and_every_criterion_met(
     suite,
 ):
-    result = Demo(suite.urls, JWT_SECRET, timeout=30, say=print).run()
+    result = Demo(suite.urls, JWT_SECRET, timeout=30, say=print, mail_dir=suite.mail_dir).run()
     print(report(result))
 
     assert result.statuses["order"] == "closed"
@@ -31,6 +33,10 @@ def test_one_order_goes_from_draft_to_closed_with_a_reworked_check_and_every_cri
     assert result.statuses["deliveries"] == ["accepted"]
     assert result.statuses["surveys_answered"] == 1
     assert result.statuses["retrospective"] == "completed"
+
+    # The links reached the customer by mail only: the timeline staff read holds none.
+    timeline = json.dumps(result.timeline)
+    assert "/acceptance/" not in timeline and "/surveys/by-token/" not in timeline
 
     types = [entry["type"] for entry in result.timeline]
     assert [key for key in KEY_EVENTS if key not in types] == [], types

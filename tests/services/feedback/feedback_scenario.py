@@ -21,7 +21,7 @@ def send(app, type: str, data: dict, at: datetime | None = None, **overrides) ->
     return deliver(app, event(type, data, **overrides))
 
 
-def register_customer(app, name="Acme GmbH", email="buyer@acme.example", version=1):
+def register_customer(app, name="Acme GmbH", email="buyer@acme.example", version=1, locale="en"):
     customer_id = uuid.uuid4()
     send(
         app,
@@ -31,6 +31,7 @@ def register_customer(app, name="Acme GmbH", email="buyer@acme.example", version
             "name": name,
             "email": email,
             "contact_name": "Dana Buyer",
+            "locale": locale,
             "version": version,
         },
     )

@@ -410,3 +410,30 @@ def test_customers_see_only_their_own_surveys(app):
     own = client.get(f"/surveys/{listed['items'][0]['id']}", headers=auth("customer", mine))
     assert own.status_code == 200
     assert client.get("/surveys").status_code == 401
+
+
+def test_a_chinese_speaking_customer_gets_the_survey_and_its_reminder_in_chinese(app):
+    accept_order(app, register_customer(app, locale="zh-CN"))
+    reminders(app, datetime.now(UTC) + timedelta(hours=49))
+
+    survey, reminder = mailed(app)
+    assert (survey.locale, survey.subject) == (
+        "zh-CN",
+        "订单 ORD-2026-00001：请花两分钟评价我们的服务",
+    )
+    assert reminder.kind == "survey_reminder" and reminder.subject.startswith("提醒")
+    assert "填写问卷" in survey.html_body
+
+
+def test_a_customer_without_an_email_gets_its_survey_once_the_address_is_recorded(app):
+    customer_id = register_customer(app, email=None)
+    order_id = accept_order(app, customer_id)
+    assert mailed(app) == [] and count(app, "ordo.survey.sent") == 0
+
+    contact = {"customer_id": customer_id, "name": "Acme GmbH", "email": "new@acme.example"}
+    send(app, "ordo.customer.updated", {**contact, "version": 2})
+
+    (mail,) = mailed(app)
+    assert (mail.to_address, mail.order_id) == ("new@acme.example", order_id)
+    (sent,) = published(app, "ordo.survey.sent")
+    assert sent.data["email"] == "new@acme.example"
