@@ -76,7 +76,7 @@ SHARED_TEMPLATES = Path(__file__).parent / "mail_templates"
 CLAIM_SECONDS = 300.0  # a `sending` mail older than this was claimed by a worker that died
 SMTP_TIMEOUT_SECONDS = 60.0
 MAX_RETRY_SECONDS = 3600.0
-MAX_OUTAGE_SECONDS = 60.0
+MAX_OUTAGE_SECONDS = 30.0
 IDLE_SECONDS = 0.5  # how often an idle sender looks for due mail where nothing NOTIFYs it
 
 

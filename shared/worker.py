@@ -1,4 +1,5 @@
-"""The worker process of a service: consumer, outbox relay and retry loop; stops on SIGTERM."""
+"""The worker process of a service: consumer, outbox relay, retry loop and mail sender; stops on
+SIGTERM."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from shared.events.consumer import InboxConsumer, StopConsuming
 from shared.events.inbox import Handler, Inbox
 from shared.events.relay import Relay
 from shared.logs import configure_logging
+from shared.mail import MailSender
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +29,8 @@ Periodic = tuple[float, Callable[[Database], Any]]
 
 
 class Worker:
-    """Consumes the service's queue, relays its outbox, retries failed events, runs jobs."""
+    """Consumes the service's queue, relays its outbox, retries failed events, sends its mail,
+    runs jobs."""
 
     def __init__(
         self,
@@ -39,6 +42,7 @@ class Worker:
         self.settings = settings
         self.db = Database(settings.database_url, metadata, settings.service, settings)
         self.inbox = Inbox(self.db, settings, handle)
+        self.mail = MailSender(self.db, settings)
         self.periodic = periodic
         self.stopping = threading.Event()
         self.connection = connect(settings)
@@ -58,6 +62,7 @@ class Worker:
             declare_topology(self.connection, self.settings)
         loops = [
             threading.Thread(target=Relay(self.db, self.settings).run, args=(self.stopping,)),
+            threading.Thread(target=self.mail.run, args=(self.stopping,)),
             self._every(RETRY_POLL_SECONDS, self.inbox.retry_due),
             *(
                 self._every(seconds, functools.partial(job, self.db))
