@@ -5,9 +5,18 @@ from __future__ import annotations
 import json
 import runpy
 
+import pytest
+
 from tests.unit.deploy.support import ROOT
 
 CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
+
+
+@pytest.fixture(autouse=True)
+def metrics_directory_of_this_test(monkeypatch, tmp_path):
+    """The config sets PROMETHEUS_MULTIPROC_DIR when it is unset; run in-process, that would
+    turn later tests' /metrics into an empty multiprocess collection."""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
 
 
 def test_workers_threads_and_timeouts_come_from_the_environment(monkeypatch):
