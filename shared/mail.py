@@ -59,11 +59,12 @@ from sqlalchemy.orm import Session
 from shared.config import Settings
 from shared.db import ChannelWaiter, Database, new_id, notify, tables_of, utcnow
 from shared.errors import Conflict, NotFound, RuleViolation
+from shared.vocabulary import DEFAULT_LOCALE, LOCALES
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_LOCALES = ("zh-CN", "en")
-DEFAULT_LOCALE = "en"
+#: The languages mail is written in (one list with the customers' `locale`), and the fallback.
+SUPPORTED_LOCALES = LOCALES
 
 PENDING, SENDING, FAILED, SENT, DEAD = "pending", "sending", "failed", "sent", "dead"
 STATUSES = (PENDING, SENDING, FAILED, SENT, DEAD)
