@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http
 import json
 import re
 from collections.abc import Iterable
@@ -9,7 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, request
+import swagger_ui_bundle
+from flask import Blueprint as FlaskBlueprint
+from flask import Flask, current_app, g, request, send_from_directory
 from flask_smorest import Api, Blueprint
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -20,7 +23,8 @@ from shared.db import Database
 from shared.errors import DomainError
 from shared.events.inbox import Handler, Inbox
 from shared.http import operations
-from shared.http.auth import authenticate
+from shared.http.auth import authenticate, public
+from shared.http.contract import ContractPlugin, ProblemSchema, decimal_as_string, problem_response
 from shared.http.errors import (
     Problem,
     handle_concurrent_write,
@@ -32,7 +36,9 @@ from shared.http.limits import install_rate_limits
 from shared.http.requests import discard_transaction, finish_transaction, request_ids
 from shared.logs import configure_logging
 
-SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+# Swagger UI's assets come with the swagger-ui-bundle package and are served by the service
+# itself, so /docs works offline and behind a strict proxy.
+SWAGGER_UI_URL = "/docs/assets/"
 BODY_METHODS = ("POST", "PUT", "PATCH")
 
 
@@ -46,8 +52,28 @@ class ServiceContext:
 
 
 class OrdoApi(Api):
+    ERROR_SCHEMA = ProblemSchema
+    DEFAULT_ERROR_RESPONSE_NAME = None  # each operation lists the errors it can answer
+
     def handle_http_exception(self, error):
         return handle_http_exception(error)
+
+    def _register_responses(self):
+        """Every error status as the Problem schema in application/problem+json (referenced
+        by name, e.g. NOT_FOUND; only the ones used appear in the document)."""
+        self.spec.components.schema("Problem", schema=ProblemSchema)
+        for status in http.HTTPStatus:
+            if status >= 400:
+                self.spec.components.response(status.name, problem_response(status), lazy=True)
+
+
+docs_assets = FlaskBlueprint("docs-assets", __name__)
+
+
+@docs_assets.route(f"{SWAGGER_UI_URL}<path:filename>")
+@public
+def swagger_ui_asset(filename: str):
+    return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)
 
 
 def create_service_app(
@@ -71,6 +97,7 @@ def create_service_app(
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
         OPENAPI_SWAGGER_UI_URL=SWAGGER_UI_URL,
+        OPENAPI_SWAGGER_UI_CONFIG={"validatorUrl": None},  # no call to an online validator
         MAX_CONTENT_LENGTH=settings.max_body_bytes,
         API_SPEC_OPTIONS={
             "info": {"description": description},
@@ -90,7 +117,9 @@ def create_service_app(
     db = Database(settings.database_url, metadata, service, settings)
     app.extensions["ordo"] = ServiceContext(settings, db, Inbox(db, settings, handle))
 
-    api = OrdoApi(app)
+    api = OrdoApi(app, spec_kwargs={"extra_plugins": [ContractPlugin(app)]})
+    api.ma_plugin.converter.add_attribute_function(decimal_as_string)
+    app.register_blueprint(docs_assets)
     for blueprint in (operations.health, operations.admin, *blueprints):
         api.register_blueprint(blueprint)
 

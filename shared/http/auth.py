@@ -147,6 +147,7 @@ def roles_required(*roles: str):
             require_role(*roles)
             return view(*args, **kwargs)
 
+        checked._ordo_roles = roles  # documented: 401 and 403
         return checked
 
     return decorate

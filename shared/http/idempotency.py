@@ -61,6 +61,7 @@ def idempotent(view):
                 return _replay(_stored(session, table, scope, key), request_hash)
         return response
 
+    guarded._ordo_idempotent = True  # documented: the Idempotency-Key header
     return guarded
 
 

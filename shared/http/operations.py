@@ -25,6 +25,7 @@ from shared import mail
 from shared.events.broker import connect
 from shared.events.inbox import DEAD, FAILED, PROCESSED
 from shared.http.auth import public, roles_required
+from shared.http.contract import responds
 from shared.http.errors import Problem
 from shared.http.requests import PageArgsSchema, db_session, page_of, paginate
 
@@ -75,8 +76,19 @@ def observe(response):
     return response
 
 
+class HealthSchema(Schema):
+    status = fields.String(metadata={"example": "ok"})
+
+
+class ReadinessSchema(Schema):
+    status = fields.String(metadata={"example": "ready"})
+    checks = fields.Dict(keys=fields.String(), values=fields.String())
+
+
 @health.route("/healthz")
 @public
+@health.doc(operationId="health.live")
+@health.response(200, HealthSchema)
 def healthz():
     """Alive: the process answers."""
     return {"status": "ok"}
@@ -84,6 +96,9 @@ def healthz():
 
 @health.route("/readyz")
 @public
+@responds(503)
+@health.doc(operationId="health.ready")
+@health.response(200, ReadinessSchema)
 def readyz():
     """Ready: the database and the broker are reachable."""
     ordo = current_app.extensions["ordo"]
@@ -106,6 +121,8 @@ def readyz():
 
 @health.route("/metrics")
 @public
+@health.doc(operationId="health.metrics")
+@health.response(200, content_type="text/plain", description="Prometheus text exposition")
 def metrics():
     """Prometheus metrics: requests, latency, outbox backlog, inbox and mail by status."""
     ordo = current_app.extensions["ordo"]
@@ -174,6 +191,7 @@ class OutboxBacklogSchema(Schema):
 @admin.route("/inbox")
 class InboxEvents(MethodView):
     @roles_required("admin")
+    @admin.doc(operationId="inbox.list")
     @admin.arguments(InboxQueryArgsSchema, location="query")
     @admin.response(200, page_of(InboxEventSchema))
     def get(self, args):
@@ -209,6 +227,7 @@ class InboxEventReplay(MethodView):
 @admin.route("/outbox")
 class OutboxBacklog(MethodView):
     @roles_required("admin")
+    @admin.doc(operationId="outbox.get")
     @admin.response(200, OutboxBacklogSchema)
     def get(self):
         """The events waiting to be published"""
@@ -252,6 +271,7 @@ class MailSchema(Schema):
 @admin.route("/mail")
 class Mails(MethodView):
     @roles_required("admin")
+    @admin.doc(operationId="mail.list")
     @admin.arguments(MailQueryArgsSchema, location="query")
     @admin.response(200, page_of(MailSchema))
     def get(self, args):

@@ -28,6 +28,7 @@ from services.delivery.usecases.packages import (
     update_punch_item,
 )
 from shared.http.auth import STAFF, current_principal, roles_required
+from shared.http.contract import if_match_optional
 from shared.http.idempotency import idempotent
 from shared.http.requests import db_session, etag, filter_by, if_match, page_of, paginate
 
@@ -73,6 +74,7 @@ class DeliveriesById(MethodView):
 class DeliverySubmission(MethodView):
     @roles_required(*PACKAGE_STATUS.roles_for("submit"))
     @blp.response(200, DeliverySchema)
+    @if_match_optional
     def post(self, delivery_id):
         """Hand the package over and mail the acceptance link to the customer's contact
 

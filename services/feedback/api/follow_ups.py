@@ -7,6 +7,7 @@ from services.feedback.domain.status import FOLLOW_UP_STATUS
 from services.feedback.schemas import FollowUpCloseSchema, FollowUpQueryArgsSchema, FollowUpSchema
 from services.feedback.usecases.follow_ups import close_follow_up, list_follow_ups
 from shared.http.auth import roles_required
+from shared.http.contract import if_match_required
 from shared.http.requests import db_session, etag, if_match, page_of, paginate
 
 blp = Blueprint(
@@ -29,6 +30,7 @@ class FollowUpClosing(MethodView):
     @roles_required(*FOLLOW_UP_STATUS.roles_for("close"))
     @blp.arguments(FollowUpCloseSchema)
     @blp.response(200, FollowUpSchema)
+    @if_match_required
     def post(self, data, follow_up_id):
         """Close a follow-up with what was done"""
         follow_up = close_follow_up(db_session(), follow_up_id, data["note"], if_match())

@@ -27,6 +27,7 @@ from services.feedback.usecases.retrospectives import (
     update_action,
 )
 from shared.http.auth import STAFF, current_principal, roles_required
+from shared.http.contract import if_match_required
 from shared.http.idempotency import idempotent
 from shared.http.requests import db_session, etag, if_match, page_of, paginate
 
@@ -113,6 +114,7 @@ class RetrospectiveCompletion(MethodView):
     @roles_required(*RETROSPECTIVE_STATUS.roles_for("complete"))
     @blp.arguments(RetrospectiveCompleteSchema)
     @blp.response(200, RetrospectiveSchema)
+    @if_match_required
     def post(self, data, retrospective_id):
         """Complete the retrospective (needs a lesson); the order then closes"""
         retrospective = complete_retrospective(

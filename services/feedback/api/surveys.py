@@ -33,13 +33,14 @@ ANSWER_BODY = {
 @blp.route("/by-token/<string:token>")
 class SurveyByToken(MethodView):
     @public
+    @blp.doc(operationId="surveys.form")
     @blp.response(200, SurveyFormSchema)
     def get(self, token):
         """Read the survey's questions (the link is the credential)"""
         return survey_form(db_session(), token)
 
     @public
-    @blp.doc(requestBody=ANSWER_BODY)
+    @blp.doc(operationId="surveys.answer", requestBody=ANSWER_BODY)
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     @blp.response(201, SurveyReceiptSchema)
     def post(self, token):

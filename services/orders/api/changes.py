@@ -18,6 +18,7 @@ from services.orders.usecases.changes import (
     request_change,
 )
 from shared.http.auth import STAFF, current_principal, roles_required
+from shared.http.contract import if_match_optional
 from shared.http.idempotency import idempotent
 from shared.http.requests import db_session, etag, if_match, page_of, paginate
 
@@ -66,6 +67,7 @@ class ChangeRequestApproval(MethodView):
     @roles_for("decide_change")
     @blp.arguments(CommentSchema)
     @blp.response(200, ChangeRequestSchema)
+    @if_match_optional
     def post(self, data, order_id, change_request_id):
         """Approve: apply the requirement changes, move due date and value, tell the others"""
         change = approve_change(
@@ -84,6 +86,7 @@ class ChangeRequestRejection(MethodView):
     @roles_for("decide_change")
     @blp.arguments(CommentSchema)
     @blp.response(200, ChangeRequestSchema)
+    @if_match_optional
     def post(self, data, order_id, change_request_id):
         """Reject a change request; nothing about the order changes"""
         change = reject_change(

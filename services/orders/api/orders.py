@@ -25,6 +25,7 @@ from services.orders.usecases.orders import (
 )
 from services.orders.usecases.timeline import timeline_of
 from shared.http.auth import STAFF, current_principal, roles_required
+from shared.http.contract import if_match_optional
 from shared.http.idempotency import idempotent
 from shared.http.requests import db_session, etag, if_match, page_of, paginate
 
@@ -73,6 +74,7 @@ class OrderCancellation(MethodView):
     @roles_for("cancel")
     @blp.arguments(CancelSchema)
     @blp.response(200, OrderSchema)
+    @if_match_optional
     def post(self, data, order_id):
         """Cancel an order with a reason (sales only before confirmation)"""
         order = cancel_order(
@@ -86,6 +88,7 @@ class OrderHold(MethodView):
     @roles_for("hold")
     @blp.arguments(CommentSchema)
     @blp.response(200, OrderSchema)
+    @if_match_optional
     def post(self, data, order_id):
         """Put an order in progress on hold"""
         order = hold_order(
@@ -99,6 +102,7 @@ class OrderResume(MethodView):
     @roles_for("resume")
     @blp.arguments(CommentSchema)
     @blp.response(200, OrderSchema)
+    @if_match_optional
     def post(self, data, order_id):
         """Resume an order on hold, to where the deliveries heard meanwhile have brought it"""
         order = resume_order(
@@ -112,6 +116,7 @@ class OrderClosing(MethodView):
     @roles_for("close")
     @blp.arguments(CommentSchema)
     @blp.response(200, OrderSchema)
+    @if_match_optional
     def post(self, data, order_id):
         """Close an accepted order without waiting for the retrospective"""
         order = close_order(

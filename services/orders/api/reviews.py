@@ -18,6 +18,7 @@ from services.orders.usecases.reviews import (
     submit_order,
 )
 from shared.http.auth import STAFF, current_principal, roles_required
+from shared.http.contract import if_match_optional
 from shared.http.idempotency import idempotent
 from shared.http.requests import db_session, if_match
 
@@ -33,6 +34,7 @@ blp = Blueprint(
 class OrderSubmission(MethodView):
     @roles_for("submit")
     @blp.response(200, OrderSchema)
+    @if_match_optional
     def post(self, order_id):
         """Submit a draft order for review (each requirement needs an acceptance criterion)"""
         order = submit_order(db_session(), order_id, current_principal(), if_match(False))
@@ -60,6 +62,7 @@ class Reviews(MethodView):
 class OrderApproval(MethodView):
     @roles_for("approve")
     @blp.response(200, OrderSchema)
+    @if_match_optional
     def post(self, order_id):
         """Approve the review: the order is confirmed and its requirements go to planning"""
         order = approve_order(db_session(), order_id, current_principal(), if_match(False))
@@ -71,6 +74,7 @@ class OrderChangesRequested(MethodView):
     @roles_for("request_changes")
     @blp.arguments(CommentSchema)
     @blp.response(200, OrderSchema)
+    @if_match_optional
     def post(self, data, order_id):
         """Send a submitted order back to draft; the reviewers' comments are kept"""
         order = request_changes(

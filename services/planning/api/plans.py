@@ -29,6 +29,7 @@ from services.planning.usecases.plans import (
 )
 from services.planning.usecases.reports import variance
 from shared.http.auth import roles_required
+from shared.http.contract import if_match_optional
 from shared.http.requests import db_session, if_match, page_of, paginate
 
 blp = Blueprint("plans", __name__, url_prefix="/plans", description="Project plans")
@@ -59,6 +60,7 @@ class PlanActivation(MethodView):
     @roles_required(*PLAN_STATUS.roles_for("activate"))
     @blp.arguments(ActivateSchema)
     @blp.response(200, PlanSchema)
+    @if_match_optional
     def post(self, data, plan_id):
         """Activate a draft plan: take baseline 1 and start the work"""
         plan = activate_plan(

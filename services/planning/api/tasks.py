@@ -26,6 +26,7 @@ from services.planning.usecases.tasks import (
     task_allocations,
 )
 from shared.http.auth import roles_required
+from shared.http.contract import if_match_required
 from shared.http.idempotency import idempotent
 from shared.http.requests import db_session, if_match, page_of
 
@@ -83,6 +84,7 @@ class TasksById(MethodView):
 
     @roles_required(*EDITORS)
     @blp.response(204)
+    @if_match_required
     def delete(self, task_id):
         """Delete a task with everything below it, its links and allocations (If-Match)"""
         delete_task(db_session(), task_id, if_match())
