@@ -10,10 +10,11 @@ an endpoint added with the usual decorators documents itself:
   `@blp.doc(operationId=...)`.
 - errors as one `Problem` schema served as `application/problem+json`, with the codes the
   request can really meet: 401/403/429 where a bearer token is needed (`roles_required`,
-  everything not `@public`), 401/410/429 on a link (a public path with a `<token>`), 404 where
-  the path names a row, 409 on writes (a guarded transition or a concurrent write), 412 (and
-  428 when required) where `If-Match` is read, 400/413/415/422 where a body is parsed, 422
-  where any parameter is (text no database stores), 400/422 for a bad `Idempotency-Key`.
+  everything not `@public`), 401/410/429 on a link (a public path with a `<token>`), 404
+  where the path or the body names a row (`*_id`, `*_ids`), 409 on writes (a guarded
+  transition or a concurrent write), 412 (and 428 when required) where `If-Match` is read,
+  400/413/415/422 where a body is parsed, 422 where any parameter is (text no database
+  stores), 400/422 for a bad `Idempotency-Key`.
 - headers: `If-Match` on updates (`PATCH`/`PUT`, required) and on actions marked
   `@if_match_optional`/`@if_match_required`; `Idempotency-Key` on `@idempotent` creates;
   `Location` on 201; `ETag` on every success whose body carries the row's `version`.
@@ -214,6 +215,8 @@ def complete_operation(
         errors.add(409)
     if "requestBody" in operation:
         errors |= {400, 413, 415, 422}
+        if _names_rows(operation["requestBody"], schemas):
+            errors.add(404)  # a body naming rows by id: one of them may not exist
     if if_match is None and method in ("patch", "put"):
         if_match = "required"
     if if_match:
@@ -274,6 +277,14 @@ def _carries_version(response: dict, schemas: dict) -> bool:
     for media in (response.get("content") or {}).values():
         schema = _resolve(media.get("schema") or {}, schemas)
         if "version" in (schema.get("properties") or {}):
+            return True
+    return False
+
+
+def _names_rows(body: dict, schemas: dict) -> bool:
+    for media in (body.get("content") or {}).values():
+        properties = _resolve(media.get("schema") or {}, schemas).get("properties") or {}
+        if any(name.endswith(("_id", "_ids")) for name in properties):
             return True
     return False
 
