@@ -15,6 +15,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     not_a_server_error,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -23,7 +24,12 @@ from schemathesis.core.result import Err
 from tests.helpers import JWT_SECRET, auth
 
 SERVICES = ("orders", "planning", "delivery", "feedback")
-CHECKS = (not_a_server_error, status_code_conformance, response_schema_conformance)
+CHECKS = (
+    not_a_server_error,
+    status_code_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+)
 EXAMPLES = 12
 
 
