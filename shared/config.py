@@ -44,6 +44,17 @@ def _env_float(name: str, default: float) -> float:
     return float(os.environ.get(name) or default)
 
 
+def _env_flag(name: str, default: bool) -> bool:
+    value = (os.environ.get(name) or "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be true or false, not {value!r}")
+
+
 def database_url(service: str) -> str:
     default = f"sqlite:///{var_dir() / f'{service}.db'}"
     return _env(f"ORDO_{service.upper()}_DATABASE_URL", default)
@@ -77,6 +88,7 @@ class Settings:
     confirm_timeout_seconds: float = 5.0
     max_body_bytes: int = 1024 * 1024
     link_ttl_hours: int = 14 * 24
+    acceptance_code: bool = False
     public_base_url: str = ""
     trusted_proxies: int = 0
     rate_limit_storage: str = "memory://"
@@ -128,6 +140,7 @@ def load_settings(service: str, overrides: dict[str, Any] | None = None) -> Sett
         confirm_timeout_seconds=_env_float("ORDO_CONFIRM_TIMEOUT_SECONDS", 5.0),
         max_body_bytes=_env_int("ORDO_MAX_BODY_BYTES", 1024 * 1024),
         link_ttl_hours=_env_int("ORDO_LINK_TTL_HOURS", 14 * 24),
+        acceptance_code=_env_flag("ORDO_ACCEPTANCE_CODE", False),
         trusted_proxies=_env_int("ORDO_TRUSTED_PROXIES", 0),
         rate_limit_storage=_env("ORDO_RATE_LIMIT_STORAGE", "memory://"),
         link_rate_limit=_env("ORDO_LINK_RATE_LIMIT", "20 per minute"),

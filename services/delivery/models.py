@@ -213,6 +213,11 @@ class Delivery(Base):
     link_sha256: Mapped[str | None] = mapped_column(sa.String(64))
     link_sent_to: Mapped[str | None] = mapped_column(sa.String(320))
     link_expires_at: Mapped[datetime | None]
+    # The acceptance code (ORDO_ACCEPTANCE_CODE): only its HMAC, keyed with the link.
+    code_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    code_expires_at: Mapped[datetime | None]
+    wrong_codes: Mapped[int] = mapped_column(default=0, server_default="0")
+    link_locked_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 

@@ -244,6 +244,13 @@ class DeliverySchema(Schema):
         metadata={"description": "Where the acceptance link was mailed (never the link itself)"},
     )
     link_expires_at = fields.DateTime(allow_none=True)
+    link_locked_at = fields.DateTime(
+        allow_none=True,
+        metadata={
+            "description": "When the link locked after wrong acceptance codes; re-issue it "
+            "(POST /deliveries/{id}/acceptance-link) to unlock"
+        },
+    )
     decided_at = fields.DateTime(allow_none=True)
     content_sha256 = fields.String(allow_none=True)
     version = fields.Integer()
@@ -269,6 +276,19 @@ class PackageReviewSchema(Schema):
     expires_at = fields.DateTime()
     content = fields.Dict()
     content_sha256 = fields.String()
+    code_required = fields.Boolean(
+        metadata={
+            "description": "Whether the decision needs an acceptance code, asked for with "
+            "POST /acceptance/{token}/code and mailed to the customer"
+        }
+    )
+
+
+class AcceptanceCodeSentSchema(Schema):
+    """Where an acceptance code was mailed and until when it works; never the code."""
+
+    sent_to = fields.String(metadata={"description": "The address, masked: a***e@example.com"})
+    expires_at = fields.DateTime()
 
 
 class CriterionAnswerSchema(Schema):
@@ -296,3 +316,16 @@ class AcceptanceDecisionSchema(Schema):
     signer_name = fields.String(required=True, validate=SHORT_TEXT)
     signer_title = fields.String(required=True, validate=SHORT_TEXT)
     organisation = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class LinkDecisionSchema(AcceptanceDecisionSchema):
+    """The decision by link; with ORDO_ACCEPTANCE_CODE it carries the code mailed for it."""
+
+    code = fields.String(
+        load_default=None,
+        validate=validate.Length(max=32),
+        metadata={
+            "description": "The 6-digit code from POST /acceptance/{token}/code, when the "
+            "review says code_required"
+        },
+    )

@@ -19,6 +19,7 @@ from services.orders.usecases.timeline import record_heard_event
 from services.orders.usecases.traceability import note_quality_failure, remember_plan_tasks
 from shared.events.contracts.delivery import (
     DeliveryAccepted,
+    DeliveryLinkLocked,
     DeliveryLinkReissued,
     DeliveryRejected,
     DeliverySubmitted,
@@ -139,6 +140,7 @@ handle = dispatcher(
         QualityCheckFailed: on_quality_check_failed,
         DeliverySubmitted: on_delivery_submitted,
         DeliveryLinkReissued: noted_on_timeline,
+        DeliveryLinkLocked: noted_on_timeline,
         SurveySent: noted_on_timeline,
         DeliveryAccepted: on_delivery_accepted,
         DeliveryRejected: on_delivery_rejected,

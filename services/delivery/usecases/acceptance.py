@@ -4,22 +4,37 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from services.delivery.domain.acceptance_codes import (
+    StoredCode,
+    check_code,
+    code_digest,
+    code_expiry,
+    masked_address,
+    new_code,
+    require_unlocked,
+)
 from services.delivery.domain.status import AWAITING_DECISION
 from services.delivery.models import Delivery, Document, OrderRecord
+from services.delivery.render.mail import acceptance_code
+from services.delivery.usecases import publish
 from services.delivery.usecases.packages import LINK_PURPOSE, record_decision
 from shared.config import Settings
-from shared.errors import Gone, NotFound, Unauthorized
+from shared.db import utcnow
+from shared.errors import Conflict, Gone, NotFound, Unauthorized
+from shared.events.contracts.delivery import DeliveryLinkLocked
 from shared.links import LinkClaims, link_digest, verify_link
+from shared.mail import queue_mail
 
 
 def linked_package(
     session: Session, token: str, settings: Settings, *, lock: bool = False
 ) -> tuple[Delivery, LinkClaims]:
-    """The package the link opens: Unauthorized if forged or tampered, Gone if expired, used or
-    replaced."""
+    """The package the link opens: Unauthorized if forged or tampered, Gone if expired, used,
+    replaced or locked by wrong codes."""
     claims = verify_link(settings.jwt_secret, LINK_PURPOSE, token)
     delivery = session.get(Delivery, claims.subject_id, with_for_update=lock)
     if delivery is None:
@@ -31,6 +46,7 @@ def linked_package(
         )
     if delivery.link_sha256 != link_digest(token):
         raise Gone("A newer link replaced this one.")
+    require_unlocked(delivery.link_locked_at, delivery.wrong_codes)
     return delivery, claims
 
 
@@ -47,6 +63,37 @@ def review_by_link(session: Session, token: str, settings: Settings) -> dict:
         "expires_at": claims.expires_at,
         "content": delivery.content,
         "content_sha256": delivery.content_sha256,
+        "code_required": settings.acceptance_code,
+    }
+
+
+def send_code_by_link(session: Session, token: str, settings: Settings) -> dict:
+    """Mail a fresh acceptance code to the address the link went to; it replaces any earlier
+    code. Answers where it went (masked) and until when it works, never the code."""
+    if not settings.acceptance_code:
+        raise Conflict("This service does not ask for acceptance codes; decide without one.")
+    delivery, _ = linked_package(session, token, settings, lock=True)
+    order = session.get(OrderRecord, delivery.order_id)
+    code, now = new_code(), utcnow()
+    delivery.code_sha256 = code_digest(code, token)
+    delivery.code_expires_at = code_expiry(now)
+    queue_mail(
+        session,
+        acceptance_code(
+            order_id=order.order_id,
+            order_number=order.number,
+            package_version=delivery.package_version,
+            code=code,
+            expires_at=delivery.code_expires_at,
+            to=delivery.link_sent_to,
+            to_name=order.contact_name,
+            locale=order.customer_locale,
+        ),
+    )
+    session.flush()
+    return {
+        "sent_to": masked_address(delivery.link_sent_to),
+        "expires_at": delivery.code_expires_at,
     }
 
 
@@ -60,17 +107,66 @@ def decide_by_link(
 ) -> Delivery:
     """Decide the package criterion by criterion and sign; the link then stops working.
 
-    The link is checked first (401 forged, 410 expired, used or replaced), whatever the body;
-    only then does ``read_decision`` read the body (422 for a bad one).
+    The link is checked first (401 forged, 410 expired, used, replaced or locked), whatever
+    the body; only then does ``read_decision`` read the body (422 for a bad one). With
+    ORDO_ACCEPTANCE_CODE the body must also carry the code mailed by `send_code_by_link`.
     """
     delivery, claims = linked_package(session, token, settings, lock=True)
+    decision = read_decision()
+    code = decision.pop("code", None)
+    if settings.acceptance_code:
+        require_code(session, delivery, code, token)
     return record_decision(
         session,
         delivery,
-        read_decision(),
+        decision,
         via="link",
         decided_by=f"link:{claims.nonce}",
         client_address=client_address,
+    )
+
+
+def require_code(session: Session, delivery: Delivery, code: str | None, token: str) -> None:
+    """Let the decision through with the right code (spending it); refuse it otherwise.
+
+    A wrong code is refused like any bad input, yet its count (and, at the third, the lock and
+    its event) must outlive the refusal, which rolls the request's transaction back. So this
+    commits that transaction before refusing: nothing else is in it yet (the link and the body
+    were only read, and the delivery row is locked FOR UPDATE since the link check, so tries
+    racing on one link count one after the other), and the count is all it writes. A second
+    session instead would wait on the row lock this one holds.
+    """
+    now = utcnow()
+    stored = StoredCode(delivery.code_sha256, delivery.code_expires_at, delivery.wrong_codes)
+    check = check_code(code, stored, key=token, now=now)
+    if check.passed:
+        delivery.code_sha256 = delivery.code_expires_at = None
+        return
+    refusal = check.refusal()
+    if check.counted:
+        delivery.wrong_codes = check.wrong_codes
+        if check.locks:
+            lock_link(session, delivery, now)
+        session.commit()
+    raise refusal
+
+
+def lock_link(session: Session, delivery: Delivery, now: datetime) -> None:
+    """Lock the link after too many wrong codes and tell the order's people."""
+    delivery.link_locked_at = now
+    delivery.code_sha256 = delivery.code_expires_at = None
+    session.flush()
+    publish(
+        session,
+        DeliveryLinkLocked,
+        {
+            "order_id": delivery.order_id,
+            "delivery_id": delivery.id,
+            "package_version": delivery.package_version,
+            "version": delivery.version,
+            "locked_at": now,
+            "attempts": delivery.wrong_codes,
+        },
     )
 
 

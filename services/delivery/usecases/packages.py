@@ -310,12 +310,15 @@ def mail_link(
     session: Session, delivery: Delivery, order: OrderRecord, recipient: str, settings: Settings
 ) -> None:
     """A new acceptance link for the package, mailed to `recipient` in the same transaction;
-    any earlier link stops working. Only the link's digest is kept, never the link."""
+    any earlier link stops working, and with it its acceptance code, wrong codes and lock.
+    Only the link's digest is kept, never the link."""
     expires_at = utcnow() + timedelta(hours=settings.link_ttl_hours)
     token = sign_link(settings.jwt_secret, LINK_PURPOSE, delivery.id, expires_at)
     delivery.link_expires_at = expires_at
     delivery.link_sha256 = link_digest(token)
     delivery.link_sent_to = recipient
+    delivery.code_sha256 = delivery.code_expires_at = delivery.link_locked_at = None
+    delivery.wrong_codes = 0
     queue_mail(
         session,
         acceptance_request(

@@ -15,6 +15,7 @@ from services.orders.models import Order, TimelineEntry
 from shared.events.contracts import contract_for
 from shared.events.contracts.delivery import (
     DeliveryAccepted,
+    DeliveryLinkLocked,
     DeliveryLinkReissued,
     DeliveryRejected,
     DeliverySubmitted,
@@ -65,6 +66,8 @@ SUMMARIES = {
         "the acceptance link was mailed to {link_recipient}",
         DeliveryLinkReissued: "A new acceptance link for package v{package_version} was mailed "
         "to {link_recipient}; the earlier link stopped working",
+        DeliveryLinkLocked: "The acceptance link for package v{package_version} locked after "
+        "{attempts} wrong codes; re-issue the link for the customer to decide",
         DeliveryAccepted: "Delivery accepted ({decision}) by {signed_by}",
         DeliveryRejected: "Delivery rejected: {reason_list}",
         SurveySent: "{survey_mail} mailed to {email}",

@@ -66,6 +66,18 @@ class DeliveryLinkReissued(DeliveryEvent):
 
 
 @contract(
+    "ordo.delivery.link_locked",
+    "delivery",
+    ("orders",),
+    "An acceptance link was locked after wrong confirmation codes (ORDO_ACCEPTANCE_CODE): it "
+    "refuses every use until staff re-issue it",
+)
+class DeliveryLinkLocked(DeliveryEvent):
+    locked_at = fields.DateTime(required=True)
+    attempts = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+@contract(
     "ordo.delivery.accepted",
     "delivery",
     ("orders", "planning", "feedback"),

@@ -297,6 +297,27 @@ def test_every_event_about_the_order_reaches_its_timeline(project):
     ]
 
 
+def test_a_locked_acceptance_link_reaches_the_timeline_for_sales(project):
+    status = project.hear(
+        "ordo.delivery.link_locked",
+        delivery_id=DELIVERY_ID,
+        package_version=1,
+        version=4,
+        locked_at="2027-02-27T10:00:00Z",
+        attempts=3,
+    )
+
+    assert status == "processed"
+    timeline = project.flow.client.get(
+        f"/orders/{project.order['id']}/timeline", headers=auth("sales")
+    ).json
+    assert timeline[-1]["type"] == "ordo.delivery.link_locked"
+    assert timeline[-1]["summary"] == (
+        "The acceptance link for package v1 locked after 3 wrong codes; "
+        "re-issue the link for the customer to decide"
+    )
+
+
 def test_an_event_about_an_unknown_order_is_processed_and_ignored(app):
     status = deliver(
         app,

@@ -39,3 +39,28 @@ def acceptance_request(
         link=link,
         expires_on=f"{expires_at:%Y-%m-%d %H:%M} UTC",
     )
+
+
+def acceptance_code(
+    *,
+    order_id: uuid.UUID,
+    order_number: str,
+    package_version: int,
+    code: str,
+    expires_at: datetime,
+    to: str,
+    to_name: str | None,
+    locale: str | None,
+) -> Mail:
+    """The code the customer asked for to sign a decision through the acceptance link."""
+    return TEMPLATES.mail(
+        "acceptance_code",
+        locale,
+        to=to,
+        to_name=to_name,
+        order_id=order_id,
+        order_number=order_number,
+        package_version=package_version,
+        code=code,
+        expires_on=f"{expires_at:%Y-%m-%d %H:%M} UTC",
+    )
