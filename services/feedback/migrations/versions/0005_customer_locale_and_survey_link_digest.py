@@ -5,12 +5,11 @@ Revises: 0004
 Create Date: 2026-12-01 22:01:36.114729
 """
 
-import json
-
 import sqlalchemy as sa
 from alembic import op
 
 import shared.db
+from shared.upgrades import scrub_links_from_stored_events
 
 revision = '0005'
 down_revision = '0004'
@@ -29,7 +28,8 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
 
-    scrub_event_bodies()
+    # Links are credentials seen only by the customer (issue 12): out of what was stored.
+    scrub_links_from_stored_events(op.get_bind())
 
 
 def downgrade() -> None:
@@ -44,41 +44,3 @@ def downgrade() -> None:
     # ### end Alembic commands ###
 
 
-# Links are credentials seen only by the customer (issue 12): the links earlier versions put in
-# events are taken out of what this database kept of them.
-LINK_FIELDS = ("acceptance_url", "survey_url")
-LINK_EVENTS = ("ordo.delivery.submitted", "ordo.survey.sent")
-
-
-def _without_links(document: dict) -> dict:
-    data = document.get("data")
-    if isinstance(data, dict):
-        document = {**document, "data": {k: v for k, v in data.items() if k not in LINK_FIELDS}}
-    return document
-
-
-def scrub_event_bodies() -> None:
-    """Drop the link fields from the stored bodies of the events that carried one."""
-    connection = op.get_bind()
-    for name, binary in (("outbox", False), ("inbox", True)):
-        table = sa.table(
-            name,
-            sa.column("id", sa.String),
-            sa.column("type", sa.String),
-            sa.column("body", sa.LargeBinary if binary else sa.Text),
-        )
-        rows = connection.execute(
-            sa.select(table.c.id, table.c.body).where(table.c.type.in_(LINK_EVENTS))
-        ).all()
-        for row in rows:
-            text = row.body.decode() if binary else row.body
-            try:
-                document = json.loads(text)
-            except ValueError:
-                continue
-            scrubbed = json.dumps(_without_links(document), separators=(",", ":"))
-            if scrubbed != text:
-                body = scrubbed.encode() if binary else scrubbed
-                connection.execute(
-                    sa.update(table).where(table.c.id == row.id).values(body=body)
-                )
