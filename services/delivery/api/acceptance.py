@@ -39,13 +39,14 @@ DECISION_BODY = {
 @blp.route("/<string:token>")
 class AcceptanceByLink(MethodView):
     @public
+    @blp.doc(operationId="acceptance.review")
     @blp.response(200, PackageReviewSchema)
     def get(self, token):
         """Review the package the link opens: deliverables, criteria and documents"""
         return review_by_link(db_session(), token, settings())
 
     @public
-    @blp.doc(requestBody=DECISION_BODY)
+    @blp.doc(operationId="acceptance.decide", requestBody=DECISION_BODY)
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     @blp.response(201, DeliverySchema)
     def post(self, token):
@@ -70,6 +71,7 @@ class AcceptanceByLink(MethodView):
 @blp.route("/<string:token>/code")
 class AcceptanceCode(MethodView):
     @public
+    @blp.doc(operationId="acceptance.sendCode")
     @blp.response(202, AcceptanceCodeSentSchema)
     def post(self, token):
         """Mail a code for signing the decision to the address the link went to
@@ -84,6 +86,7 @@ class AcceptanceCode(MethodView):
 @blp.route("/<string:token>/documents/<uuid:document_id>")
 class AcceptanceDocument(MethodView):
     @public
+    @blp.doc(operationId="acceptance.document")
     @blp.response(200, content_type="application/octet-stream")
     def get(self, token, document_id):
         """Download a document of the package the link opens"""
