@@ -37,6 +37,8 @@ class Plan(Base):
     start_date: Mapped[date]
     finish_date: Mapped[date]
     due_date: Mapped[date | None]
+    # The data date: progress is reported as of it; unfinished work before it is moved after it.
+    status_date: Mapped[date | None]
     currency: Mapped[str] = mapped_column(sa.String(3), default="EUR")
     working_weekdays: Mapped[list] = mapped_column(default=lambda: list(MONDAY_TO_FRIDAY))
     holidays: Mapped[list] = mapped_column(default=list)
