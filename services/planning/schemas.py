@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from services.planning.domain.levelling import LevellingMode
 from services.planning.domain.template import DEPARTMENTS
 from shared.http.fields import Day
 from shared.http.requests import PageArgsSchema
@@ -37,6 +38,9 @@ class PlanSchema(Schema):
     start_date = fields.Date()
     finish_date = fields.Date()
     due_date = fields.Date(allow_none=True)
+    status_date = fields.Date(
+        allow_none=True, metadata={"description": "The data date of the latest progress report"}
+    )
     currency = fields.String()
     activated_on = fields.Date(allow_none=True)
     completed_on = fields.Date(allow_none=True)
@@ -88,6 +92,16 @@ class TaskSchema(Schema):
     total_float = fields.Integer()
     free_float = fields.Integer()
     critical = fields.Boolean()
+    finish_variance_days = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "Working days the forecast finish lies after the latest baseline's "
+            "finish (negative: ahead); null before activation or for a task added since"
+        },
+    )
+    late = fields.Boolean(
+        metadata={"description": "Unfinished, and its forecast finish passes the baseline's"}
+    )
     version = fields.Integer()
 
 
@@ -137,10 +151,23 @@ class ProgressSchema(Schema):
     actual_finish = Day(allow_none=True)
     actual_hours = fields.Float(validate=validate.Range(min=0, max=1_000_000))
     actual_cost = money(validate=validate.Range(min=0))
+    status_date = Day(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "The status (data) date the progress is reported as of (default "
+            "today; not before the plan's start nor beyond today + 1 day): unfinished work "
+            "scheduled before it moves after it, and health is judged on it"
+        },
+    )
     as_of = Day(
         load_default=None,
         allow_none=True,
-        metadata={"description": "The reporting date (default today): health is judged on it"},
+        metadata={"description": "The status date under its earlier name"},
+    )
+    reason = fields.String(
+        validate=validate.Length(max=500),
+        metadata={"description": "Why progress goes backwards (required when it does)"},
     )
 
     @validates_schema
@@ -240,7 +267,10 @@ class LoadQueryArgsSchema(Schema):
 
 class DayLoadSchema(Schema):
     date = fields.Date()
-    hours = fields.Float()
+    hours = fields.Float(metadata={"description": "Booked by active plans"})
+    tentative_hours = fields.Float(
+        metadata={"description": "Booked by draft plans: tentative until they are activated"}
+    )
     capacity = fields.Float()
 
 
@@ -249,7 +279,14 @@ class ResourceLoadSchema(Schema):
     name = fields.String()
     capacity = fields.Float()
     days = fields.List(fields.Nested(DayLoadSchema))
-    over_allocated = fields.List(fields.Nested(DayLoadSchema))
+    over_allocated = fields.List(
+        fields.Nested(DayLoadSchema),
+        metadata={"description": "Days whose active hours exceed the capacity"},
+    )
+    tentatively_over_allocated = fields.List(
+        fields.Nested(DayLoadSchema),
+        metadata={"description": "Days whose active and tentative hours together exceed it"},
+    )
 
 
 class LoadSchema(Schema):
@@ -259,7 +296,18 @@ class LoadSchema(Schema):
 
 
 class LevelArgsSchema(Schema):
-    dry_run = fields.Boolean(load_default=False)
+    dry_run = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Propose the moves and write nothing"},
+    )
+    mode = fields.String(
+        load_default=LevellingMode.WITHIN_FLOAT.value,
+        validate=validate.OneOf([mode.value for mode in LevellingMode]),
+        metadata={
+            "description": "within_float keeps the finish; extend_finish levels to capacity "
+            "and may move the finish"
+        },
+    )
 
 
 class MoveSchema(Schema):
@@ -267,6 +315,7 @@ class MoveSchema(Schema):
     name = fields.String()
     old_start = fields.Date()
     new_start = fields.Date()
+    delay_days = fields.Integer(metadata={"description": "Working days the task moves"})
 
 
 class UnresolvedSchema(Schema):
@@ -279,9 +328,14 @@ class UnresolvedSchema(Schema):
 
 class LevellingSchema(Schema):
     dry_run = fields.Boolean()
+    mode = fields.String()
     moves = fields.List(fields.Nested(MoveSchema))
     unresolved = fields.List(fields.Nested(UnresolvedSchema))
-    finish_date = fields.Date()
+    original_finish_date = fields.Date(metadata={"description": "The finish before levelling"})
+    finish_date = fields.Date(metadata={"description": "The finish after levelling"})
+    finish_extension_days = fields.Integer(
+        metadata={"description": "Working days levelling moves the finish (0 within float)"}
+    )
 
 
 class BaselineSchema(Schema):
@@ -314,13 +368,50 @@ class TaskVarianceSchema(Schema):
     finish_date = fields.Date(allow_none=True)
     start_variance_days = fields.Integer(allow_none=True)
     finish_variance_days = fields.Integer(allow_none=True)
-    effort_variance_hours = fields.Float(allow_none=True)
-    cost_variance = money(allow_none=True)
+    effort_variance_hours = fields.Float(
+        allow_none=True, metadata={"description": "Forecast effort - baseline effort"}
+    )
+    cost_variance = money(allow_none=True, metadata={"description": "Forecast - baseline cost"})
+    actual_start = fields.Date(allow_none=True)
+    actual_finish = fields.Date(allow_none=True)
+    percent_complete = fields.Float(allow_none=True)
+    late = fields.Boolean()
+    baseline_effort_hours = fields.Float(allow_none=True)
+    effort_hours = fields.Float(allow_none=True, metadata={"description": "Forecast effort"})
+    actual_hours = fields.Float(allow_none=True)
+    baseline_cost = money(allow_none=True)
+    cost = money(allow_none=True, metadata={"description": "Forecast cost"})
+    actual_cost = money(allow_none=True)
+    earned_value = money(
+        allow_none=True, metadata={"description": "Baseline cost x percent complete"}
+    )
+    actual_cost_variance = money(
+        allow_none=True,
+        metadata={"description": "Earned value - actual cost (negative: over budget, as CV)"},
+    )
+    actual_effort_variance_hours = fields.Float(
+        allow_none=True,
+        metadata={"description": "Baseline effort x percent complete - actual hours"},
+    )
+
+
+class VarianceTotalsSchema(Schema):
+    baseline_effort_hours = fields.Float()
+    forecast_effort_hours = fields.Float()
+    actual_hours = fields.Float()
+    baseline_cost = money()
+    forecast_cost = money()
+    actual_cost = money()
+    earned_value = money()
+    cost_variance = money(metadata={"description": "Forecast - baseline cost"})
+    actual_cost_variance = money(metadata={"description": "Earned value - actual cost (= CV)"})
 
 
 class VarianceSchema(Schema):
     baseline = fields.Nested(BaselineSchema)
     finish_variance_days = fields.Integer()
+    slip = fields.String(metadata={"description": "The finish variance in words"})
+    totals = fields.Nested(VarianceTotalsSchema)
     tasks = fields.List(fields.Nested(TaskVarianceSchema))
 
 
@@ -345,7 +436,10 @@ class EarnedValueSchema(Schema):
     etc = money(allow_none=True)
     vac = money(allow_none=True)
     forecast_finish = fields.Date(allow_none=True)
-    status = fields.String()
+    status = fields.String(
+        metadata={"description": "The plan's health: the indices, its finish and late work"}
+    )
+    reasons = fields.List(fields.String(), metadata={"description": "Why it is not on track"})
     thresholds = fields.Dict()
 
 
@@ -446,8 +540,13 @@ class ProgressSummarySchema(Schema):
 class SlipSchema(Schema):
     baseline_finish = fields.Date(allow_none=True)
     finish_date = fields.Date()
-    slip_days = fields.Integer(allow_none=True)
+    slip_days = fields.Integer(
+        allow_none=True,
+        metadata={"description": "Working days after baseline 1's finish (negative: ahead)"},
+    )
+    slip = fields.String(metadata={"description": "The slip in words: 5 days ahead, 3 days late"})
     due_date = fields.Date(allow_none=True)
+    late_tasks = fields.Integer()
 
 
 class ReportSchema(Schema):

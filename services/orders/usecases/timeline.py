@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.orders.models import Order, TimelineEntry
+from shared.days import describe_slip
 from shared.events.contracts import contract_for
 from shared.events.contracts.delivery import (
     DeliveryAccepted,
@@ -56,8 +57,8 @@ SUMMARIES = {
         OrderClosed: "Order closed by {closed_by}",
         PlanCreated: "Draft plan created, finishing {finish_date}",
         PlanActivated: "Plan activated: work starts {start_date}, finish {finish_date}",
-        PlanRebaselined: "Plan rebaselined: finish {finish_date} ({slip_days} days slip)",
-        PlanStatusChanged: "Plan is {status}",
+        PlanRebaselined: "Plan rebaselined: finish {finish_date} ({slip} against baseline 1)",
+        PlanStatusChanged: "Plan is {status}{reason_text}",
         MilestoneReached: "Milestone reached: {name}",
         RiskRaised: "Risk raised: {title} (score {score})",
         PlanCompleted: "All planned work completed",
@@ -85,6 +86,8 @@ def summary(event: Envelope) -> str:
     data["lessons"] = counted(data.get("lesson_count", 0), "lesson", "lessons")
     data["reason_list"] = "; ".join(data.get("reasons", []))
     data["requirement_total"] = len(data.get("requirements", []))
+    data["slip"] = describe_slip(data.get("slip_days"))
+    data["reason_text"] = ": " + "; ".join(data["reasons"]) if data.get("reasons") else ""
     data["change_total"] = len(data.get("changes", []))
     data["link_recipient"] = data.get("link_sent_to") or "the customer"
     data["survey_mail"] = (

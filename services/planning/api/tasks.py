@@ -3,7 +3,8 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.planning.api.support import EDITORS, READERS, today, versioned
+from services.planning.api import support
+from services.planning.api.support import EDITORS, READERS, versioned
 from services.planning.domain.status import PLAN_STATUS
 from services.planning.schemas import (
     AllocationCreateSchema,
@@ -96,9 +97,12 @@ class TaskProgress(MethodView):
     @blp.arguments(ProgressSchema)
     @blp.response(200, TaskSchema)
     def post(self, data, task_id):
-        """Report percent complete, actual dates, hours and cost of a task of an active plan"""
-        as_of = data.pop("as_of") or today()
-        return versioned(record_progress(db_session(), task_id, as_of=as_of, **data))
+        """Report percent complete, actual dates, hours and cost of a task as of a status date"""
+        day = support.today()
+        as_of = data.pop("status_date") or data.pop("as_of") or day
+        data.pop("as_of", None)
+        task = record_progress(db_session(), task_id, as_of=as_of, today=day, **data)
+        return versioned(task)
 
 
 @blp.route("/tasks/<uuid:task_id>/allocations")

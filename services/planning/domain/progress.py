@@ -4,7 +4,11 @@ A report gives a leaf task's percent complete (a milestone's is 0 or 100), and o
 actual start, actual finish, hours and cost. The task starts on its reported start, else on
 the first report above 0 % (its scheduled start, or the report's day if that is earlier), and
 forgets its start at 0 %. It finishes at 100 %: on its reported finish, else the finish it
-already had, else the report's day; only a finished task has an actual finish.
+already had, else the report's day; only a finished task has an actual finish. Progress
+that goes backwards (a finished task resumed, a started one reset) needs a reason.
+
+Progress is reported as of a status date (the data date): not before the plan's start and not
+beyond today + 1 day (a report made late in the evening for tomorrow morning, no further).
 
 After a report, a milestone whose predecessors are all done is reached on the day the last
 of them finished, and so on down the chain; a plan whose every leaf is done is complete on the
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from services.planning.domain.status import TASK_STATUS, task_status
 from shared.errors import RuleViolation
@@ -52,6 +56,7 @@ class ProgressReport:
     as_of: date
     actual_start: date | None | _Unset = UNSET
     actual_finish: date | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,12 @@ def report_progress(task: TaskState, report: ProgressReport) -> Progress:
         raise _refused("percent_complete", "A milestone is reached (100) or not (0).")
     if report.actual_finish and percent < 100:
         raise _refused("actual_finish", "Only a finished task (100 %) has an actual finish.")
+    if percent < task.percent_complete and not (report.reason or "").strip():
+        raise _refused(
+            "reason",
+            f"Progress cannot go back from {task.percent_complete:g} % to {percent:g} % "
+            "without a reason.",
+        )
     start = task.actual_start
     if report.actual_start is not UNSET:
         start = report.actual_start
@@ -100,6 +111,24 @@ def report_progress(task: TaskState, report: ProgressReport) -> Progress:
         action=action,
         milestone_reached=task.milestone and action == "finish",
     )
+
+
+#: How far past today a status date may lie (a report made in the evening for the next day).
+STATUS_DATE_AHEAD = timedelta(days=1)
+
+
+def check_status_date(status_date: date, plan_start: date, today: date) -> None:
+    """RuleViolation unless ``plan_start <= status_date <= today + 1 day``."""
+    if status_date < plan_start:
+        raise _refused(
+            "status_date",
+            f"The status date {status_date} is before the plan starts ({plan_start}).",
+        )
+    if status_date > today + STATUS_DATE_AHEAD:
+        raise _refused(
+            "status_date",
+            f"The status date {status_date} is in the future (today is {today}).",
+        )
 
 
 @dataclass(frozen=True)

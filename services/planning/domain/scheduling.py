@@ -19,6 +19,11 @@ Conventions (all times are working-day indices from a :class:`WorkCalendar`'s an
   working day after its last working day.
 * No task starts before index 0, the project start, whatever its leads; a task may also carry
   a "not before" index (a start-no-earlier-than constraint).
+* A task may be *pinned* to a start index (``fixed_start``): work that has already started is a
+  fact, so its start is that index whatever its predecessors, leads or "not before" say, and
+  the links into it no longer bind (neither pass reads them; they still count for cycles). The
+  links out of it do. Guarantee: a pinned task's early start is its ``fixed_start``, and no
+  task's total float is negative.
 * Total float = late start - early start; free float is how far a task can slip without moving
   any successor's early dates or the project finish. A task is critical when its total float
   is zero.
@@ -54,11 +59,13 @@ class DependencyType(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """A unit of work: ``duration`` working days (0 = milestone), optionally not before an index."""
+    """A unit of work: ``duration`` working days (0 = milestone), optionally not before an index
+    or pinned to a start index (``fixed_start``, which wins over everything else)."""
 
     id: TaskId
     duration: int
     not_before: int | None = None
+    fixed_start: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,10 +195,14 @@ def schedule(tasks: Sequence[Task], dependencies: Iterable[Dependency]) -> Sched
         waiting_on[after] += 1
 
     early = [max(0, task.not_before or 0) for task in tasks]
+    pinned = [task.fixed_start for task in tasks]
+    any_pinned = any(start is not None for start in pinned)
     order = [number for number in range(count) if not waiting_on[number]]
     # Kahn's algorithm and the forward pass in one sweep: a task's early start is final once it
     # is dequeued. Iterating a list that grows as tasks become ready is the queue.
     for before in order:
+        if any_pinned and pinned[before] is not None:
+            early[before] = pinned[before]
         start = early[before]
         for after, offset in successors[before]:
             earliest = start + offset
@@ -202,6 +213,12 @@ def schedule(tasks: Sequence[Task], dependencies: Iterable[Dependency]) -> Sched
                 order.append(after)
     if len(order) < count:
         raise CycleError([ids[number] for number in _find_cycle(successors, waiting_on)])
+    if any_pinned:
+        # From here on the links into a pinned task do not bind: drop them.
+        successors = [
+            [(after, offset) for after, offset in links if pinned[after] is None]
+            for links in successors
+        ]
 
     project_finish = max((early[n] + durations[n] for n in range(count)), default=0)
     late = [project_finish - duration for duration in durations]

@@ -8,6 +8,7 @@ comes out as a RuleViolation naming the tasks at fault.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -108,18 +109,19 @@ def network(
     plan: Plan,
     tasks: list[Task] | None = None,
     dependencies: list[Dependency] | None = None,
+    status_date: date | None = None,
 ) -> Network:
-    """The plan's network, from the database or from the given (not yet stored) rows."""
+    """The plan's network, from the database or from the given (not yet stored) rows, as of
+    `status_date` (default the plan's)."""
     tasks = tasks_of(session, plan) if tasks is None else tasks
     by_id = {task.id: task for task in tasks}
     tree = wbs_tree(tasks)
     calendar = calendar_of(plan)
     leaves = [task for task in tasks if not tree.children(task.id)]
     built = Network(calendar, tree, by_id, leaves, [], [])
-    built.inputs = [
-        SchedulerTask(task.id, effective_duration(task, calendar), not_before(task, calendar))
-        for task in leaves
-    ]
+    status_date = status_date or plan.status_date
+    status_index = None if status_date is None else calendar.to_index(status_date)
+    built.inputs = [scheduler_task(task, calendar, status_index) for task in leaves]
     if dependencies is None:
         dependencies = dependencies_of(session, plan)
     for link in dependencies:
@@ -137,8 +139,28 @@ def wbs_tree(tasks: Iterable[Task]) -> WbsTree:
     return WbsTree.from_nodes(WbsNode(task.id, task.parent_id, task.position) for task in tasks)
 
 
-def effective_duration(task: Task, calendar: WorkCalendar) -> int:
-    """The planned duration, or the worked one once the task has finished."""
+def scheduler_task(task: Task, calendar: WorkCalendar, status_index: int | None) -> SchedulerTask:
+    """A leaf as the scheduler sees it, as of the plan's status date (index; None: no report yet).
+
+    Actuals are facts: a task with an actual start is pinned there (done: for the working days
+    it took; in progress: until its remaining duration, duration x (1 - progress), has run
+    from the status date). Work not started cannot start before the status date.
+    """
+    duration = effective_duration(task, calendar, status_index)
+    started = task.actual_start or (task.actual_finish if task.done else None)
+    if started is not None:
+        # A milestone at index i marks the end of the working day before i.
+        day = started + timedelta(days=1) if task.milestone else started
+        return SchedulerTask(task.id, duration, None, calendar.to_index(day))
+    limit = not_before(task, calendar)
+    if status_index is not None:
+        limit = status_index if limit is None else max(limit, status_index)
+    return SchedulerTask(task.id, duration, limit)
+
+
+def effective_duration(task: Task, calendar: WorkCalendar, status_index: int | None = None) -> int:
+    """The planned duration; the worked one once the task has finished; for a task in progress
+    as of a status date, the days worked so far plus the remaining duration from that date."""
     if task.milestone:
         return 0
     if task.actual_start and task.actual_finish:
@@ -146,14 +168,25 @@ def effective_duration(task: Task, calendar: WorkCalendar) -> int:
             task.actual_start, task.actual_finish + timedelta(days=1)
         )
         return max(worked, 1)
+    if task.actual_start and status_index is not None:
+        remaining = remaining_days(task.duration, task.percent_complete)
+        started = calendar.to_index(task.actual_start)
+        return max(status_index - started, 0) + remaining
     return task.duration
 
 
+def remaining_days(duration: int, percent_complete: float) -> int:
+    """Working days left of a task `percent_complete` % done: duration x (1 - progress),
+    rounded up (a task not finished has at least a day left)."""
+    if percent_complete >= 100:
+        return 0
+    left = math.ceil(duration * (100 - percent_complete) / 100 - 1e-9)
+    return max(left, 1) if duration > 0 else 0
+
+
 def not_before(task: Task, calendar: WorkCalendar) -> int | None:
-    """The start constraint: a levelling delay, a rework start, or the actual start."""
-    limits = [
-        calendar.to_index(day) for day in (task.not_before, task.actual_start) if day is not None
-    ]
+    """The start constraint: a levelling delay or a rework start."""
+    limits = [calendar.to_index(day) for day in (task.not_before,) if day is not None]
     return max(limits) if limits else None
 
 

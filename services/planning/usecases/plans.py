@@ -20,8 +20,10 @@ from services.planning.domain.earned_value import (
     earned_value,
 )
 from services.planning.domain.progress import Leaf, completion_day, milestones_reached
+from services.planning.domain.scheduling import index_span_to_dates, schedule
 from services.planning.domain.status import PLAN_STATUS
 from services.planning.domain.template import standard_plan
+from services.planning.domain.variance import Health, LateTask, is_late, plan_health
 from services.planning.models import (
     MONDAY_TO_FRIDAY,
     Baseline,
@@ -367,11 +369,13 @@ def earned_value_figures(
     if figures is None:
         return None
     baselines = baselines_of(session, plan)
+    health = plan_health_of(session, plan, figures, tasks)
     return {
         **figures.__dict__,
         "baseline_number": number or baselines[-1].number,
         "currency": plan.currency,
-        "status": str(figures.status),
+        "status": str(health.status),
+        "reasons": list(health.reasons),
         "thresholds": {
             "on_track_min": float(ON_TRACK_MIN),
             "off_track_below": float(OFF_TRACK_BELOW),
@@ -441,7 +445,8 @@ def review_health(
     figures = plan_earned_value(session, plan, as_of, tasks=tasks)
     if figures is None:
         return
-    status = str(figures.status)
+    health = plan_health_of(session, plan, figures, tasks)
+    status = str(health.status)
     if status == plan.health:
         return
     previous, plan.health = plan.health, status
@@ -454,7 +459,71 @@ def review_health(
         spi=None if figures.spi is None else float(figures.spi),
         cpi=None if figures.cpi is None else float(figures.cpi),
         forecast_finish=figures.forecast_finish,
+        reasons=list(health.reasons),
     )
+
+
+def late_work(
+    session: Session,
+    plan: Plan,
+    tasks: list[Task] | None = None,
+    finishes: dict[uuid.UUID, date] | None = None,
+) -> dict:
+    """Each task's finish variance in working days against the latest baseline (None: not in
+    it) and whether it is late, from the stored schedule or the given forecast `finishes`;
+    empty before activation."""
+    baseline = baseline_numbered(session, plan, None)
+    if baseline is None:
+        return {}
+    calendar = calendar_of(plan)
+    planned = {row.task_id: row for row in baseline_tasks(session, baseline)}
+    result = {}
+    for task in tasks_of(session, plan) if tasks is None else tasks:
+        before = planned.get(task.id)
+        finish = (finishes or {}).get(task.id, task.finish_date)
+        if before is None or finish is None:
+            result[task.id] = (None, False)
+            continue
+        days = calendar.to_index(finish) - calendar.to_index(before.finish_date)
+        result[task.id] = (days, is_late(task.done, days))
+    return result
+
+
+def forecast_as_of(
+    session: Session, plan: Plan, tasks: list[Task], as_of: date
+) -> tuple[dict[uuid.UUID, date], date]:
+    """The leaves' forecast finishes and the plan's, as of `as_of`: the stored schedule when
+    the plan's status date is that recent, else the network rescheduled as of `as_of` (work
+    not reported since is moved after it), without storing anything."""
+    if plan.status_date is not None and plan.status_date >= as_of:
+        return {}, plan.finish_date
+    built = network(session, plan, tasks, status_date=as_of)
+    scheduled = schedule(built.inputs, built.links)
+    finishes = {
+        task_id: index_span_to_dates(built.calendar, item.early_start, item.early_finish)[1]
+        for task_id, item in scheduled.tasks.items()
+    }
+    return finishes, max(finishes.values(), default=plan.finish_date)
+
+
+def plan_health_of(
+    session: Session, plan: Plan, figures: EarnedValue, tasks: list[Task] | None = None
+) -> Health:
+    """The plan's RAG status and its reasons, as of the figures' day: the indices, the
+    forecast finish against the latest baseline and the late leaf tasks."""
+    tasks = tasks_of(session, plan) if tasks is None else tasks
+    baseline = baseline_numbered(session, plan, None)
+    calendar = calendar_of(plan)
+    with schedule_refusals(session):
+        finishes, finish = forecast_as_of(session, plan, tasks, figures.as_of)
+    finish_variance = calendar.to_index(finish) - calendar.to_index(baseline.finish_date)
+    lateness = late_work(session, plan, tasks, finishes)
+    late = [
+        LateTask(task.wbs_code, task.name, lateness[task.id][0])
+        for task in tasks
+        if not task.summary and lateness.get(task.id, (None, False))[1]
+    ]
+    return plan_health(figures.spi, figures.cpi, finish_variance, late)
 
 
 def active_plan_ids(session: Session) -> list[uuid.UUID]:

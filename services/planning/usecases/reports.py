@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.planning.domain.calendar import WorkCalendar
 from services.planning.domain.scheduling import schedule
+from services.planning.domain.variance import Figures, is_late, roll_up_figures
 from services.planning.models import Risk, Task
 from services.planning.render.gantt import GanttLink, GanttRow, render_gantt
 from services.planning.usecases.network import (
@@ -24,35 +26,104 @@ from services.planning.usecases.plans import (
     baseline_tasks,
     baselines_of,
     earned_value_figures,
+    late_work,
     read_plan,
     slip_days,
 )
+from shared.days import describe_slip
 
 TOP_RISKS = 5
 
 
 def variance(session: Session, plan_id: uuid.UUID, number: int) -> dict:
-    """Every task's dates, effort and cost against baseline `number`."""
+    """Every task's dates, effort and cost: baseline `number` vs forecast (the schedule now)
+    vs actual, summaries rolled up from their leaves; totals for the plan. The actual cost is
+    the one earned value uses (each leaf's booked cost), so the totals' cost variance is EV's
+    CV against the same baseline."""
     plan = read_plan(session, plan_id)
     baseline = baseline_numbered(session, plan, number)
     calendar = calendar_of(plan)
     planned = {row.task_id: row for row in baseline_tasks(session, baseline)}
+    tasks = outline_order(tasks_of(session, plan))
+    built = network(session, plan, tasks, [])
+    leaf_figures = {}
+    for task in built.leaves:
+        before = planned.get(task.id)
+        budget = before.cost if before else Decimal(0)
+        leaf_figures[task.id] = (
+            Figures(
+                before.effort_hours if before else 0.0,
+                task.effort_hours,
+                task.actual_hours,
+                budget,
+                task.cost,
+                task.actual_cost,
+            ),
+            _earned(budget, task.percent_complete),
+            _earned(
+                Decimal(str(before.effort_hours)) if before else Decimal(0), task.percent_complete
+            ),
+        )
+    rolled = roll_up_figures(
+        {task.id: built.leaves_under(task.id) for task in tasks},
+        {task_id: row[0] for task_id, row in leaf_figures.items()},
+    )
+    earned = {
+        task.id: (
+            sum((leaf_figures[leaf][1] for leaf in built.leaves_under(task.id)), Decimal(0)),
+            sum((leaf_figures[leaf][2] for leaf in built.leaves_under(task.id)), Decimal(0)),
+        )
+        for task in tasks
+    }
     rows = []
-    for task in outline_order(tasks_of(session, plan)):
+    for task in tasks:
         before = planned.pop(task.id, None)
-        rows.append(task_variance(calendar, task, before))
+        rows.append(task_variance(calendar, task, before, rolled[task.id], earned[task.id]))
     for before in planned.values():
         rows.append(task_variance(calendar, None, before))
+    leaves = list(leaf_figures.values())
+    total = Figures(
+        sum(row[0].baseline_effort for row in leaves),
+        sum(row[0].forecast_effort for row in leaves),
+        sum(row[0].actual_effort for row in leaves),
+        baseline.cost,
+        sum((row[0].forecast_cost for row in leaves), Decimal(0)),
+        sum((row[0].actual_cost for row in leaves), Decimal(0)),
+    )
+    earned_total = sum((row[1] for row in leaves), Decimal(0))
+    finish_days = calendar.to_index(plan.finish_date) - calendar.to_index(baseline.finish_date)
     return {
         "baseline": baseline,
-        "finish_variance_days": calendar.to_index(plan.finish_date)
-        - calendar.to_index(baseline.finish_date),
+        "finish_variance_days": finish_days,
+        "slip": describe_slip(finish_days),
+        "totals": {
+            "baseline_effort_hours": total.baseline_effort,
+            "forecast_effort_hours": total.forecast_effort,
+            "actual_hours": total.actual_effort,
+            "baseline_cost": total.baseline_cost,
+            "forecast_cost": total.forecast_cost,
+            "actual_cost": total.actual_cost,
+            "earned_value": _cents(earned_total),
+            "cost_variance": _cents(total.forecast_cost - total.baseline_cost),
+            "actual_cost_variance": _cents(earned_total - total.actual_cost),
+        },
         "tasks": rows,
     }
 
 
-def task_variance(calendar: WorkCalendar, task, before) -> dict:
-    """A task against its baseline; tasks added since, or removed since, have no variance."""
+def _earned(budget: Decimal, percent_complete: float) -> Decimal:
+    return budget * Decimal(str(percent_complete)) / 100
+
+
+def _cents(amount: Decimal) -> Decimal:
+    return Decimal(amount).quantize(Decimal("0.01"))
+
+
+def task_variance(calendar: WorkCalendar, task, before, figures=None, earned=None) -> dict:
+    """A task: baseline vs forecast vs actual; tasks added since, or removed since, have no
+    variance. Effort and cost variance compare the forecast with the baseline; the actual
+    variances compare what the work done was worth in the baseline (earned) with what it
+    took (booked): negative is over budget, as EV's CV."""
     row = {
         "task_id": task.id if task else before.task_id,
         "wbs_code": (task or before).wbs_code,
@@ -62,7 +133,22 @@ def task_variance(calendar: WorkCalendar, task, before) -> dict:
         "baseline_finish": before.finish_date if before else None,
         "start_date": task.start_date if task else None,
         "finish_date": task.finish_date if task else None,
+        "actual_start": task.actual_start if task else None,
+        "actual_finish": task.actual_finish if task else None,
+        "percent_complete": task.percent_complete if task else None,
+        "baseline_effort_hours": before.effort_hours if before else None,
+        "baseline_cost": before.cost if before else None,
     }
+    if task and figures is not None:
+        row.update(
+            effort_hours=figures.forecast_effort,
+            actual_hours=figures.actual_effort,
+            cost=figures.forecast_cost,
+            actual_cost=figures.actual_cost,
+            earned_value=_cents(earned[0]),
+            actual_cost_variance=_cents(earned[0] - figures.actual_cost),
+            actual_effort_variance_hours=round(float(earned[1]) - figures.actual_effort, 2),
+        )
     if task and before:
         row.update(
             start_variance_days=calendar.to_index(task.start_date)
@@ -72,6 +158,7 @@ def task_variance(calendar: WorkCalendar, task, before) -> dict:
             effort_variance_hours=task.effort_hours - before.effort_hours,
             cost_variance=task.cost - before.cost,
         )
+        row["late"] = is_late(task.done, row["finish_variance_days"])
     return row
 
 
@@ -155,7 +242,9 @@ def status_report(session: Session, plan_id: uuid.UUID, as_of: date) -> dict:
             "baseline_finish": first.finish_date if first else None,
             "finish_date": plan.finish_date,
             "slip_days": slip_days(plan, first) if first else None,
+            "slip": describe_slip(slip_days(plan, first) if first else None),
             "due_date": plan.due_date,
+            "late_tasks": sum(late for _, late in late_work(session, plan, leaves).values()),
         },
     }
 

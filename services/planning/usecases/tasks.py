@@ -9,7 +9,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.planning.domain.progress import UNSET, ProgressReport, TaskState, report_progress
+from services.planning.domain.progress import (
+    UNSET,
+    ProgressReport,
+    TaskState,
+    check_status_date,
+    report_progress,
+)
 from services.planning.domain.task_shape import Shape, changed_shape, new_task_shape
 from services.planning.domain.wbs import MAX_LEVELS, levels_taken
 from services.planning.models import Allocation, Dependency, Plan, Resource, Task
@@ -24,7 +30,7 @@ from services.planning.usecases.network import (
     tasks_of,
     wbs_tree,
 )
-from services.planning.usecases.plans import advance_plan_after_progress
+from services.planning.usecases.plans import advance_plan_after_progress, late_work
 from shared.errors import Conflict, RuleViolation
 from shared.usecases import ANY_VERSION, IfMatch, find
 
@@ -34,6 +40,15 @@ PLAIN_FIELDS = ("name", "department", "requirement_id", "effort_hours", "cost", 
 
 def _invalid(field: str, message: str) -> RuleViolation:
     return RuleViolation({field: message}, detail=message)
+
+
+def with_lateness(session: Session, plan: Plan, tasks: list[Task]) -> list[Task]:
+    """The tasks, each told its `finish_variance_days` against the latest baseline and whether
+    it is `late` (read-model attributes for the responses, not stored)."""
+    lateness = late_work(session, plan)
+    for task in tasks:
+        task.finish_variance_days, task.late = lateness.get(task.id, (None, False))
+    return tasks
 
 
 def plan_tasks(
@@ -53,11 +68,13 @@ def plan_tasks(
     ):
         if value is not None:
             query = query.where(column == value)
-    return outline_order(list(session.scalars(query)))
+    plan = session.get(Plan, plan_id)
+    return with_lateness(session, plan, outline_order(list(session.scalars(query))))
 
 
 def read_task(session: Session, task_id: uuid.UUID) -> Task:
-    return find(session, Task, task_id, "task")
+    task = find(session, Task, task_id, "task")
+    return with_lateness(session, session.get(Plan, task.plan_id), [task])[0]
 
 
 def add_task(
@@ -80,7 +97,7 @@ def add_task(
     session.flush()
     place(session, plan, task, parent_id, position)
     replan(session, plan)
-    return task
+    return with_lateness(session, plan, [task])[0]
 
 
 def change_task(
@@ -102,7 +119,7 @@ def change_task(
         if name in changes:
             setattr(task, name, changes[name])
     replan(session, plan)
-    return task
+    return with_lateness(session, plan, [task])[0]
 
 
 def delete_task(session: Session, task_id: uuid.UUID, if_match: IfMatch = ANY_VERSION) -> None:
@@ -164,16 +181,22 @@ def record_progress(
     percent_complete: float,
     as_of: date,
     *,
+    today: date | None = None,
     actual_start: date | None = UNSET,
     actual_finish: date | None = None,
     actual_hours: float | None = None,
     actual_cost=None,
+    reason: str | None = None,
 ) -> Task:
-    """Report percent complete, actual dates, hours and cost of a task of an active plan; the
-    milestones it unblocks are reached, the plan rescheduled, completed when all work is done,
-    and its health reviewed as of `as_of`."""
+    """Report percent complete, actual dates, hours and cost of a task of an active plan as of
+    the status date `as_of` (the plan keeps the latest one: unfinished work before it moves
+    after it); the milestones it unblocks are reached, the plan rescheduled, completed when all
+    work is done, and its health reviewed as of `as_of`. Refused, with nothing written: a plan
+    not active (409), a status date before the plan's start or beyond `today` + 1 day,
+    progress going backwards without a `reason`, an actual finish before the actual start."""
     task = find(session, Task, task_id, "task")
     plan = plan_allowing(session, task.plan_id, "report_progress")
+    check_status_date(as_of, plan.start_date, today or as_of)
     state = TaskState(
         task.summary,
         task.milestone,
@@ -182,7 +205,7 @@ def record_progress(
         task.actual_finish,
         task.start_date,
     )
-    report = ProgressReport(percent_complete, as_of, actual_start, actual_finish)
+    report = ProgressReport(percent_complete, as_of, actual_start, actual_finish, reason)
     progress = report_progress(state, report)
     task.percent_complete = progress.percent_complete
     task.actual_start, task.actual_finish = progress.actual_start, progress.actual_finish
@@ -190,9 +213,11 @@ def record_progress(
         task.actual_hours = actual_hours
     if actual_cost is not None:
         task.actual_cost = actual_cost
+    if plan.status_date is None or as_of > plan.status_date:
+        plan.status_date = as_of
     reached = [task] if progress.milestone_reached else []
     advance_plan_after_progress(session, plan, as_of, reached)
-    return task
+    return with_lateness(session, plan, [task])[0]
 
 
 # Allocations --------------------------------------------------------------------------------

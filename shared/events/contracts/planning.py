@@ -70,6 +70,7 @@ class PlanStatusChanged(PlanEvent):
     spi = fields.Float(allow_none=True, load_default=None)
     cpi = fields.Float(allow_none=True, load_default=None)
     forecast_finish = fields.Date(allow_none=True, load_default=None)
+    reasons = fields.List(fields.String(), load_default=list)
 
 
 @contract("ordo.milestone.reached", "planning", ("orders",), "A milestone was reached")

@@ -40,6 +40,17 @@ def confirmed(requirements, order_id=None):
     }
 
 
+#: "Today" for the planning views in these tests: the plans start early in January 2027 and
+#: progress is reported as of days in that month (a status date may not lie beyond today + 1).
+TODAY = date(2027, 2, 1)
+
+
+@pytest.fixture(autouse=True)
+def planning_today(monkeypatch):
+    monkeypatch.setattr("services.planning.api.support.today", lambda: TODAY)
+    return TODAY
+
+
 @pytest.fixture
 def app(make_app):
     return make_app("planning")

@@ -11,6 +11,7 @@ from services.planning.domain.progress import (
     Leaf,
     ProgressReport,
     TaskState,
+    check_status_date,
     completion_day,
     milestones_reached,
     report_progress,
@@ -66,7 +67,9 @@ def test_a_reported_start_wins_and_zero_percent_forgets_the_start():
         task(planned=MONDAY), ProgressReport(20, FRIDAY, actual_start=WEDNESDAY)
     )
     assert given.actual_start == WEDNESDAY
-    back = report_progress(task(20, start=MONDAY), ProgressReport(0, FRIDAY))
+    back = report_progress(
+        task(20, start=MONDAY), ProgressReport(0, FRIDAY, reason="reported on the wrong task")
+    )
     assert (back.actual_start, back.action) == (None, "reopen")
 
 
@@ -83,7 +86,10 @@ def test_a_task_finished_at_once_starts_when_it_finishes():
 
 
 def test_progress_below_a_hundred_on_a_finished_task_resumes_it_without_a_finish():
-    resumed = report_progress(task(100, start=MONDAY, finish=WEDNESDAY), ProgressReport(80, FRIDAY))
+    resumed = report_progress(
+        task(100, start=MONDAY, finish=WEDNESDAY),
+        ProgressReport(80, FRIDAY, reason="the test found a defect"),
+    )
     assert (resumed.actual_start, resumed.actual_finish, resumed.action) == (MONDAY, None, "resume")
     assert not resumed.milestone_reached
 
@@ -115,3 +121,31 @@ def test_the_plan_is_complete_on_the_last_finish_once_every_leaf_is_done():
     assert completion_day([Leaf("a", False, True, WEDNESDAY)], FRIDAY) == WEDNESDAY
     assert completion_day([*leaves, Leaf("c", False, False, None)], FRIDAY) is None
     assert completion_day([], FRIDAY) is None
+
+
+def test_progress_going_backwards_without_a_reason_is_refused():
+    refused = refusal(task(60, start=MONDAY), ProgressReport(40, FRIDAY))
+    assert list(refused.errors) == ["reason"]
+    assert "60 % to 40 %" in refused.detail
+    refused = refusal(task(60, start=MONDAY), ProgressReport(40, FRIDAY, reason="  "))
+    assert list(refused.errors) == ["reason"]
+
+
+def test_progress_going_forwards_or_staying_needs_no_reason():
+    assert (
+        report_progress(task(60, start=MONDAY), ProgressReport(60, FRIDAY)).percent_complete == 60
+    )
+    assert (
+        report_progress(task(60, start=MONDAY), ProgressReport(70, FRIDAY)).percent_complete == 70
+    )
+
+
+def test_a_status_date_lies_between_the_plan_start_and_tomorrow():
+    check_status_date(MONDAY, MONDAY, WEDNESDAY)
+    check_status_date(date(2027, 1, 7), MONDAY, WEDNESDAY)
+    with pytest.raises(RuleViolation) as before:
+        check_status_date(date(2027, 1, 3), MONDAY, WEDNESDAY)
+    assert list(before.value.errors) == ["status_date"]
+    with pytest.raises(RuleViolation) as beyond:
+        check_status_date(FRIDAY, MONDAY, WEDNESDAY)
+    assert "in the future" in beyond.value.detail

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from planning_networks import early_violations, networks, violated
 
 from services.planning.domain.calendar import WorkCalendar
@@ -237,3 +238,57 @@ def test_using_up_free_float_moves_no_other_task_and_total_float_keeps_the_finis
                     for other in planned.tasks
                     if other != task.id
                 )
+
+
+# Pinned tasks: work that has started is a fact ---------------------------------------------
+
+
+def test_a_pinned_task_starts_on_its_fixed_start_whatever_its_predecessor_says():
+    tasks = [Task("A", 5), Task("B", 2, fixed_start=1), Task("C", 1)]
+    planned = schedule(tasks, [Dependency("A", "B"), Dependency("B", "C")])
+    assert planned.tasks["B"].early_start == 1
+    assert planned.tasks["C"].early_start == 3
+    assert planned.project_finish == 5
+
+
+def test_a_pinned_task_ignores_not_before_and_may_start_before_the_project_start():
+    planned = schedule([Task("A", 2, not_before=4, fixed_start=-1)], [])
+    assert planned.tasks["A"].early_start == -1
+
+
+def test_a_cycle_through_a_pinned_task_is_still_refused():
+    tasks = [Task("A", 1), Task("B", 1, fixed_start=0)]
+    with pytest.raises(CycleError):
+        schedule(tasks, [Dependency("A", "B"), Dependency("B", "A")])
+
+
+@st.composite
+def pinned_networks(draw):
+    tasks, dependencies = draw(networks())
+    pins = draw(
+        st.lists(st.one_of(st.none(), st.integers(0, 10)), min_size=len(tasks), max_size=len(tasks))
+    )
+    return [
+        replace(task, fixed_start=pin) for task, pin in zip(tasks, pins, strict=True)
+    ], dependencies
+
+
+@given(pinned_networks())
+def test_pinned_tasks_never_move_and_no_float_is_negative(network):
+    tasks, deps = network
+    planned = schedule(tasks, deps)
+    for task in tasks:
+        result = planned.tasks[task.id]
+        if task.fixed_start is not None:
+            assert result.early_start == task.fixed_start
+        assert result.total_float >= result.free_float >= 0
+        assert result.late_finish <= planned.project_finish
+
+
+@given(pinned_networks())
+def test_links_out_of_pinned_tasks_still_bind(network):
+    tasks, deps = network
+    planned = schedule(tasks, deps)
+    pinned = {task.id for task in tasks if task.fixed_start is not None}
+    binding = [dep for dep in deps if dep.successor not in pinned]
+    assert early_violations(planned, binding) == []
