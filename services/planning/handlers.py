@@ -35,6 +35,7 @@ def on_order_change_approved(event: Envelope, session: Session) -> None:
         data["changes"],
         data["reason"],
         event.occurred_at.date(),
+        data.get("new_due_date"),
     )
 
 

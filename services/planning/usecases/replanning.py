@@ -50,13 +50,21 @@ def apply_approved_change(
     changes: list[dict],
     reason: str,
     day: date,
+    new_due_date: date | None = None,
 ) -> None:
-    """Add, change or remove work packages, reschedule, and rebaseline an activated plan."""
+    """Add, change or remove work packages, move the plan's due date with the order's,
+    reschedule, and rebaseline an activated plan (so its next status shows the new baseline).
+    Tasks with actual dates keep them: the scheduler pins them."""
     plan = plan_of_order(session, order_id)
     if plan is None or not Reaction.once(session, plan.order_id, f"change:{change_request_id}"):
         return
+    due_moved = new_due_date is not None and new_due_date != plan.due_date
+    if due_moved:
+        plan.due_date = new_due_date
     changes = [change for change in changes if newest_revision(session, plan, change)]
     if not changes:
+        if due_moved:
+            after_replanning(session, plan, f"Change approved: {reason}", day)
         return
     for change in changes:
         packages = work_packages(session, plan, change["requirement_id"])
