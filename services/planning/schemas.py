@@ -511,6 +511,9 @@ class RiskMatrixSchema(Schema):
 class GanttArgsSchema(Schema):
     today = Day(load_default=None)
     baseline = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    resources = fields.Boolean(
+        load_default=False, metadata={"description": "Write the resource names on the bars"}
+    )
 
 
 class ReportArgsSchema(Schema):

@@ -20,7 +20,13 @@ class PlanGantt(MethodView):
     @blp.response(200, content_type="image/svg+xml")
     def get(self, args, plan_id):
         """The Gantt chart: WBS rows, progress, critical path, links, milestones, baseline, today"""
-        svg = gantt_chart(db_session(), plan_id, args["baseline"], args["today"] or today())
+        svg = gantt_chart(
+            db_session(),
+            plan_id,
+            args["baseline"],
+            args["today"] or today(),
+            show_resources=args["resources"],
+        )
         return Response(svg, mimetype="image/svg+xml")
 
 

@@ -1,8 +1,13 @@
-"""Gantt charts as standalone SVG documents: bars, progress, baselines, links and today.
+"""Gantt charts as standalone SVG documents: bars, progress, baselines, actuals, late work,
+links and today.
 
 The chart is one row per task (about 22 px, so it grows downwards for long plans) beside a
 label column of WBS code and indented name. Dates are inclusive calendar dates: a bar covers
-its start day to the end of its finish day; a milestone sits at the end of its day.
+its start day to the end of its finish day; a milestone sits at the end of its day. Under each
+bar a thin grey bar is the baseline (planned) span; over it a thin dark bar is the actual span
+(to its actual finish, or to the status date while in progress). A late task (unfinished, its
+forecast finish past its baseline finish) has an orange outline and says by how much. Resource
+names may follow the bar. The Today label sits below the rows, clear of the month header.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ ROW_HEIGHT = 22
 BAR_HEIGHT = 12
 TITLE_HEIGHT = 64
 AXIS_HEIGHT = 40
-BOTTOM_MARGIN = 12
+BOTTOM_MARGIN = 28
 TARGET_CHART_WIDTH = 960
 NAME_COLUMN_WIDTH = 290
 INDENT = 14
@@ -36,6 +41,8 @@ COLOURS = {
     "link": "#718096",
     "critical_link": "#c53030",
     "today": "#e53e3e",
+    "late": "#dd6b20",
+    "actual": "#1a365d",
     "grid": "#e2e8f0",
     "weekend": "#f7f7f9",
     "stripe": "#f8fafc",
@@ -60,6 +67,11 @@ class GanttRow:
     summary: bool = False
     baseline_start: date | None = None
     baseline_finish: date | None = None
+    actual_start: date | None = None
+    actual_finish: date | None = None
+    late: bool = False
+    finish_variance_days: int | None = None
+    resources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,9 +89,16 @@ def render_gantt(
     today: date | None = None,
     dependencies: Iterable[GanttLink] = (),
     title: str = "",
+    status_date: date | None = None,
+    show_resources: bool = False,
 ) -> str:
-    """The chart as an SVG document (a string starting with ``<svg``)."""
-    return _Chart(rows, today, list(dependencies), title).render()
+    """The chart as an SVG document (a string starting with ``<svg``); an in-progress task's
+    actual bar runs to `status_date` (default `today`); `show_resources` writes each bar's
+    resource names after it."""
+    chart = _Chart(rows, today, list(dependencies), title)
+    chart.status_date = status_date or today
+    chart.show_resources = show_resources
+    return chart.render()
 
 
 class _Chart:
@@ -110,6 +129,8 @@ class _Chart:
         self.rows_bottom = self.rows_top + ROW_HEIGHT * len(self.rows)
         self.height = self.rows_bottom + BOTTOM_MARGIN
         self.row_of = {row.id: number for number, row in enumerate(self.rows)}
+        self.status_date: date | None = today
+        self.show_resources = False
 
     def x(self, day: date) -> float:
         """Left edge of a day's column."""
@@ -240,6 +261,8 @@ class _Chart:
                         fill=COLOURS["baseline"],
                     )
                 )
+            if row.actual_start and not row.milestone and not row.summary:
+                drawn.append(self._actual(row, middle))
             if row.milestone:
                 drawn.extend(self._milestone(row, middle))
             elif row.summary:
@@ -248,6 +271,14 @@ class _Chart:
                 drawn.extend(self._task(row, middle))
             parts.append(svg.group(drawn, tooltip=_tooltip(row)))
         return parts
+
+    def _actual(self, row: GanttRow, middle: float) -> str:
+        """The span worked: actual start to actual finish, or to the status date."""
+        end = row.actual_finish or max(self.status_date or row.actual_start, row.actual_start)
+        left = self.x(row.actual_start)
+        right = self.x(end + timedelta(days=1))
+        top = middle - BAR_HEIGHT / 2 - 4
+        return svg.rect(left, top, max(right - left, 2), 3, fill=COLOURS["actual"])
 
     def _task(self, row: GanttRow, middle: float) -> list[str]:
         left = self.x(row.start)
@@ -266,13 +297,22 @@ class _Chart:
                 BAR_HEIGHT,
                 rx=2,
                 fill="none",
-                stroke=COLOURS[done],
-                stroke_width=0.8,
+                stroke=COLOURS["late" if row.late else done],
+                stroke_width=2 if row.late else 0.8,
             )
         )
+        notes = []
         if row.percent_complete > 0:
-            label = f"{row.percent_complete:.0f}%"
-            parts.append(_label(left + width + 5, middle + 4, label, size=10, colour="muted"))
+            notes.append(f"{row.percent_complete:.0f}%")
+        if row.late:
+            days = row.finish_variance_days
+            notes.append(f"late {days} d" if days else "late")
+        if self.show_resources and row.resources:
+            notes.append(", ".join(row.resources))
+        if notes:
+            colour = "late" if row.late else "muted"
+            label = " · ".join(notes)
+            parts.append(_label(left + width + 5, middle + 4, label, size=10, colour=colour))
         return parts
 
     def _summary(self, row: GanttRow, middle: float) -> str:
@@ -362,20 +402,21 @@ class _Chart:
         x = self.x(self.today) + self.day_width / 2
         label = f"Today {self.today.day} {self.today:%b}"
         pill = len(label) * 6.2 + 10
+        # The label hangs below the rows: above them it would cover the month header.
         return [
             svg.line(
                 x,
-                TITLE_HEIGHT + 10,
+                self.rows_top - AXIS_HEIGHT / 2,
                 x,
-                self.rows_bottom,
+                self.rows_bottom + 4,
                 stroke=COLOURS["today"],
                 stroke_width=1.5,
                 stroke_dasharray="4 3",
             ),
-            svg.rect(x - pill / 2, TITLE_HEIGHT + 2, pill, 15, rx=7, fill=COLOURS["today"]),
+            svg.rect(x - pill / 2, self.rows_bottom + 4, pill, 15, rx=7, fill=COLOURS["today"]),
             svg.text(
                 x,
-                TITLE_HEIGHT + 13,
+                self.rows_bottom + 15,
                 label,
                 font_size=10,
                 font_weight="bold",
@@ -412,7 +453,21 @@ class _Chart:
                     fill=COLOURS["milestone"],
                 ),
             ),
-            ("Baseline", svg.rect(0, middle - 1.5, 26, 3, fill=COLOURS["baseline"])),
+            (
+                "Late",
+                svg.rect(
+                    0,
+                    middle - 5,
+                    26,
+                    10,
+                    rx=2,
+                    fill=COLOURS["task"],
+                    stroke=COLOURS["late"],
+                    stroke_width=2,
+                ),
+            ),
+            ("Baseline (planned)", svg.rect(0, middle - 1.5, 26, 3, fill=COLOURS["baseline"])),
+            ("Actual", svg.rect(0, middle - 1.5, 26, 3, fill=COLOURS["actual"])),
             (
                 "Dependency",
                 svg.polyline(
@@ -455,7 +510,15 @@ def _legend_bar(middle: float, fill: str, done: str) -> str:
 
 
 def _row_dates(row: GanttRow) -> list[date]:
-    return [day for day in (row.start, row.finish, row.baseline_start, row.baseline_finish) if day]
+    days = (
+        row.start,
+        row.finish,
+        row.baseline_start,
+        row.baseline_finish,
+        row.actual_start,
+        row.actual_finish,
+    )
+    return [day for day in days if day]
 
 
 def _tooltip(row: GanttRow) -> str:
@@ -464,7 +527,12 @@ def _tooltip(row: GanttRow) -> str:
         if row.milestone
         else f"{row.start:%Y-%m-%d} – {row.finish:%Y-%m-%d}"
     )
-    return f"{row.wbs_code} {row.name}: {span}, {row.percent_complete:.0f}% complete"
+    text = f"{row.wbs_code} {row.name}: {span}, {row.percent_complete:.0f}% complete"
+    if row.late:
+        text += f", late ({row.finish_variance_days} working days past the baseline)"
+    if row.resources:
+        text += f"; {', '.join(row.resources)}"
+    return text
 
 
 def _clip(text: str, room: int) -> str:

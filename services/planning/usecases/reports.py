@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from services.planning.domain.calendar import WorkCalendar
 from services.planning.domain.scheduling import schedule
 from services.planning.domain.variance import Figures, is_late, roll_up_figures
-from services.planning.models import Risk, Task
+from services.planning.models import Allocation, Resource, Risk, Task
 from services.planning.render.gantt import GanttLink, GanttRow, render_gantt
 from services.planning.usecases.network import (
     calendar_of,
@@ -162,17 +163,39 @@ def task_variance(calendar: WorkCalendar, task, before, figures=None, earned=Non
     return row
 
 
-def gantt_chart(session: Session, plan_id: uuid.UUID, number: int | None, today: date) -> str:
+def gantt_chart(
+    session: Session,
+    plan_id: uuid.UUID,
+    number: int | None,
+    today: date,
+    *,
+    show_resources: bool = False,
+) -> str:
     """The Gantt chart as SVG: WBS rows, progress, critical path, links, milestones, baseline
-    (`number`, default the latest) and today."""
+    (`number`, default the latest), actual bars, late work, today and, if asked, the resource
+    names on the bars."""
     plan = read_plan(session, plan_id)
     baseline = baseline_numbered(session, plan, number)
     planned = {}
     if baseline is not None:
         planned = {row.task_id: row for row in baseline_tasks(session, baseline)}
+    tasks = outline_order(tasks_of(session, plan))
+    lateness = late_work(session, plan, tasks)
+    names: dict[uuid.UUID, list[str]] = defaultdict(list)
+    if show_resources:
+        rows_of = session.execute(
+            sa.select(Allocation.task_id, Resource.name)
+            .join(Resource, Resource.id == Allocation.resource_id)
+            .join(Task, Task.id == Allocation.task_id)
+            .where(Task.plan_id == plan.id)
+            .order_by(Resource.name)
+        )
+        for task_id, name in rows_of:
+            names[task_id].append(name)
     rows = []
-    for task in outline_order(tasks_of(session, plan)):
+    for task in tasks:
         before = planned.get(task.id)
+        variance_days, late = lateness.get(task.id, (None, False))
         rows.append(
             GanttRow(
                 id=task.id,
@@ -187,6 +210,11 @@ def gantt_chart(session: Session, plan_id: uuid.UUID, number: int | None, today:
                 summary=task.summary,
                 baseline_start=before.start_date if before else None,
                 baseline_finish=before.finish_date if before else None,
+                actual_start=task.actual_start,
+                actual_finish=task.actual_finish,
+                late=late,
+                finish_variance_days=variance_days,
+                resources=tuple(names.get(task.id, ())),
             )
         )
     links = [
@@ -194,7 +222,14 @@ def gantt_chart(session: Session, plan_id: uuid.UUID, number: int | None, today:
         for link in dependencies_of(session, plan)
     ]
     title = f"{plan.order_number} · {plan.title} ({plan.status})"
-    return render_gantt(rows, today=today, dependencies=links, title=title)
+    return render_gantt(
+        rows,
+        today=today,
+        dependencies=links,
+        title=title,
+        status_date=plan.status_date,
+        show_resources=show_resources,
+    )
 
 
 def status_report(session: Session, plan_id: uuid.UUID, as_of: date) -> dict:

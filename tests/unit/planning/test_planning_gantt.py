@@ -95,3 +95,58 @@ def test_the_chart_grows_downwards_for_two_hundred_tasks():
 
 def test_an_empty_plan_still_renders():
     assert parse(render_gantt([], today=MONDAY, title="Empty")).tag == f"{SVG}svg"
+
+
+def _late_chart(**options) -> str:
+    late = GanttRow(
+        "l",
+        "2",
+        "Weld frame",
+        0,
+        MONDAY + timedelta(days=2),
+        MONDAY + timedelta(days=9),
+        50,
+        baseline_start=MONDAY,
+        baseline_finish=MONDAY + timedelta(days=4),
+        actual_start=MONDAY + timedelta(days=2),
+        late=True,
+        finish_variance_days=3,
+        resources=("Ann", "Bo"),
+    )
+    return render_gantt([*rows(), late], today=MONDAY + timedelta(days=5), **options)
+
+
+def test_a_late_task_is_outlined_in_the_late_colour_says_by_how_much_and_has_a_legend_entry():
+    chart = _late_chart()
+    ElementTree.fromstring(chart)
+    assert 'stroke="#dd6b20"' in chart
+    assert "late 3 d" in chart
+    assert ">Late<" in chart and ">Actual<" in chart and ">Baseline (planned)<" in chart
+
+
+def test_an_actual_bar_runs_from_the_actual_start_to_the_status_date_while_in_progress():
+    chart = _late_chart(status_date=MONDAY + timedelta(days=4))
+    actual = [
+        node
+        for node in ElementTree.fromstring(chart).iter(f"{SVG}rect")
+        if node.get("fill") == "#1a365d" and float(node.get("height")) == 3
+    ]
+    # One in the chart (the legend's sample is translated inside a group of its own).
+    widths = sorted(float(node.get("width")) for node in actual)
+    assert len(actual) == 2 and 26 in widths
+
+
+def test_resource_names_are_written_on_the_bars_only_when_asked():
+    assert ">50% · late 3 d<" in _late_chart()
+    assert ">50% · late 3 d · Ann, Bo<" in _late_chart(show_resources=True)
+
+
+def test_the_today_label_does_not_cover_the_month_header():
+    root = ElementTree.fromstring(_late_chart())
+    texts = list(root.iter(f"{SVG}text"))
+    [today] = [node for node in texts if (node.text or "").startswith("Today ")]
+    months = [node for node in texts if (node.text or "").startswith("November")]
+    assert months
+    # The pill hangs below the rows; the month names sit in the header above them.
+    assert float(today.get("y")) > max(float(node.get("y")) for node in months) + 40
+    assert float(root.get("height")) >= float(today.get("y")) + 4
