@@ -1,9 +1,10 @@
-"""Resources (people and equipment), their daily load across active plans, and levelling."""
+"""Resources (people and equipment), their daily load (draft plans tentative), and levelling."""
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.planning.api.support import EDITORS, READERS, today, versioned
+from services.planning.domain.levelling import LevellingMode
 from services.planning.domain.status import PLAN_STATUS
 from services.planning.schemas import (
     LevelArgsSchema,
@@ -72,7 +73,8 @@ class ResourceLoad(MethodView):
     @blp.arguments(LoadQueryArgsSchema, location="query")
     @blp.response(200, LoadSchema)
     def get(self, args):
-        """Daily hours per resource across all active plans, with the over-allocated days"""
+        """Daily hours per resource across active plans, with draft plans' hours as tentative
+        load beside them, and the over-allocated days"""
         start = args["start"] or today()
         return resource_load(db_session(), start, args["end"], args.get("resource_id"))
 
@@ -83,6 +85,7 @@ class PlanLevelling(MethodView):
     @blp.arguments(LevelArgsSchema, location="query")
     @blp.response(200, LevellingSchema)
     def post(self, args, plan_id):
-        """Delay non-critical tasks within their float to remove over-allocations (dry_run to
-        preview); reports the over-allocations it could not resolve"""
-        return level_plan(db_session(), plan_id, args["dry_run"])
+        """Level the plan's resources within float or, with mode=extend_finish, to capacity
+        moving the finish (dry_run to preview); reports the delays and what stays unresolved"""
+        mode = LevellingMode(args["mode"])
+        return level_plan(db_session(), plan_id, args["dry_run"], mode, today())

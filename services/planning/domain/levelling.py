@@ -26,8 +26,9 @@ unlimited. Two modes (:class:`LevellingMode`):
     what the scheduler gives with the imposed "not before" starts.
 
 In both modes a pinned task (one with actual dates: work that happened or has started is a
-fact) never moves: it keeps the start the scheduler gives it, its load is booked first, and the
-links into it no longer bind it (the links out of it do). Unresolved over-allocations are only
+fact; given by id, or pinned for the scheduler with ``fixed_start``) never moves: it keeps the
+start the scheduler gives it, its load is booked first, and the links into it no longer bind it
+(the links out of it do). Unresolved over-allocations are only
 the (resource, day) pairs this plan's own tasks load.
 """
 
@@ -197,6 +198,7 @@ class _Leveller:
         self.capacities = capacities
         self.existing_load = existing_load
         self.original = schedule(tasks, dependencies)
+        pinned = pinned_tasks(tasks, pinned)
         # Critical and pinned tasks keep their start; only the others are candidates to move.
         self.fixed_starts = {
             task_id: task.early_start
@@ -301,7 +303,7 @@ def level_to_capacity(
     Raises what :func:`.scheduling.schedule` raises for a network it cannot schedule.
     """
     original = schedule(tasks, dependencies)
-    pinned = {task.id for task in tasks if task.id in pinned}
+    pinned = pinned_tasks(tasks, pinned)
     durations = {task.id: task.duration for task in tasks}
     demands: dict[TaskId, dict[ResourceId, float]] = defaultdict(lambda: defaultdict(float))
     for allocation in allocations:
@@ -427,6 +429,11 @@ class _Profile:
             days = self.load[resource_id]
             for day in range(start, start + duration):
                 days[day] += hours
+
+
+def pinned_tasks(tasks: Iterable[Task], pinned: Collection[TaskId]) -> set[TaskId]:
+    """The tasks named in ``pinned`` and those the scheduler pins (``fixed_start``)."""
+    return {task.id for task in tasks if task.id in pinned or task.fixed_start is not None}
 
 
 def start_offset(dependency: Dependency, durations: Mapping[TaskId, int]) -> int:

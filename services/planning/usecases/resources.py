@@ -1,4 +1,5 @@
-"""Resources (people and equipment), their daily load across active plans, and levelling."""
+"""Resources (people and equipment), their daily load (active plans, and draft plans as
+tentative load), and levelling."""
 
 from __future__ import annotations
 
@@ -12,11 +13,18 @@ from sqlalchemy.orm import Session
 
 from services.planning.domain.calendar import WorkCalendar
 from services.planning.domain.levelling import Allocation as Booking
-from services.planning.domain.levelling import level_resources
-from services.planning.domain.scheduling import Schedule, index_span_to_dates
+from services.planning.domain.levelling import LevellingMode, level
+from services.planning.domain.scheduling import index_span_to_dates
 from services.planning.domain.status import OPEN_PLAN_STATUSES
 from services.planning.models import Allocation, Plan, Resource, Task
-from services.planning.usecases.network import calendar_of, network, plan_allowing, replan
+from services.planning.usecases.network import (
+    calendar_of,
+    network,
+    plan_allowing,
+    replan,
+    schedule_refusals,
+)
+from services.planning.usecases.plans import rebaseline
 from shared.errors import RuleViolation
 from shared.usecases import ANY_VERSION, IfMatch, find
 
@@ -82,13 +90,13 @@ def plans_using(session: Session, resource: Resource) -> list[Plan]:
     return list(session.scalars(query))
 
 
-def booked_hours(session: Session, exclude_plan_id=None) -> dict:
-    """Hours per resource per date from every active plan's allocated tasks."""
+def booked_hours(session: Session, exclude_plan_id=None, status: str = "active") -> dict:
+    """Hours per resource per date from the allocated tasks of every plan in ``status``."""
     query = (
         sa.select(Allocation.resource_id, Allocation.hours_per_day, Task, Plan)
         .join(Task, Task.id == Allocation.task_id)
         .join(Plan, Plan.id == Task.plan_id)
-        .where(Plan.status == "active", Task.summary.is_(False), Task.milestone.is_(False))
+        .where(Plan.status == status, Task.summary.is_(False), Task.milestone.is_(False))
     )
     if exclude_plan_id is not None:
         query = query.where(Plan.id != exclude_plan_id)
@@ -112,40 +120,59 @@ def resource_load(
     end: date | None = None,
     resource_id: uuid.UUID | None = None,
 ) -> dict:
-    """Daily hours per resource across all active plans, with the over-allocated days."""
+    """Daily hours per resource across active plans, the draft plans' hours beside them as
+    tentative load, and the days over-allocated now and those that would be if the drafts
+    were activated as they stand."""
     end = end or start + timedelta(days=DEFAULT_LOAD_DAYS)
     if end < start or (end - start).days > MAX_LOAD_DAYS:
         raise RuleViolation(
             detail=f"'to' must be on or after 'from' and at most {MAX_LOAD_DAYS} days later."
         )
     load = booked_hours(session)
+    tentative = booked_hours(session, status="draft")
     query = sa.select(Resource).order_by(Resource.name)
     if resource_id is not None:
         query = query.where(Resource.id == resource_id)
     resources = []
     for resource in session.scalars(query):
+        booked, drafted = load.get(resource.id, {}), tentative.get(resource.id, {})
         days = [
-            {"date": day, "hours": hours, "capacity": resource.hours_per_day}
-            for day, hours in sorted(load.get(resource.id, {}).items())
+            {
+                "date": day,
+                "hours": booked.get(day, 0.0),
+                "tentative_hours": drafted.get(day, 0.0),
+                "capacity": resource.hours_per_day,
+            }
+            for day in sorted(set(booked) | set(drafted))
             if start <= day <= end
         ]
+        limit = resource.hours_per_day + 1e-9
         resources.append(
             {
                 "resource_id": resource.id,
                 "name": resource.name,
                 "capacity": resource.hours_per_day,
                 "days": days,
-                "over_allocated": [
-                    day for day in days if day["hours"] > resource.hours_per_day + 1e-9
+                "over_allocated": [day for day in days if day["hours"] > limit],
+                "tentatively_over_allocated": [
+                    day for day in days if day["hours"] + day["tentative_hours"] > limit
                 ],
             }
         )
     return {"start": start, "end": end, "resources": resources}
 
 
-def level_plan(session: Session, plan_id: uuid.UUID, dry_run: bool) -> dict:
-    """Delay non-critical tasks within their float to remove over-allocations (`dry_run` to
-    preview); report the over-allocations it could not resolve."""
+def level_plan(
+    session: Session,
+    plan_id: uuid.UUID,
+    dry_run: bool,
+    mode: LevellingMode = LevellingMode.WITHIN_FLOAT,
+    today: date | None = None,
+) -> dict:
+    """Level a plan's resources in ``mode``: within float (the finish stays) or to capacity
+    (the finish may move). A dry run proposes and writes nothing; otherwise the delays are
+    stored as start constraints and the plan rescheduled, and an active plan whose finish
+    moved is rebaselined (``ordo.plan.rebaselined``). Tasks with actual dates never move."""
     plan = plan_allowing(session, plan_id, "level")
     built = network(session, plan)
     calendar = built.calendar
@@ -169,25 +196,40 @@ def level_plan(session: Session, plan_id: uuid.UUID, dry_run: bool) -> dict:
         for resource_id, days in booked_hours(session, plan.id).items()
         if resource_id in resources
     }
-    result = level_resources(
-        built.inputs,
-        built.links,
-        bookings,
-        {resource_id: resource.hours_per_day for resource_id, resource in resources.items()},
-        existing,
-    )
-    if not dry_run:
+    pinned = {task.id for task in built.leaves if task.actual_start or task.actual_finish}
+    with schedule_refusals(session):
+        result = level(
+            mode,
+            built.inputs,
+            built.links,
+            bookings,
+            {resource_id: resource.hours_per_day for resource_id, resource in resources.items()},
+            existing,
+            pinned,
+        )
+    finish_before = finish_of(calendar, result.original_finish)
+    finish_after = finish_of(calendar, result.schedule.project_finish)
+    if not dry_run and result.not_before:
         for task_id, index in result.not_before.items():
             built.tasks[task_id].not_before = calendar.to_date(index)
         replan(session, plan)
+        if result.finish_extension:
+            rebaseline(
+                session,
+                plan,
+                f"Resource levelling moved the finish {result.finish_extension:+d} working days.",
+                today or date.today(),
+            )
     return {
         "dry_run": dry_run,
+        "mode": str(mode),
         "moves": [
             {
                 "task_id": move.task_id,
                 "name": built.tasks[move.task_id].name,
                 "old_start": calendar.to_date(move.old_start),
                 "new_start": calendar.to_date(move.new_start),
+                "delay_days": move.delay,
             }
             for move in result.moves
         ],
@@ -201,10 +243,12 @@ def level_plan(session: Session, plan_id: uuid.UUID, dry_run: bool) -> dict:
             }
             for over in result.unresolved
         ],
-        "finish_date": finish_of(calendar, result.schedule),
+        "original_finish_date": finish_before,
+        "finish_date": finish_after,
+        "finish_extension_days": result.finish_extension,
     }
 
 
-def finish_of(calendar: WorkCalendar, planned: Schedule) -> date:
-    finish = planned.project_finish
+def finish_of(calendar: WorkCalendar, finish: int) -> date:
+    """The last working day of a schedule whose (exclusive) finish index is ``finish``."""
     return index_span_to_dates(calendar, finish, finish)[1]

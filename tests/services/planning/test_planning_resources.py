@@ -1,6 +1,6 @@
 """Resources, load across plans, levelling, risks, the Gantt chart and the report."""
 
-from tests.helpers import problem
+from tests.helpers import deliver, problem
 from tests.services.planning.conftest import requirement
 
 
@@ -44,7 +44,12 @@ def test_allocations_set_effort_and_cost_and_show_in_the_daily_load(planning):
     assert short["effort_hours"] == 16.0 and short["cost"] == "1440.00"
     load = planning.get(f"/resources/load?from=2027-01-04&to=2027-01-31&resource_id={ann['id']}")
     [ann_load] = load.json["resources"]
-    assert ann_load["days"][0] == {"date": "2027-01-07", "hours": 16.0, "capacity": 8.0}
+    assert ann_load["days"][0] == {
+        "date": "2027-01-07",
+        "hours": 16.0,
+        "tentative_hours": 0.0,
+        "capacity": 8.0,
+    }
     assert [day["date"] for day in ann_load["over_allocated"]] == ["2027-01-07", "2027-01-08"]
 
 
@@ -81,6 +86,125 @@ def test_levelling_reports_what_it_cannot_resolve_without_moving_critical_work(p
     result = planning.post(f"/plans/{plan['id']}/level").json
     assert result["moves"] == []
     assert len(result["unresolved"]) == 4 and result["unresolved"][0]["name"] == "Ann"
+
+
+def side_by_side_plan(planning, activate=False):
+    """Left and Right (4 working days each, both critical) in parallel, both on Ann."""
+    _, plan = planning.confirm([requirement("Left", 4), requirement("Right", 4)])
+    ann = resource(planning)
+    for name in ("Left", "Right"):
+        allocate(planning, planning.task(plan["id"], name), ann)
+    if activate:
+        planning.activate(plan["id"])
+    return planning.plan(plan["id"]), ann
+
+
+def test_levelling_to_capacity_proposes_the_delay_and_finish_extension_and_writes_nothing(
+    planning,
+):
+    plan, ann = side_by_side_plan(planning)
+    before = planning.tasks(plan["id"])
+    dry = planning.post(f"/plans/{plan['id']}/level?dry_run=true&mode=extend_finish")
+    assert dry.status_code == 200, dry.json
+    assert dry.json["mode"] == "extend_finish" and dry.json["dry_run"] is True
+    right = [move for move in dry.json["moves"] if move["name"] == "Right"]
+    assert right == [
+        {
+            "task_id": planning.task(plan["id"], "Right")["id"],
+            "name": "Right",
+            "old_start": "2027-01-07",
+            "new_start": "2027-01-13",
+            "delay_days": 4,
+        }
+    ]
+    assert dry.json["unresolved"] == []
+    assert dry.json["original_finish_date"] == plan["finish_date"]
+    assert dry.json["finish_extension_days"] == 4
+    assert dry.json["finish_date"] > plan["finish_date"]
+    assert planning.tasks(plan["id"]) == before
+    assert planning.plan(plan["id"])["finish_date"] == plan["finish_date"]
+
+
+def test_levelling_to_capacity_applies_the_proposal_and_leaves_no_over_allocation(planning):
+    plan, ann = side_by_side_plan(planning, activate=True)
+    dry = planning.post(f"/plans/{plan['id']}/level?dry_run=true&mode=extend_finish").json
+    applied = planning.post(f"/plans/{plan['id']}/level?mode=extend_finish")
+    assert applied.status_code == 200, applied.json
+    assert applied.json["moves"] == dry["moves"]
+    assert planning.task(plan["id"], "Right")["start_date"] == "2027-01-13"
+    assert planning.plan(plan["id"])["finish_date"] == dry["finish_date"]
+    load = planning.get(f"/resources/load?from=2027-01-04&to=2027-02-28&resource_id={ann['id']}")
+    assert load.json["resources"][0]["over_allocated"] == []
+    [rebaselined] = planning.events("ordo.plan.rebaselined")
+    assert rebaselined.data["finish_date"] == dry["finish_date"]
+    assert "levelling" in rebaselined.data["reason"]
+    again = planning.post(f"/plans/{plan['id']}/level?dry_run=true&mode=extend_finish").json
+    assert again["moves"] == [] and again["finish_extension_days"] == 0
+
+
+def test_levelling_never_moves_a_task_that_has_started(planning):
+    plan, ann = side_by_side_plan(planning)
+    planning.activate(plan["id"], start_date="2026-11-02")  # progress is reported in the past
+    analysis = planning.task(plan["id"], "Requirements analysis")
+    done = planning.progress(
+        analysis["id"],
+        100,
+        actual_start="2026-11-02",
+        actual_finish="2026-11-04",
+        as_of="2026-11-04",
+    )
+    assert done.status_code == 200, done.json
+    right = planning.task(plan["id"], "Right")
+    started = planning.progress(right["id"], 25, actual_start="2026-11-05", as_of="2026-11-05")
+    assert started.status_code == 200, started.json
+    assert planning.task(plan["id"], "Left")["start_date"] == "2026-11-05"  # the clash
+    result = planning.post(f"/plans/{plan['id']}/level?mode=extend_finish").json
+    assert [move["name"] for move in result["moves"]][:1] == ["Left"]
+    assert result["unresolved"] == []
+    assert planning.task(plan["id"], "Right")["start_date"] == "2026-11-05"
+    assert planning.task(plan["id"], "Requirements analysis")["start_date"] == "2026-11-02"
+
+
+def test_levelling_a_cancelled_plan_is_refused_and_writes_nothing(planning, app):
+    data, plan = planning.confirm([requirement("Left", 4), requirement("Right", 4)])
+    ann = resource(planning)
+    for name in ("Left", "Right"):
+        allocate(planning, planning.task(plan["id"], name), ann)
+    cancelled = {"order_id": data["order_id"], "reason": "Gone", "previous_status": "confirmed"}
+    deliver(app, "ordo.order.cancelled", cancelled)
+    before = planning.tasks(plan["id"])
+    for mode in ("within_float", "extend_finish"):
+        refused = planning.post(f"/plans/{plan['id']}/level?mode={mode}")
+        assert refused.status_code == 409, refused.json
+        assert problem(refused)["current_status"] == "cancelled"
+    assert planning.tasks(plan["id"]) == before
+
+
+def test_an_unknown_levelling_mode_is_refused(planning):
+    plan, _ = side_by_side_plan(planning)
+    refused = planning.post(f"/plans/{plan['id']}/level?mode=sideways")
+    assert refused.status_code == 422
+    assert "mode" in str(problem(refused))
+
+
+def test_the_load_view_shows_draft_plans_as_tentative_load_beside_active_plans(planning):
+    active, ann = clashing_plan(planning)
+    _, draft = planning.confirm([requirement("Draft work", 3)])
+    allocate(planning, planning.task(draft["id"], "Draft work"), ann, hours=4)
+    draft_task = planning.task(draft["id"], "Draft work")
+    load = planning.get(f"/resources/load?from=2027-01-04&to=2027-01-31&resource_id={ann['id']}")
+    [ann_load] = load.json["resources"]
+    days = {day["date"]: day for day in ann_load["days"]}
+    first = days[draft_task["start_date"]]
+    assert first["tentative_hours"] == 4.0
+    assert first["hours"] == 0.0 or first["hours"] >= 8.0
+    tentative_total = sum(day["tentative_hours"] for day in ann_load["days"])
+    assert tentative_total == 12.0  # 3 working days x 4 h, none of it counted as booked
+    assert sum(day["hours"] for day in ann_load["days"]) == 16.0 + 16.0  # Short and Prep
+    over = {day["date"] for day in ann_load["over_allocated"]}
+    tentatively = {day["date"] for day in ann_load["tentatively_over_allocated"]}
+    assert over <= tentatively
+    assert all(day["hours"] > 8 for day in ann_load["over_allocated"])
 
 
 def test_a_risk_scoring_fifteen_or_more_is_raised_once_and_placed_in_the_matrix(planning):

@@ -196,6 +196,16 @@ def test_a_task_with_actual_dates_stays_put_even_after_a_delayed_predecessor():
     assert result.schedule.tasks["Started"].early_start == 2
 
 
+def test_a_task_the_scheduler_pins_to_its_actual_start_is_never_moved_in_either_mode():
+    tasks = [Task("Planned", 3), Task("Started", 3, fixed_start=1)]
+    allocations = [Allocation("Planned", "ann", 8), Allocation("Started", "ann", 8)]
+    extended = level_to_capacity(tasks, [], allocations, {"ann": 8})
+    assert extended.moves == [Move("Planned", 0, 4)]
+    assert extended.schedule.tasks["Started"].early_start == 1
+    within = level_resources(tasks, [], allocations, {"ann": 8})
+    assert within.schedule.tasks["Started"].early_start == 1
+
+
 def test_load_from_other_plans_is_placed_around_and_never_moved():
     tasks = [Task("A", 2)]
     result = level_to_capacity(
