@@ -196,7 +196,8 @@ def level_plan(
         for resource_id, days in booked_hours(session, plan.id).items()
         if resource_id in resources
     }
-    pinned = {task.id for task in built.leaves if task.actual_start or task.actual_finish}
+    # Actuals are facts: the network pins every task with actual dates to its actual start.
+    pinned = {task.id for task in built.inputs if task.fixed_start is not None}
     with schedule_refusals(session):
         result = level(
             mode,
@@ -207,8 +208,8 @@ def level_plan(
             existing,
             pinned,
         )
-    finish_before = finish_of(calendar, result.original_finish)
-    finish_after = finish_of(calendar, result.schedule.project_finish)
+        finish_before = finish_of(calendar, result.original_finish)
+        finish_after = finish_of(calendar, result.schedule.project_finish)
     if not dry_run and result.not_before:
         for task_id, index in result.not_before.items():
             built.tasks[task_id].not_before = calendar.to_date(index)
