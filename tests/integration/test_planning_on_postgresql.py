@@ -7,13 +7,15 @@ from services.planning.app import create_app
 from shared.cli import migrations_dir
 from shared.db import migrate
 from tests.helpers import JWT_SECRET, problem
-from tests.services.planning.conftest import Planning, requirement
+from tests.services.planning.conftest import TODAY, Planning, requirement
 
 MOST = "999999999999.99"
 
 
 @pytest.fixture
-def planning(backend):
+def planning(backend, monkeypatch):
+    # progress is reported in January 2027, as in the service tests
+    monkeypatch.setattr("services.planning.api.support.today", lambda: TODAY)
     if not backend.real:
         pytest.skip("what PostgreSQL refuses and SQLite accepts; the rest is in services")
     url = backend.database_url("planning")
