@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http
+import io
 import json
 import re
 from collections.abc import Iterable
@@ -16,6 +17,7 @@ from flask import Flask, current_app, g, request, send_from_directory
 from flask_smorest import Api, Blueprint
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wsgi import LimitedStream
 
 from shared.config import Settings, load_settings
 from shared.context import begin_cause, end_cause
@@ -153,17 +155,54 @@ def _end_request(_error=None) -> None:
 
 
 def _check_body() -> None:
-    """Refuse a body that is too large (413) or neither JSON nor a form upload (415)."""
-    if request.method not in BODY_METHODS or not request.content_length:
+    """Read the body once, bounded, whatever its framing, then refuse one that is too large
+    (413) or neither JSON nor a form upload (415).
+
+    A body sent with `Transfer-Encoding: chunked` has no Content-Length: it is read up to the
+    limit plus one byte like any other, and the request is then made to look like one sent
+    with a Content-Length (the bytes read, their length), so every later check and parser
+    sees one kind of request."""
+    if request.method not in BODY_METHODS:
         return
     limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if limit and request.content_length > limit:
+    data = _read_body(limit)
+    if data is None:
         raise Problem(413, f"The body is larger than {limit} bytes.", max_bytes=limit)
-    if request.is_json or request.mimetype == "multipart/form-data":
+    environ = request.environ
+    environ["wsgi.input"] = io.BytesIO(data)
+    environ["CONTENT_LENGTH"] = str(len(data))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+    for cached in ("stream", "content_length"):  # werkzeug's cached views of the old framing
+        request.__dict__.pop(cached, None)
+    request.get_data(cache=True)  # every later reader (parsers, idempotency) gets these bytes
+    if not data or request.is_json or request.mimetype == "multipart/form-data":
         return
     raise Problem(
         415, f"Send the body as application/json, not {request.mimetype or 'an unnamed type'}."
     )
+
+
+def _read_body(limit: int | None) -> bytes | None:
+    """The request's body, or None when it holds more than `limit` bytes."""
+    environ = request.environ
+    length = request.content_length  # None when chunked or unframed
+    if length is not None:
+        if limit and length > limit:
+            return None
+        stream = LimitedStream(environ["wsgi.input"], length)
+        return stream.read() if length else b""
+    chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if not chunked or "wsgi.input_terminated" not in environ:
+        return b""  # no framing the server vouches for: no body (as werkzeug reads it)
+    stream, parts, size = environ["wsgi.input"], [], 0
+    while True:
+        part = stream.read(65536 if not limit else min(65536, limit + 1 - size))
+        if not part:
+            return b"".join(parts)
+        parts.append(part)
+        size += len(part)
+        if limit and size > limit:
+            return None
 
 
 # No database stores a NUL character or half of a surrogate pair.
