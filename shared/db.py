@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -200,6 +201,37 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+#: Rows one pruning statement deletes: short transactions, locks held briefly.
+PRUNE_BATCH_ROWS = 1000
+#: The pause between two pruning statements, so requests and handlers get the table.
+PRUNE_PAUSE_SECONDS = 0.01
+
+
+def prune(
+    db: Database,
+    table: sa.Table,
+    *conditions: sa.ColumnElement[bool],
+    batch: int = PRUNE_BATCH_ROWS,
+    pause: float = PRUNE_PAUSE_SECONDS,
+) -> int:
+    """Delete the rows of `table` matching `conditions`, `batch` rows per statement and
+    transaction, until none is left; returns how many were deleted.
+
+    Each statement picks its rows by primary key in a subquery with a LIMIT, so no transaction
+    holds more than `batch` rows and a large backlog never becomes one long lock.
+    """
+    key = sa.tuple_(*table.primary_key.columns)
+    chosen = sa.select(*table.primary_key.columns).where(*conditions).limit(batch)
+    deleted = 0
+    while True:
+        with db.transaction() as session:
+            count = session.execute(sa.delete(table).where(key.in_(chosen))).rowcount
+        deleted += count
+        if count < batch:
+            return deleted
+        time.sleep(pause)
 
 
 def tables_of(session: Session) -> Infrastructure:

@@ -1,5 +1,5 @@
-"""The worker process of a service: consumer, outbox relay, retry loop and mail sender; stops on
-SIGTERM."""
+"""The worker process of a service: consumer, outbox relay, retry loop, mail sender and the
+pruning of old rows; stops on SIGTERM."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from shared.events.inbox import Handler, Inbox
 from shared.events.relay import Relay
 from shared.logs import configure_logging
 from shared.mail import MailSender
+from shared.retention import PRUNE_EVERY_SECONDS, prune_expired
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,9 @@ class Worker:
             threading.Thread(target=Relay(self.db, self.settings).run, args=(self.stopping,)),
             threading.Thread(target=self.mail.run, args=(self.stopping,)),
             self._every(RETRY_POLL_SECONDS, self.inbox.retry_due),
+            self._every(
+                PRUNE_EVERY_SECONDS, functools.partial(prune_expired, self.db, self.settings)
+            ),
             *(
                 self._every(seconds, functools.partial(job, self.db))
                 for seconds, job in self.periodic

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -21,8 +20,7 @@ from shared.events.publisher import BatchPublisher, OutgoingMessage, PublishFail
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 30.0
-BATCHES_PER_ROUND = 50  # then the relay looks at its stop flag and purge timer again
-PURGE_EVERY_SECONDS = 600.0
+BATCHES_PER_ROUND = 50  # then the relay looks at its stop flag again
 
 
 def outgoing(row) -> OutgoingMessage:
@@ -126,30 +124,13 @@ class Relay:
             batch.session.close()
         return len(batch.positions)
 
-    def purge(self, now: datetime | None = None) -> int:
-        """Delete published rows older than the retention period."""
-        cutoff = (now or utcnow()) - timedelta(days=self.settings.outbox_retention_days)
-        outbox = self.db.tables.outbox
-        with self.db.transaction() as session:
-            result = session.execute(
-                sa.delete(outbox).where(
-                    outbox.c.published_at.is_not(None), outbox.c.published_at < cutoff
-                )
-            )
-        return result.rowcount
-
     def run(self, stop: threading.Event) -> None:
         """Relay until `stop` is set, backing off while the broker is away."""
         backoff = 0.0
-        next_purge = 0.0
         while not stop.is_set():
             try:
                 published = self.publish_pending(max_batches=BATCHES_PER_ROUND)
                 backoff = 0.0
-                if (now := time.monotonic()) >= next_purge:
-                    next_purge = now + PURGE_EVERY_SECONDS
-                    if purged := self.purge():
-                        logger.info("relay: purged %d published events", purged)
             except PublishFailed as error:
                 backoff = min(max(backoff * 2, 0.25), MAX_BACKOFF_SECONDS)
                 logger.warning("relay: broker unavailable (%s); retrying in %.2fs", error, backoff)

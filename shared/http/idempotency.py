@@ -1,14 +1,19 @@
-"""`Idempotency-Key` on creates: the same key gives the same response, creates nothing twice."""
+"""`Idempotency-Key` on creates: the same key gives the same response, creates nothing twice.
+
+A key lives `ORDO_IDEMPOTENCY_TTL_HOURS` (24 h): after that it is treated as new (the worker
+prunes expired keys, see shared.retention).
+"""
 
 from __future__ import annotations
 
 import functools
 import hashlib
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Response, request
 
-from shared.db import tables_of, utcnow
+from shared.db import settings_of, tables_of, utcnow
 from shared.http.auth import current_principal
 from shared.http.errors import Problem
 from shared.http.requests import db_session
@@ -33,6 +38,10 @@ def idempotent(view):
         table = tables_of(session).idempotency
         scope = _scope()
         stored = _stored(session, table, scope, key)
+        if stored is not None and _expired(stored, session):
+            # Not pruned yet, but new again: its old row must not answer for it.
+            session.execute(sa.delete(table).where(table.c.scope == scope, table.c.key == key))
+            stored = None
         if stored is not None:
             return _replay(stored, request_hash)
         response = view(*args, **kwargs)
@@ -63,6 +72,11 @@ def idempotent(view):
 
     guarded._ordo_idempotent = True  # documented: the Idempotency-Key header
     return guarded
+
+
+def _expired(stored, session) -> bool:
+    lifetime = timedelta(hours=settings_of(session).idempotency_ttl_hours)
+    return stored.created_at < utcnow() - lifetime
 
 
 def _stored(session, table, scope: str, key: str):

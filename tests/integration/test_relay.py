@@ -1,4 +1,4 @@
-"""The outbox relay against a real broker: confirmation, outage, purge, replay."""
+"""The outbox relay against a real broker: confirmation, outage, replay."""
 
 import os
 import subprocess
@@ -128,17 +128,6 @@ def test_a_relay_that_loses_the_broker_mid_run_recovers(backend):
     finally:
         proxy.close()
         orders_db.dispose()
-
-
-def test_published_events_are_purged_after_the_retention_period(backend):
-    url = create_schema(backend, "orders", OrdersBase.metadata)
-    orders_db = Database(url, OrdersBase.metadata, "orders")
-    relay = Relay(orders_db, backend.settings("orders", outbox_retention_days=7))
-    record_confirmations(orders_db, 5)
-    assert relay.publish_pending() == 5
-    assert relay.purge(now=utcnow() + timedelta(days=6)) == 0
-    assert relay.purge(now=utcnow() + timedelta(days=8)) == 5
-    orders_db.dispose()
 
 
 def test_a_time_range_of_the_outbox_can_be_replayed_to_a_new_subscribers_queue(backend):

@@ -324,3 +324,24 @@ def test_the_admin_endpoints_need_the_admin_role(orders):
     assert orders.get("/admin/outbox", headers=auth("manager")).status_code == 403
     backlog = orders.get("/admin/outbox", headers=auth("admin")).json
     assert backlog["pending"] == 0
+
+
+def test_an_idempotency_key_past_its_lifetime_is_new_again(make_app):
+    app = make_app("orders", idempotency_ttl_hours=24)
+    orders = app.test_client()
+    customer = orders.post("/customers", json={"name": "Acme"}, headers=auth("sales")).json
+    headers = {**auth("sales"), "Idempotency-Key": "order-from-crm-18"}
+    body = {"customer_id": customer["id"], "title": "Press"}
+    first = orders.post("/orders", json=body, headers=headers)
+    db = app.extensions["ordo"].db
+    with db.transaction() as session:
+        session.execute(
+            db.tables.idempotency.update().values(
+                created_at=datetime.now(UTC) - timedelta(hours=25)
+            )
+        )
+    again = orders.post("/orders", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json["id"] != first.json["id"]
+    assert "Idempotent-Replayed" not in again.headers
+    assert orders.post("/orders", json=body, headers=headers).json["id"] == again.json["id"]
