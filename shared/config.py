@@ -103,6 +103,8 @@ class Settings:
     mail_max_attempts: int = 8
     mail_retry_base_seconds: float = 2.0
     mail_dir: str = "var/mail"
+    hsts: bool = False
+    metrics_token: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -157,6 +159,8 @@ def load_settings(service: str, overrides: dict[str, Any] | None = None) -> Sett
         mail_max_attempts=_env_int("ORDO_MAIL_MAX_ATTEMPTS", 8),
         mail_retry_base_seconds=_env_float("ORDO_MAIL_RETRY_BASE_SECONDS", 2.0),
         mail_dir=str(var_dir() / "mail"),
+        hsts=_env_flag("ORDO_HSTS", False),
+        metrics_token=os.environ.get("ORDO_METRICS_TOKEN") or None,
         public_base_url=_env(
             f"ORDO_{service.upper()}_PUBLIC_URL", f"http://127.0.0.1:{port(service)}"
         ),

@@ -34,6 +34,7 @@ from shared.http.errors import (
     handle_http_exception,
     handle_unexpected,
 )
+from shared.http.headers import security_headers
 from shared.http.limits import install_rate_limits
 from shared.http.requests import discard_transaction, finish_transaction, request_ids
 from shared.logs import configure_logging
@@ -134,6 +135,7 @@ def create_service_app(
     app.after_request(finish_transaction)
     app.after_request(operations.observe)
     app.after_request(_echo_ids)
+    app.after_request(security_headers)
     app.teardown_request(discard_transaction)
     app.teardown_request(_end_request)
     app.register_error_handler(DomainError, handle_domain_error)

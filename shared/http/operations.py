@@ -27,6 +27,7 @@ from shared.events.inbox import DEAD, FAILED, PROCESSED
 from shared.http.auth import public, roles_required
 from shared.http.contract import responds
 from shared.http.errors import Problem
+from shared.http.headers import check_metrics_token
 from shared.http.requests import PageArgsSchema, db_session, page_of, paginate
 
 REQUESTS = Counter(
@@ -121,10 +122,15 @@ def readyz():
 
 @health.route("/metrics")
 @public
+@responds(401)
 @health.doc(operationId="health.metrics")
 @health.response(200, content_type="text/plain", description="Prometheus text exposition")
 def metrics():
-    """Prometheus metrics: requests, latency, outbox backlog, inbox and mail by status."""
+    """Prometheus metrics: requests, latency, outbox backlog, inbox and mail by status.
+
+    Open unless ORDO_METRICS_TOKEN is set; then only `Authorization: Bearer <that token>`
+    reads them (401 otherwise)."""
+    check_metrics_token()
     ordo = current_app.extensions["ordo"]
     service = ordo.settings.service
     tables = ordo.db.tables

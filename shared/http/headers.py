@@ -1,0 +1,72 @@
+"""Security headers on every response, and the optional bearer token in front of /metrics.
+
+- `X-Content-Type-Options: nosniff` and `Referrer-Policy: no-referrer` everywhere: no browser
+  guesses a type, and no link (a customer's acceptance or survey token is in its path) leaks
+  in a Referer header.
+- `Cache-Control: no-store` on every response but the public, personal-data-free ones (the
+  Swagger UI assets, /openapi.json, /metrics): API answers and link pages hold personal data
+  and must stay out of shared and browser caches.
+- HTML answers (the /docs page) get a strict Content-Security-Policy: everything from the
+  service itself, the page's own inline scripts allowed by their SHA-256 hash (computed from
+  the page, so the policy follows the page) and never framed (`frame-ancestors 'none'`).
+- `Strict-Transport-Security` only when ORDO_HSTS=true (behind TLS).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+
+from flask import current_app, request
+
+from shared.http.errors import Problem
+
+#: Paths whose answers hold no personal data and may be cached.
+CACHEABLE = ("/docs/assets/", "/openapi.json", "/metrics")
+HSTS = "max-age=31536000; includeSubDomains"
+INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.I)
+PAGE_POLICY = (
+    "default-src 'none'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def security_headers(response):
+    settings = current_app.extensions["ordo"].settings
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    if not request.path.startswith(CACHEABLE):
+        headers["Cache-Control"] = "no-store"
+    if response.mimetype == "text/html":
+        headers["Content-Security-Policy"] = page_policy(response)
+    if settings.hsts:
+        headers["Strict-Transport-Security"] = HSTS
+    return response
+
+
+def page_policy(response) -> str:
+    """The page's policy, allowing exactly the inline scripts it holds."""
+    if response.direct_passthrough:  # a streamed file: no inline script to allow
+        return PAGE_POLICY.format(hashes="")
+    hashes = "".join(
+        f" 'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'"
+        for script in INLINE_SCRIPT.findall(response.get_data())
+    )
+    return PAGE_POLICY.format(hashes=hashes)
+
+
+def check_metrics_token() -> None:
+    """With ORDO_METRICS_TOKEN set, /metrics answers only `Authorization: Bearer <token>`."""
+    token = current_app.extensions["ordo"].settings.metrics_token
+    if not token:
+        return
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):
+        return
+    refusal = Problem(401, "The metrics need the metrics token (ORDO_METRICS_TOKEN) as a bearer.")
+    refusal.data = {"headers": {"WWW-Authenticate": 'Bearer realm="metrics"'}}
+    raise refusal
