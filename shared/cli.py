@@ -17,6 +17,7 @@ from pathlib import Path
 from shared.config import SERVICES, load_settings, port, var_dir
 from shared.db import alembic_config, migrate
 from shared.http.auth import ROLES, mint_token
+from shared.supervisor import Program, Supervisor, read_status, status_table
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = ROOT / "deploy" / "entrypoint.sh"
@@ -104,22 +105,27 @@ def cmd_up(args) -> int:
         if migration.returncode != 0:
             print(f"migrating {service} failed", file=sys.stderr)
             return 1
-    processes: list[tuple[str, subprocess.Popen]] = []
+    programs = []
     for service in services:
         service_environment = {**environment, "ORDO_BIND": f"{args.host}:{port(service)}"}
         replicas = int(os.environ.get(f"ORDO_{service.upper()}_WORKERS") or 1)
         for process in ("web", *["worker"] * replicas):
-            started = subprocess.Popen(
-                _entrypoint(service, process), env=service_environment, cwd=ROOT
+            programs.append(
+                Program(
+                    f"{service}-{process}",
+                    _entrypoint(service, process),
+                    service_environment,
+                    ROOT,
+                )
             )
-            processes.append((f"{service}-{process}", started))
+    supervisor = Supervisor(programs, status_file(var))
     print(
         "ordo is up: "
         + ", ".join(f"{s} http://{args.host}:{port(s)}" for s in services)
-        + " (Ctrl-C stops)",
+        + " (Ctrl-C stops; `ordo ps` lists the processes)",
         file=sys.stderr,
     )
-    return _supervise(processes)
+    return _supervise(supervisor)
 
 
 def _entrypoint(service: str, process: str) -> list[str]:
@@ -166,33 +172,29 @@ def cmd_demo(args) -> int:
     return 0
 
 
-def _supervise(processes: list[tuple[str, subprocess.Popen]]) -> int:
-    stopping = False
-
-    def request_stop(_signum, _frame):
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
-    exit_code = 0
-    while not stopping:
-        for name, process in processes:
-            if process.poll() is not None:
-                print(f"{name} exited with {process.returncode}; stopping", file=sys.stderr)
-                stopping, exit_code = True, 1
-        time.sleep(0.2)
-    for _name, process in processes:
-        if process.poll() is None:
-            process.terminate()
-    deadline = time.monotonic() + 25
-    for _name, process in processes:
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            process.kill()
-    print("ordo stopped", file=sys.stderr)
+def _supervise(supervisor: Supervisor) -> int:
+    signal.signal(signal.SIGINT, lambda _signum, _frame: supervisor.stop())
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: supervisor.stop())
+    exit_code = supervisor.run()
+    if supervisor.given_up:
+        print(f"ordo stopped: {supervisor.given_up} kept failing", file=sys.stderr)
+    else:
+        print("ordo stopped", file=sys.stderr)
     return exit_code
+
+
+def status_file(var: Path) -> Path:
+    return var / "ordo-up.json"
+
+
+def cmd_ps(args) -> int:
+    """List the processes of the running `ordo up`: pid, uptime, restarts."""
+    status = read_status(status_file(var_dir()))
+    if status is None:
+        print("ordo ps: ordo up is not running", file=sys.stderr)
+        return 1
+    print(status_table(status, time.time()))
+    return 0
 
 
 def _timestamp(value: str) -> datetime:
@@ -208,6 +210,9 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--service", action="append", choices=SERVICES, help="only these services")
     up.add_argument("--host", default="127.0.0.1")
     up.set_defaults(run=cmd_up)
+
+    ps = commands.add_parser("ps", help="list the processes of the running `ordo up`")
+    ps.set_defaults(run=cmd_ps)
 
     migrate_ = commands.add_parser("migrate", help="upgrade the services' databases")
     migrate_.add_argument("--service", action="append", choices=SERVICES)
