@@ -47,11 +47,13 @@ BODY_METHODS = ("POST", "PUT", "PATCH")
 
 @dataclass
 class ServiceContext:
-    """What a request needs of its service: settings, database, inbox (for admin replay)."""
+    """What a request needs of its service: settings, database, inbox (for admin replay), the
+    broker's last known state (for /healthz and /metrics)."""
 
     settings: Settings
     db: Database
     inbox: Inbox
+    broker: operations.BrokerProbe
 
 
 class OrdoApi(Api):
@@ -118,7 +120,9 @@ def create_service_app(
             app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
         )
     db = Database(settings.database_url, metadata, service, settings)
-    app.extensions["ordo"] = ServiceContext(settings, db, Inbox(db, settings, handle))
+    app.extensions["ordo"] = ServiceContext(
+        settings, db, Inbox(db, settings, handle), operations.BrokerProbe(settings)
+    )
 
     api = OrdoApi(app, spec_kwargs={"extra_plugins": [ContractPlugin(app)]})
     api.ma_plugin.converter.add_attribute_function(decimal_as_string)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import Response, current_app, g, request
@@ -77,13 +79,81 @@ def observe(response):
     return response
 
 
+#: 1 when the service's last broker check connected, 0 when it failed (absent before the first).
+BROKER_UP = Gauge(
+    "ordo_broker_up",
+    "Whether the last broker check connected (checked at most every BROKER_CHECK_SECONDS)",
+    ["service"],
+    multiprocess_mode="mostrecent",
+)
+BROKER_CHECK_SECONDS = 30.0
+UNKNOWN = "unknown"
+
+
+class BrokerProbe:
+    """The broker's last known state, for /healthz and /metrics, never on the request's path.
+
+    The web process needs no broker to answer (the outbox keeps the events until the worker's
+    relay publishes them), so the broker is not part of readiness; operators still see it. A
+    call reads the last result; when it is older than `every` seconds, one background thread
+    opens one connection to check again. So probes stay cheap and never wait on a broker that
+    is away, and a process opens at most one broker connection per `every` seconds for this."""
+
+    def __init__(self, settings, every: float = BROKER_CHECK_SECONDS):
+        self.settings = settings
+        self.every = every
+        self.state = UNKNOWN
+        self.checked_at: datetime | None = None
+        self._due = 0.0
+        self._checking = threading.Lock()
+
+    def current(self) -> tuple[str, datetime | None]:
+        now = time.monotonic()
+        if now >= self._due and self._checking.acquire(blocking=False):
+            self._due = now + self.every
+            threading.Thread(target=self._check, name="ordo-broker-probe", daemon=True).start()
+        return self.state, self.checked_at
+
+    def _check(self) -> None:
+        try:
+            self.refresh()
+        finally:
+            self._checking.release()
+
+    def refresh(self) -> str:
+        """Connect once, now, and remember how it went."""
+        try:
+            with connect(self.settings) as connection:
+                connection.ensure_connection(max_retries=1, timeout=2)
+            state = "ok"
+        except Exception as error:  # any failure means unavailable; say which
+            state = f"unavailable: {type(error).__name__}"
+        self.state, self.checked_at = state, datetime.now(UTC)
+        BROKER_UP.labels(self.settings.service).set(1 if state == "ok" else 0)
+        return state
+
+
 class HealthSchema(Schema):
     status = fields.String(metadata={"example": "ok"})
+    checks = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={
+            "description": "Dependencies the process does not need to be alive or ready, as "
+            "last seen: `broker` is ok, `unavailable: <error>` or `unknown` (not checked yet)",
+            "example": {"broker": "ok"},
+        },
+    )
+    broker_checked_at = fields.DateTime(
+        allow_none=True, metadata={"description": "When the broker was last checked"}
+    )
 
 
 class ReadinessSchema(Schema):
     status = fields.String(metadata={"example": "ready"})
-    checks = fields.Dict(keys=fields.String(), values=fields.String())
+    checks = fields.Dict(
+        keys=fields.String(), values=fields.String(), metadata={"example": {"database": "ok"}}
+    )
 
 
 @health.route("/healthz")
@@ -91,8 +161,10 @@ class ReadinessSchema(Schema):
 @health.doc(operationId="health.live")
 @health.response(200, HealthSchema)
 def healthz():
-    """Alive: the process answers."""
-    return {"status": "ok"}
+    """Alive: the process answers (liveness). The broker's last known state is in `checks`:
+    it is checked in the background at most every 30 s and never makes this call fail."""
+    state, checked_at = current_app.extensions["ordo"].broker.current()
+    return {"status": "ok", "checks": {"broker": state}, "broker_checked_at": checked_at}
 
 
 @health.route("/readyz")
@@ -101,23 +173,18 @@ def healthz():
 @health.doc(operationId="health.ready")
 @health.response(200, ReadinessSchema)
 def readyz():
-    """Ready: the database and the broker are reachable."""
+    """Ready: the database answers. A broker outage does not make the service unready: requests
+    still commit their events to the outbox, which the worker publishes once the broker is back
+    (see the broker's state in /healthz)."""
     ordo = current_app.extensions["ordo"]
-    checks = {}
     try:
         ordo.db.ping()
-        checks["database"] = "ok"
     except Exception as error:  # any failure means not ready; say which
-        checks["database"] = f"unavailable: {type(error).__name__}"
-    try:
-        with connect(ordo.settings) as connection:
-            connection.ensure_connection(max_retries=1, timeout=2)
-        checks["broker"] = "ok"
-    except Exception as error:
-        checks["broker"] = f"unavailable: {type(error).__name__}"
-    if any(state != "ok" for state in checks.values()):
-        raise Problem(503, "A dependency is unavailable.", title="Not Ready", checks=checks)
-    return {"status": "ready", "checks": checks}
+        checks = {"database": f"unavailable: {type(error).__name__}"}
+        raise Problem(
+            503, "The database is unavailable.", title="Not Ready", checks=checks
+        ) from None
+    return {"status": "ready", "checks": {"database": "ok"}}
 
 
 @health.route("/metrics")
@@ -132,6 +199,7 @@ def metrics():
     reads them (401 otherwise)."""
     check_metrics_token()
     ordo = current_app.extensions["ordo"]
+    ordo.broker.current()  # keeps ordo_broker_up fresh (a background check when stale)
     service = ordo.settings.service
     tables = ordo.db.tables
     with ordo.db.sessions() as session:
