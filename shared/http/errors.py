@@ -34,10 +34,6 @@ class Problem(HTTPException):
         self.extra = extra
 
 
-def abort_problem(status: int, detail: str, **extra: Any):
-    raise Problem(status, detail, **extra)
-
-
 def problem_response(
     status: int, title: str, detail: str | None = None, headers: dict | None = None, **extra: Any
 ) -> Response:

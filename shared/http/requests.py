@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
 from shared.db import filter_by  # noqa: F401  (re-exported for views)
-from shared.http.errors import Problem, handle_concurrent_write
+from shared.http.errors import handle_concurrent_write
 from shared.usecases import ANY_VERSION, IfMatch
 
 MAX_PAGE_SIZE = 100
@@ -87,11 +87,6 @@ def if_match(required: bool = True) -> IfMatch:
     return IfMatch(frozenset(int(tag[1:-1]) for tag in tags if STRONG_TAG.fullmatch(tag)))
 
 
-def check_if_match(current_version: int, required: bool = True) -> None:
-    """Refuse a stale If-Match (412), or a missing one (428) when `required`."""
-    if_match(required).check(current_version)
-
-
 class PageArgsSchema(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
@@ -133,11 +128,3 @@ def paginate(session: Session, query: sa.Select, args: dict, rows: bool = False)
         "total": total,
         "pages": math.ceil(total / size) if total else 0,
     }
-
-
-def get_or_404(session: Session, model: type, id_, what: str | None = None):
-    """The row with this primary key, or a 404 problem naming what was looked for."""
-    row = session.get(model, id_)
-    if row is None:
-        raise Problem(404, f"No {what or model.__name__.lower()} {id_}.")
-    return row

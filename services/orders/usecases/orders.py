@@ -27,6 +27,13 @@ def readable_order(session: Session, order_id, actor: Principal = SYSTEM) -> Ord
     return order
 
 
+def order_to_change(session: Session, order_id, actor: Principal, if_match: IfMatch) -> Order:
+    """The order the actor may see, as the actor last read it (412/428 otherwise)."""
+    order = readable_order(session, order_id, actor)
+    if_match.check(order.version)
+    return order
+
+
 def move(order: Order, action: str) -> str:
     """Move the order by `action`; TransitionNotAllowed (409) if its status does not allow it."""
     order.status = ORDER_STATUS.next_status(order.status, action)
@@ -115,8 +122,7 @@ def update_order(
     if_match: IfMatch = ANY_VERSION,
 ) -> Order:
     """Change an order's fields while it is a draft or in review."""
-    order = readable_order(session, order_id, actor)
-    if_match.check(order.version)
+    order = order_to_change(session, order_id, actor, if_match)
     ORDER_STATUS.require(order.status, "update")
     changes = dict(changes)
     if "value" in changes:
@@ -135,8 +141,7 @@ def cancel_order(
     if_match: IfMatch = ANY_VERSION,
 ) -> Order:
     """Cancel with a reason: 409 first if no one may cancel it, then 403 unless the actor may."""
-    order = readable_order(session, order_id, actor)
-    if_match.check(order.version)
+    order = order_to_change(session, order_id, actor, if_match)
     previous = order.status
     cancelled = ORDER_STATUS.next_status(previous, "cancel")
     if not actor.has_any(roles_to_cancel(previous)):
@@ -164,8 +169,7 @@ def hold_order(
     if_match: IfMatch = ANY_VERSION,
 ) -> Order:
     """Put an order in progress on hold; deliveries heard meanwhile are remembered."""
-    order = readable_order(session, order_id, actor)
-    if_match.check(order.version)
+    order = order_to_change(session, order_id, actor, if_match)
     move(order, "hold")
     order.status_reason = comment or None
     session.flush()
@@ -180,8 +184,7 @@ def resume_order(
     if_match: IfMatch = ANY_VERSION,
 ) -> Order:
     """Resume an order on hold, to where the deliveries heard meanwhile have brought it."""
-    order = readable_order(session, order_id, actor)
-    if_match.check(order.version)
+    order = order_to_change(session, order_id, actor, if_match)
     move(order, "resume")
     order.status_reason = comment or None
     catch_up(session, order)
@@ -197,8 +200,7 @@ def close_order(
     if_match: IfMatch = ANY_VERSION,
 ) -> Order:
     """Close an accepted order without waiting for the retrospective."""
-    order = readable_order(session, order_id, actor)
-    if_match.check(order.version)
+    order = order_to_change(session, order_id, actor, if_match)
     move(order, "close")
     order.closed_at = datetime.now(UTC)
     order.status_reason = comment or f"Closed by {actor.sub}"

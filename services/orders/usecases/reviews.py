@@ -17,7 +17,7 @@ from services.orders.domain.approval import (
 from services.orders.domain.status import ORDER_STATUS
 from services.orders.models import Customer, Order, ReviewDecision
 from services.orders.usecases import publish
-from services.orders.usecases.orders import money, move, readable_order
+from services.orders.usecases.orders import money, move, order_to_change, readable_order
 from services.orders.usecases.requirements import live_requirements, requirement_payload
 from shared.events.contracts.orders import OrderConfirmed, OrderSubmitted
 from shared.usecases import ANY_VERSION, SYSTEM, IfMatch, Principal
@@ -37,8 +37,7 @@ def submit_order(
     session: Session, order_id, actor: Principal = SYSTEM, if_match: IfMatch = ANY_VERSION
 ) -> Order:
     """A draft order goes to review; each requirement needs an acceptance criterion."""
-    order = readable_order(session, order_id, actor)
-    if_match.check(order.version)
+    order = order_to_change(session, order_id, actor, if_match)
     ORDER_STATUS.require(order.status, "submit")
     requirements = live_requirements(order)
     check_submission({r.id: len(r.criteria) for r in requirements})
@@ -102,8 +101,7 @@ def approve_order(
     session: Session, order_id, actor: Principal = SYSTEM, if_match: IfMatch = ANY_VERSION
 ) -> Order:
     """The review approves: the order is confirmed and its requirements go to planning."""
-    order = readable_order(session, order_id, actor)
-    if_match.check(order.version)
+    order = order_to_change(session, order_id, actor, if_match)
     ORDER_STATUS.require(order.status, "approve")
     requirements = live_requirements(order)
     check_approval([r.id for r in requirements], current_decisions(session, order))
@@ -147,8 +145,7 @@ def request_changes(
     if_match: IfMatch = ANY_VERSION,
 ) -> Order:
     """A submitted order goes back to draft; the reviewers' comments are kept."""
-    order = readable_order(session, order_id, actor)
-    if_match.check(order.version)
+    order = order_to_change(session, order_id, actor, if_match)
     move(order, "request_changes")
     requirements = live_requirements(order)
     statuses = statuses_after_changes_requested(
