@@ -295,8 +295,8 @@ class ChannelWaiter:
             self._connection = None
 
 
-def migrate(migrations_dir: Path, url: str, revision: str = "head") -> None:
-    """Upgrade a service's database with its Alembic scripts."""
+def migrate(migrations_dir: Path, url: str, revision: str = "heads") -> None:
+    """Upgrade a service's database with its Alembic scripts (every head: features may branch)."""
     from alembic import command
 
     command.upgrade(alembic_config(migrations_dir, url), revision)
