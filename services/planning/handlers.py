@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from services.planning.usecases.plans import accept_delivery, cancel_plan, create_plan_for_order
+from services.planning.usecases.increments import decide_package
+from services.planning.usecases.plans import cancel_plan, create_plan_for_order
 from services.planning.usecases.replanning import (
     apply_approved_change,
     plan_rework_after_failed_check,
@@ -65,12 +66,22 @@ def on_delivery_rejected(event: Envelope, session: Session) -> None:
         data["results"],
         data["reasons"],
         event.occurred_at.date(),
+        data["increment_id"],
     )
 
 
 def on_delivery_accepted(event: Envelope, session: Session) -> None:
     data = event.data
-    accept_delivery(session, data["order_id"], data["package_version"], data["signed_at"].date())
+    decide_package(
+        session,
+        data["order_id"],
+        data["package_version"],
+        data["decision"],
+        data["results"],
+        data["final"],
+        data["signed_at"].date(),
+        data["increment_id"],
+    )
 
 
 handle = dispatcher(

@@ -48,6 +48,10 @@ class Plan(Base):
     completed_on: Mapped[date | None]
     accepted_on: Mapped[date | None]
     cancelled_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # Whom status reports are mailed to, as the order's confirmation named them.
+    customer_email: Mapped[str | None] = mapped_column(sa.String(320))
+    contact_name: Mapped[str | None] = mapped_column(sa.String(200))
+    customer_locale: Mapped[str | None] = mapped_column(sa.String(16))
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -205,6 +209,150 @@ class Risk(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class Meeting(Base):
+    """One meeting of an order (one row per occurrence of a recurring one) and its minutes."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    plan_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("plans.id"), index=True)
+    series_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    starts_at: Mapped[datetime]
+    duration_minutes: Mapped[int] = mapped_column(default=60)
+    place: Mapped[str | None] = mapped_column(sa.String(200))
+    call_url: Mapped[str | None] = mapped_column(sa.String(500))
+    recurrence: Mapped[str | None] = mapped_column(sa.String(200))
+    attendees: Mapped[list] = mapped_column(default=list)
+    agenda: Mapped[list] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(sa.String(20), default="scheduled")
+    minutes: Mapped[str] = mapped_column(sa.Text, default="")
+    decisions: Mapped[list] = mapped_column(default=list)
+    # Action items as drafted in the minutes; rows in action_items once published.
+    draft_action_items: Mapped[list] = mapped_column(default=list)
+    minutes_published_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ActionItem(Base):
+    """What a meeting's minutes ask someone to do by a day, linked to a task, risk or issue."""
+
+    __tablename__ = "action_items"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    plan_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("plans.id"), index=True)
+    meeting_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    owner: Mapped[str] = mapped_column(sa.String(320))
+    due_date: Mapped[date | None]
+    status: Mapped[str] = mapped_column(sa.String(20), default="open", index=True)
+    internal: Mapped[bool] = mapped_column(default=False)
+    task_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("tasks.id"))
+    risk_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("risks.id"))
+    issue_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("issues.id"))
+    closed_on: Mapped[date | None]
+    # Set when ordo.action_item.overdue was published: it is said once per item.
+    overdue_published_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Issue(Base):
+    """A problem that happened on the order, followed until resolved; may come from a risk."""
+
+    __tablename__ = "issues"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    plan_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("plans.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    severity: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(20), default="open", index=True)
+    raised_by: Mapped[str] = mapped_column(sa.String(200))
+    assignee: Mapped[str | None] = mapped_column(sa.String(200))
+    due_date: Mapped[date | None]
+    resolution: Mapped[str | None] = mapped_column(sa.Text)
+    resolved_on: Mapped[date | None]
+    risk_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("risks.id"), unique=True)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class StatusReport(Base):
+    """A status report as of a status date: its figures frozen when drafted, the manager's
+    narrative, immutable once published."""
+
+    __tablename__ = "status_reports"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    plan_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("plans.id"), index=True)
+    number: Mapped[int]
+    status_date: Mapped[date]
+    status: Mapped[str] = mapped_column(sa.String(20), default="draft")
+    rag: Mapped[str] = mapped_column(sa.String(10))
+    reasons: Mapped[list] = mapped_column(default=list)
+    content: Mapped[dict] = mapped_column(default=dict)
+    narrative: Mapped[str] = mapped_column(sa.Text, default="")
+    published_at: Mapped[datetime | None]
+    published_by: Mapped[str | None] = mapped_column(sa.String(200))
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
 class Reaction(Reactions, Base):
     """An event already acted on for an order (a change, a failed check, a rejection, a cancel),
     so that a re-sent event with a new id changes nothing."""
+
+
+class Increment(Base):
+    """An iteration or release of an incremental plan: dates and, through
+    `IncrementRequirement`, the requirements (work packages) it delivers."""
+
+    __tablename__ = "increments"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    plan_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("plans.id"), index=True)
+    number: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(20), default="iteration")
+    start_date: Mapped[date]
+    finish_date: Mapped[date]
+    completed_on: Mapped[date | None]
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class IncrementRequirement(Base):
+    """A requirement scheduled in an increment; one increment per requirement at most (the
+    requirements of a plan in none are its backlog)."""
+
+    __tablename__ = "increment_requirements"
+    __table_args__ = (sa.UniqueConstraint("plan_id", "requirement_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    plan_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("plans.id"), index=True)
+    increment_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("increments.id"), index=True)
+    requirement_id: Mapped[uuid.UUID]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# The lists' indexes (migration 0004_scale): each serves its list's filter and order, so a
+# page costs the rows it shows (shared.http.pages).
+sa.Index("ix_plans_list", Plan.created_at, Plan.id)
+sa.Index("ix_plans_status_list", Plan.status, Plan.created_at, Plan.id)
+sa.Index("ix_resources_list", Resource.name, Resource.id)
+sa.Index("ix_risks_list", Risk.plan_id, Risk.score.desc(), Risk.created_at, Risk.id)

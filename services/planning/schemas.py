@@ -561,3 +561,258 @@ class ReportSchema(Schema):
     top_risks = fields.List(fields.Nested(RiskSchema))
     milestones = fields.List(fields.Nested(ReportMilestoneSchema))
     slip = fields.Nested(SlipSchema)
+
+
+# Increments (issue 17) ----------------------------------------------------------------------
+
+
+class IncrementCreateSchema(Schema):
+    name = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 200))
+    kind = fields.String(load_default="iteration", validate=validate.OneOf(("iteration", "release")))
+    start_date = Day(required=True)
+    finish_date = Day(required=True)
+    requirement_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=500))
+
+
+class IncrementSchema(Schema):
+    id = fields.UUID()
+    plan_id = fields.UUID()
+    number = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+    start_date = fields.Date()
+    finish_date = fields.Date()
+    completed_on = fields.Date(allow_none=True)
+    on_time = fields.Boolean(allow_none=True)
+    effort_hours = fields.Float()
+    remaining_hours = fields.Float()
+    requirement_ids = fields.List(fields.UUID())
+    version = fields.Integer()
+
+
+class IncrementMoveSchema(Schema):
+    increment_id = fields.UUID(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The increment to move the requirement to; null: the backlog"},
+    )
+
+
+class BacklogItemSchema(Schema):
+    requirement_id = fields.UUID()
+    title = fields.String()
+    effort_hours = fields.Float()
+    increment_id = fields.UUID(allow_none=True)
+    increment_number = fields.Integer(allow_none=True)
+
+
+class BacklogSchema(Schema):
+    plan_id = fields.UUID()
+    backlog = fields.List(fields.Nested(BacklogItemSchema))
+    scheduled = fields.List(fields.Nested(BacklogItemSchema))
+
+
+class BurndownArgsSchema(Schema):
+    today = Day(load_default=None, allow_none=True)
+
+
+class BurndownDaySchema(Schema):
+    day = fields.Date()
+    ideal_hours = fields.Float()
+    remaining_hours = fields.Float(allow_none=True)
+
+
+class BurndownSchema(Schema):
+    increment = fields.Nested(IncrementSchema)
+    days = fields.List(fields.Nested(BurndownDaySchema))
+
+
+class VelocitySchema(Schema):
+    plan_id = fields.UUID()
+    velocity_hours = fields.Float(
+        allow_none=True, metadata={"description": "Mean effort of the completed increments"}
+    )
+    increments_completed = fields.Integer()
+    increments_on_time = fields.Integer()
+    increments = fields.List(fields.Nested(IncrementSchema))
+
+
+# --- meetings, action items, the issue log, status reports (issue 16) ---------------------
+
+MEETING_KINDS = ("kick_off", "status", "design_review", "acceptance", "retrospective", "other")
+ACTION_ITEM_STATUSES = ("open", "done", "cancelled")
+ISSUE_SEVERITIES = ("low", "medium", "high", "critical")
+ISSUE_STATUSES = ("open", "resolved")
+
+
+class AttendeeSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(("staff", "customer")))
+    user_id = fields.String(validate=validate.Length(min=1, max=200))
+    role = fields.String(validate=validate.Length(min=1, max=40))
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    email = fields.Email(validate=validate.Length(max=254))
+    locale = fields.String(validate=validate.OneOf(("en", "zh-CN")))
+
+
+class MeetingCreateSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(MEETING_KINDS))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    starts_at = fields.AwareDateTime(required=True, default_timezone=None)
+    duration_minutes = fields.Integer(load_default=60, validate=validate.Range(min=5, max=600))
+    place = fields.String(load_default=None, validate=validate.Length(max=200))
+    call_url = fields.Url(load_default=None, schemes={"https", "http"}, validate=validate.Length(max=500))
+    recurrence = fields.String(
+        load_default=None,
+        validate=validate.Length(max=200),
+        metadata={"description": "A weekly RRULE that ends, e.g. FREQ=WEEKLY;COUNT=8"},
+    )
+    attendees = fields.List(fields.Nested(AttendeeSchema), required=True)
+    agenda = fields.List(fields.String(validate=validate.Length(min=1, max=500)), load_default=list)
+
+
+class DecisionSchema(Schema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    internal = fields.Boolean(load_default=False)
+
+
+class ActionItemDraftSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    owner = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=320),
+        metadata={"description": "A staff attendee's user id or a customer attendee's e-mail"},
+    )
+    due_date = Day(load_default=None)
+    internal = fields.Boolean(load_default=False)
+    task_id = fields.UUID(load_default=None)
+    risk_id = fields.UUID(load_default=None)
+    issue_id = fields.UUID(load_default=None)
+
+
+class MinutesSchema(Schema):
+    minutes = fields.String(required=True, validate=validate.Length(max=20000))
+    decisions = fields.List(fields.Nested(DecisionSchema), load_default=list)
+    action_items = fields.List(fields.Nested(ActionItemDraftSchema), load_default=list)
+
+
+class ActionItemSchema(Schema):
+    id = fields.UUID()
+    plan_id = fields.UUID()
+    meeting_id = fields.UUID()
+    title = fields.String()
+    owner = fields.String()
+    due_date = fields.Date(allow_none=True)
+    status = fields.String()
+    internal = fields.Boolean()
+    task_id = fields.UUID(allow_none=True)
+    risk_id = fields.UUID(allow_none=True)
+    issue_id = fields.UUID(allow_none=True)
+    closed_on = fields.Date(allow_none=True)
+    version = fields.Integer()
+
+
+class ActionItemUpdateSchema(Schema):
+    status = fields.String(validate=validate.OneOf(ACTION_ITEM_STATUSES))
+    owner = fields.String(validate=validate.Length(min=1, max=320))
+    due_date = Day(allow_none=True)
+
+
+class ActionItemQueryArgsSchema(PageArgsSchema):
+    status = fields.String(validate=validate.OneOf(ACTION_ITEM_STATUSES))
+
+
+class MeetingSchema(Schema):
+    """A meeting; a customer's view leaves out internal items, user ids and draft minutes."""
+
+    id = fields.UUID()
+    plan_id = fields.UUID()
+    series_id = fields.UUID(allow_none=True)
+    kind = fields.String()
+    title = fields.String()
+    starts_at = fields.DateTime()
+    duration_minutes = fields.Integer()
+    place = fields.String(allow_none=True)
+    call_url = fields.String(allow_none=True)
+    recurrence = fields.String(allow_none=True)
+    attendees = fields.List(fields.Dict())
+    agenda = fields.List(fields.String())
+    status = fields.String(metadata={"description": "scheduled, or held once minutes are published"})
+    minutes = fields.String()
+    decisions = fields.List(fields.Nested(DecisionSchema))
+    action_items = fields.List(fields.Dict())
+    minutes_published_at = fields.DateTime(allow_none=True)
+    version = fields.Integer()
+
+
+class IssueSchema(Schema):
+    id = fields.UUID()
+    plan_id = fields.UUID()
+    title = fields.String()
+    description = fields.String()
+    severity = fields.String()
+    status = fields.String()
+    raised_by = fields.String()
+    assignee = fields.String(allow_none=True)
+    due_date = fields.Date(allow_none=True)
+    resolution = fields.String(allow_none=True)
+    resolved_on = fields.Date(allow_none=True)
+    risk_id = fields.UUID(allow_none=True)
+    created_at = fields.DateTime()
+    version = fields.Integer()
+
+
+class IssueCreateSchema(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default="", validate=validate.Length(max=20000))
+    severity = fields.String(required=True, validate=validate.OneOf(ISSUE_SEVERITIES))
+    assignee = fields.String(load_default=None, validate=validate.Length(max=200))
+    due_date = Day(load_default=None)
+
+
+class IssueFromRiskSchema(Schema):
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    description = fields.String(validate=validate.Length(max=20000))
+    severity = fields.String(required=True, validate=validate.OneOf(ISSUE_SEVERITIES))
+    assignee = fields.String(validate=validate.Length(max=200))
+    due_date = Day(load_default=None)
+
+
+class IssueUpdateSchema(Schema):
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    description = fields.String(validate=validate.Length(max=20000))
+    severity = fields.String(validate=validate.OneOf(ISSUE_SEVERITIES))
+    assignee = fields.String(allow_none=True, validate=validate.Length(max=200))
+    due_date = Day(allow_none=True)
+    status = fields.String(validate=validate.OneOf(ISSUE_STATUSES))
+    resolution = fields.String(allow_none=True, validate=validate.Length(max=20000))
+
+
+class IssueQueryArgsSchema(PageArgsSchema):
+    status = fields.String(validate=validate.OneOf(ISSUE_STATUSES))
+    severity = fields.String(validate=validate.OneOf(ISSUE_SEVERITIES))
+
+
+class StatusReportCreateSchema(Schema):
+    status_date = Day(required=True)
+
+
+class StatusReportNarrativeSchema(Schema):
+    narrative = fields.String(required=True, validate=validate.Length(max=20000))
+
+
+class StatusReportSchema(Schema):
+    id = fields.UUID()
+    plan_id = fields.UUID()
+    number = fields.Integer()
+    status_date = fields.Date()
+    status = fields.String(metadata={"description": "draft, or published (immutable)"})
+    rag = fields.String(metadata={"description": "green, amber or red"})
+    reasons = fields.List(fields.String())
+    content = fields.Dict(metadata={"description": "The figures as of the status date"})
+    narrative = fields.String()
+    published_at = fields.DateTime(allow_none=True)
+    version = fields.Integer()
+
+
+class StatusReportDocumentArgsSchema(Schema):
+    locale = fields.String(load_default="en", validate=validate.OneOf(("en", "zh-CN")))

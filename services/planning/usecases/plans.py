@@ -45,6 +45,7 @@ from services.planning.usecases.network import (
     schedule_refusals,
     tasks_of,
 )
+from services.planning.usecases.work_done import announce_finished_work
 from shared.db import new_id
 from shared.errors import Conflict, NotFound
 from shared.events.contracts.planning import (
@@ -113,6 +114,9 @@ def create_plan_for_order(session: Session, order: dict) -> Plan | None:
         start_date=start,
         finish_date=start,
         due_date=order["due_date"],
+        customer_email=order.get("customer_email"),
+        contact_name=order.get("contact_name"),
+        customer_locale=order.get("customer_locale"),
         currency=(order.get("value") or {}).get("currency", "EUR"),
         working_weekdays=list(MONDAY_TO_FRIDAY),
         holidays=[],
@@ -424,6 +428,7 @@ def advance_plan_after_progress(
                 reached_on=milestone.actual_finish or as_of,
             )
         replan(session, plan, tasks, dependencies)
+        announce_finished_work(session, plan, tasks, as_of)
         completed_on = completion_day(_leaves(built.leaves), as_of)
         if PLAN_STATUS.allows(plan.status, "complete") and completed_on is not None:
             plan.status = PLAN_STATUS.next_status(plan.status, "complete")
@@ -570,15 +575,20 @@ def accept_delivery(
     replan(session, plan)
 
 
-def newest_decision(session: Session, plan: Plan, package_version: int) -> bool:
-    """True if no decision about this or a later package has been seen yet; then remember it.
+def newest_decision(
+    session: Session, plan: Plan, package_version: int, increment_id: uuid.UUID | None = None
+) -> bool:
+    """True if no decision about this or a later package (of the same increment, if any) has
+    been seen yet; then remember it.
 
     The customer decides on one package after the other, so a decision about a package no
-    newer than one already decided on is a duplicate or arrived late, and changes nothing."""
-    decided = Reaction.keys(session, plan.order_id, "decided:")
+    newer than one already decided on is a duplicate or arrived late, and changes nothing.
+    Packages of different increments are decided independently."""
+    prefix = f"decided:{increment_id}:" if increment_id else "decided:"
+    decided = [key for key in Reaction.keys(session, plan.order_id, prefix) if key.isdigit()]
     if any(int(version) >= package_version for version in decided):
         return False
-    session.add(Reaction(order_id=plan.order_id, key=f"decided:{package_version}"))
+    session.add(Reaction(order_id=plan.order_id, key=f"{prefix}{package_version}"))
     return True
 
 

@@ -259,17 +259,24 @@ def plan_rework_after_rejection(
     results: list[dict],
     reasons: list[str],
     day: date,
+    increment_id: uuid.UUID | None = None,
 ) -> None:
     """Rework for each criterion the customer rejected, unless the plan was accepted or this
-    or a later package was already decided on (a re-sent or late rejection)."""
+    or a later package (of the increment) was already decided on (a re-sent or late one)."""
     plan = plan_of_order(session, order_id)
     if (
         plan is None
         or plan.accepted_on is not None
-        or not newest_decision(session, plan, package_version)
+        or not newest_decision(session, plan, package_version, increment_id)
     ):
         return
-    items = [
+    items = rework_items(plan, results) or [(None, f"Rework: {reason}") for reason in reasons]
+    plan_rework(session, plan, items, "Rework after the delivery was rejected", day)
+
+
+def rework_items(plan: Plan, results: list[dict]) -> list[tuple[uuid.UUID | None, str]]:
+    """One rework item per criterion the customer found not met."""
+    return [
         (
             result["requirement_id"],
             "Rework: "
@@ -278,8 +285,6 @@ def plan_rework_after_rejection(
         for result in results
         if not result["met"]
     ]
-    items = items or [(None, f"Rework: {reason}") for reason in reasons]
-    plan_rework(session, plan, items, "Rework after the delivery was rejected", day)
 
 
 def announce_draft(session: Session, plan: Plan) -> None:

@@ -36,9 +36,26 @@ class QualityCheckFailed(OrderEvent):
     )
 
 
+class DeliveryProgress(Schema):
+    """Where the order's requirements stand after this event: partial delivery as counts."""
+
+    requirements = fields.Integer(required=True)
+    accepted = fields.Integer(required=True)
+    delivered = fields.Integer(required=True)
+    outstanding = fields.Integer(required=True)
+    rejected_requirement_ids = fields.List(fields.UUID(), load_default=list)
+    outstanding_requirement_ids = fields.List(fields.UUID(), load_default=list)
+
+
 class DeliveryEvent(OrderEvent):
     delivery_id = fields.UUID(required=True)
     package_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    # The increment the package delivers (None: a classic plan, or passed work of several).
+    increment_id = fields.UUID(allow_none=True, load_default=None)
+    # Every approved requirement is now delivered (submitted) or accepted (accepted): the order
+    # is delivered / accepted only then. Producers before increments always meant the whole.
+    final = fields.Boolean(load_default=True)
+    progress = fields.Nested(DeliveryProgress, allow_none=True, load_default=None)
 
 
 @contract(

@@ -103,6 +103,10 @@ class OrderConfirmed(OrderEvent):
     value = fields.Nested(Money, allow_none=True, load_default=None)
     confirmed_at = fields.DateTime(required=True)
     requirements = fields.List(fields.Nested(Requirement), required=True)
+    # Iterative delivery settings: a package holds one increment's deliverables only; the
+    # customer gets a pulse survey after each accepted increment.
+    packages_per_increment = fields.Boolean(load_default=False)
+    pulse_surveys = fields.Boolean(load_default=False)
 
 
 class RequirementChange(Schema):

@@ -97,3 +97,148 @@ class RiskRaised(PlanEvent):
 )
 class PlanCompleted(PlanEvent):
     completed_on = fields.Date(required=True)
+
+
+@contract(
+    "ordo.work_package.completed",
+    "planning",
+    ("delivery",),
+    "Every task of one requirement (its work package and rework) is done: its deliverable goes "
+    "to quality control",
+)
+class WorkPackageCompleted(PlanEvent):
+    requirement_id = fields.UUID(required=True)
+    increment_id = fields.UUID(allow_none=True, load_default=None)
+    completed_on = fields.Date(required=True)
+
+
+class IncrementEvent(PlanEvent):
+    increment_id = fields.UUID(required=True)
+    number = fields.Integer(required=True, validate=validate.Range(min=1))
+    name = fields.String(required=True)
+    start_date = fields.Date(required=True)
+    finish_date = fields.Date(required=True)
+    requirement_ids = fields.List(fields.UUID(), required=True)
+
+
+@contract(
+    "ordo.increment.planned",
+    "planning",
+    ("delivery", "feedback"),
+    "An increment (iteration or release) of an incremental plan was planned or replanned: its "
+    "dates and the requirements it delivers",
+)
+class IncrementPlanned(IncrementEvent):
+    kind = fields.String(required=True, validate=validate.OneOf(("iteration", "release")))
+
+
+@contract(
+    "ordo.increment.completed",
+    "planning",
+    ("feedback",),
+    "Every task of an increment's requirements is done: its effort counts toward velocity",
+)
+class IncrementCompleted(IncrementEvent):
+    completed_on = fields.Date(required=True)
+    on_time = fields.Boolean(required=True)
+    effort_hours = fields.Float(required=True)
+
+
+class MeetingOccurrence(Schema):
+    meeting_id = fields.UUID(required=True)
+    starts_at = fields.DateTime(required=True)
+
+
+class MeetingEvent(PlanEvent):
+    meeting_id = fields.UUID(required=True)
+    kind = fields.String(required=True)
+    title = fields.String(required=True)
+
+
+@contract(
+    "ordo.meeting.scheduled",
+    "planning",
+    ("orders", "feedback"),
+    "A meeting (or a weekly series, one meeting per occurrence) was scheduled with its "
+    "attendees invited; no call link or address is in the event",
+)
+class MeetingScheduled(MeetingEvent):
+    starts_at = fields.DateTime(required=True)
+    recurrence = fields.String(allow_none=True, load_default=None)
+    occurrences = fields.List(fields.Nested(MeetingOccurrence), required=True)
+    staff_attendees = fields.Integer(required=True)
+    customer_attendees = fields.Integer(required=True)
+
+
+class ActionItemData(Schema):
+    action_item_id = fields.UUID(required=True)
+    title = fields.String(required=True)
+    owner = fields.String(required=True)
+    due_date = fields.Date(allow_none=True, load_default=None)
+    internal = fields.Boolean(required=True)
+
+
+class DecisionData(Schema):
+    text = fields.String(required=True)
+    internal = fields.Boolean(required=True)
+
+
+@contract(
+    "ordo.meeting.minutes_published",
+    "planning",
+    ("orders", "feedback"),
+    "A meeting was held and its minutes published, with its decisions and action items",
+)
+class MinutesPublished(MeetingEvent):
+    held_at = fields.DateTime(required=True)
+    decisions = fields.List(fields.Nested(DecisionData), required=True)
+    action_items = fields.List(fields.Nested(ActionItemData), required=True)
+
+
+class ActionItemEvent(PlanEvent):
+    action_item_id = fields.UUID(required=True)
+    meeting_id = fields.UUID(required=True)
+    title = fields.String(required=True)
+    due_date = fields.Date(allow_none=True, load_default=None)
+
+
+@contract(
+    "ordo.action_item.overdue",
+    "planning",
+    ("orders", "feedback"),
+    "An open action item passed its due day (said once per item, by the worker's daily look)",
+)
+class ActionItemOverdue(ActionItemEvent):
+    owner = fields.String(required=True)
+
+
+@contract(
+    "ordo.action_item.closed",
+    "planning",
+    ("feedback",),
+    "An action item was done or cancelled, on time or not",
+)
+class ActionItemClosed(ActionItemEvent):
+    status = fields.String(required=True, validate=validate.OneOf(("done", "cancelled")))
+    closed_on = fields.Date(required=True)
+    on_time = fields.Boolean(required=True)
+
+
+@contract(
+    "ordo.status_report.published",
+    "planning",
+    ("orders", "feedback"),
+    "The manager published a status report: its RAG with reasons, progress and indices",
+)
+class StatusReportPublished(PlanEvent):
+    status_report_id = fields.UUID(required=True)
+    number = fields.Integer(required=True)
+    status_date = fields.Date(required=True)
+    rag = fields.String(required=True, validate=validate.OneOf(("green", "amber", "red")))
+    reasons = fields.List(fields.String(), required=True)
+    percent_complete = fields.Float(required=True)
+    spi = fields.Float(allow_none=True, load_default=None)
+    cpi = fields.Float(allow_none=True, load_default=None)
+    open_issues = fields.Integer(required=True)
+    open_action_items = fields.Integer(required=True)
+    mailed_to = fields.Integer(required=True)
