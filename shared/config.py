@@ -13,6 +13,7 @@ DEFAULT_PORTS = {"orders": 8001, "planning": 8002, "delivery": 8003, "feedback":
 
 #: Signs tokens and links in embedded mode only: outside it, `secret_refusal` refuses it.
 DEVELOPMENT_JWT_SECRET = "ordo-embedded-mode-development-secret-do-not-deploy"
+DEVELOPMENT_PORTAL_SECRET = "ordo-embedded-mode-portal-session-secret-do-not-deploy"
 MIN_SECRET_BYTES = 32
 EMBEDDED_BROKERS = ("filesystem", "memory")
 PLACEHOLDER_MARKERS = (
@@ -38,6 +39,11 @@ def _env(name: str, default: str) -> str:
 
 def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name) or default)
+
+
+def _env_optional_int(name: str) -> int | None:
+    value = os.environ.get(name)
+    return int(value) if value else None
 
 
 def _env_float(name: str, default: float) -> float:
@@ -82,6 +88,9 @@ class Settings:
     prefetch: int = 50
     inbox_max_attempts: int = 5
     inbox_retry_base_seconds: float = 1.0
+    inbox_batch_size: int = 50  # messages recorded per transaction (at most the prefetch)
+    inbox_batch_seconds: float = 0.05  # the longest a batch gathers before it is recorded
+    levelling_budget_seconds: float = 8.0  # a levelling job stops with its best result by then
     outbox_retention_days: int = 7
     inbox_retention_days: int = 7
     mail_retention_days: int = 30
@@ -90,6 +99,7 @@ class Settings:
     relay_idle_seconds: float = 0.02
     confirm_timeout_seconds: float = 5.0
     max_body_bytes: int = 1024 * 1024
+    request_timeout_seconds: float = 30.0  # no request holds a web worker longer
     link_ttl_hours: int = 14 * 24
     acceptance_code: bool = False
     public_base_url: str = ""
@@ -98,6 +108,7 @@ class Settings:
     link_rate_limit: str = "20 per minute"
     auth_failure_rate_limit: str = "30 per minute"
     heartbeat_file: str | None = None
+    worker_metrics_port: int | None = None  # the worker's /metrics and /readyz (0: any free)
     smtp_url: str | None = None
     mail_from: str = "Ordo <ordo@localhost>"
     mail_max_attempts: int = 8
@@ -105,6 +116,9 @@ class Settings:
     mail_dir: str = "var/mail"
     hsts: bool = False
     metrics_token: str | None = None
+    # The customer portal's session cookie (shared.portal): one secret for all four services.
+    portal_secret: str = ""
+    portal_idle_minutes: int = 30
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -140,6 +154,9 @@ def load_settings(service: str, overrides: dict[str, Any] | None = None) -> Sett
         prefetch=_env_int("ORDO_PREFETCH", 50),
         inbox_max_attempts=_env_int("ORDO_INBOX_MAX_ATTEMPTS", 5),
         inbox_retry_base_seconds=_env_float("ORDO_INBOX_RETRY_BASE_SECONDS", 1.0),
+        inbox_batch_size=_env_int("ORDO_INBOX_BATCH_SIZE", 50),
+        inbox_batch_seconds=_env_float("ORDO_INBOX_BATCH_SECONDS", 0.05),
+        levelling_budget_seconds=_env_float("ORDO_LEVELLING_BUDGET_SECONDS", 8.0),
         outbox_retention_days=_env_int("ORDO_OUTBOX_RETENTION_DAYS", 7),
         inbox_retention_days=_env_int("ORDO_INBOX_RETENTION_DAYS", 7),
         mail_retention_days=_env_int("ORDO_MAIL_RETENTION_DAYS", 30),
@@ -147,6 +164,7 @@ def load_settings(service: str, overrides: dict[str, Any] | None = None) -> Sett
         relay_batch_size=_env_int("ORDO_RELAY_BATCH_SIZE", 200),
         confirm_timeout_seconds=_env_float("ORDO_CONFIRM_TIMEOUT_SECONDS", 5.0),
         max_body_bytes=_env_int("ORDO_MAX_BODY_BYTES", 1024 * 1024),
+        request_timeout_seconds=_env_float("ORDO_REQUEST_TIMEOUT_S", 30.0),
         link_ttl_hours=_env_int("ORDO_LINK_TTL_HOURS", 14 * 24),
         acceptance_code=_env_flag("ORDO_ACCEPTANCE_CODE", False),
         trusted_proxies=_env_int("ORDO_TRUSTED_PROXIES", 0),
@@ -154,6 +172,7 @@ def load_settings(service: str, overrides: dict[str, Any] | None = None) -> Sett
         link_rate_limit=_env("ORDO_LINK_RATE_LIMIT", "20 per minute"),
         auth_failure_rate_limit=_env("ORDO_AUTH_FAILURE_RATE_LIMIT", "30 per minute"),
         heartbeat_file=os.environ.get("ORDO_WORKER_HEARTBEAT_FILE") or None,
+        worker_metrics_port=_env_optional_int("ORDO_WORKER_METRICS_PORT"),
         smtp_url=os.environ.get("ORDO_SMTP_URL") or None,
         mail_from=_env("ORDO_MAIL_FROM", "Ordo <ordo@localhost>"),
         mail_max_attempts=_env_int("ORDO_MAIL_MAX_ATTEMPTS", 8),
@@ -161,6 +180,8 @@ def load_settings(service: str, overrides: dict[str, Any] | None = None) -> Sett
         mail_dir=str(var_dir() / "mail"),
         hsts=_env_flag("ORDO_HSTS", False),
         metrics_token=os.environ.get("ORDO_METRICS_TOKEN") or None,
+        portal_secret=_env("ORDO_PORTAL_SECRET", DEVELOPMENT_PORTAL_SECRET),
+        portal_idle_minutes=_env_int("ORDO_PORTAL_IDLE_MINUTES", 30),
         public_base_url=_env(
             f"ORDO_{service.upper()}_PUBLIC_URL", f"http://127.0.0.1:{port(service)}"
         ),
@@ -187,8 +208,14 @@ def is_embedded(database_urls: Iterable[str], broker_url: str) -> bool:
     )
 
 
-def secret_refusal(secret: str | None, database_urls: Iterable[str], broker_url: str) -> str | None:
-    """Why `secret` (ORDO_JWT_SECRET, None when unset) may not sign tokens and links, or None.
+def secret_refusal(
+    secret: str | None,
+    database_urls: Iterable[str],
+    broker_url: str,
+    name: str = "ORDO_JWT_SECRET",
+) -> str | None:
+    """Why `secret` (the variable `name`, None when unset) may not sign tokens, links or the
+    portal's session cookie, or None.
 
     Embedded mode runs on one developer's machine and may use the development default.
     Anywhere else, whoever knows the secret mints admin tokens and forges customers' links:
@@ -199,14 +226,12 @@ def secret_refusal(secret: str | None, database_urls: Iterable[str], broker_url:
     outside = "outside embedded mode (SQLite and a filesystem:// or memory:// broker)"
     advice = "generate one with `openssl rand -hex 32`"
     if not secret:
-        return f"ORDO_JWT_SECRET must be set {outside}; {advice}"
+        return f"{name} must be set {outside}; {advice}"
     lowered = secret.lower()
-    if secret == DEVELOPMENT_JWT_SECRET or any(mark in lowered for mark in PLACEHOLDER_MARKERS):
-        return f"ORDO_JWT_SECRET is a placeholder, refused {outside}; {advice}"
+    development = (DEVELOPMENT_JWT_SECRET, DEVELOPMENT_PORTAL_SECRET)
+    if secret in development or any(mark in lowered for mark in PLACEHOLDER_MARKERS):
+        return f"{name} is a placeholder, refused {outside}; {advice}"
     length = len(secret.encode())
     if length < MIN_SECRET_BYTES:
-        return (
-            f"ORDO_JWT_SECRET is {length} bytes, {outside} it needs at least "
-            f"{MIN_SECRET_BYTES}; {advice}"
-        )
+        return f"{name} is {length} bytes, {outside} it needs at least {MIN_SECRET_BYTES}; {advice}"
     return None

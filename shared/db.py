@@ -1,5 +1,5 @@
-"""Engines, sessions, the tables every service shares (outbox, inbox, idempotency, mail),
-notifications, migrations."""
+"""Engines, sessions, the tables every service shares (outbox, inbox, idempotency, mail,
+counters), notifications, migrations."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from shared import money
+from shared import money, tracing
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,10 @@ def engine_url(url: str) -> str:
     return url
 
 
+#: How long opening a PostgreSQL connection may take (unless the URL says connect_timeout).
+CONNECT_TIMEOUT_SECONDS = 5
+
+
 def make_engine(url: str) -> sa.Engine:
     url = engine_url(url)
     if url.startswith("sqlite"):
@@ -70,7 +74,11 @@ def make_engine(url: str) -> sa.Engine:
         # Let SQLAlchemy, not pysqlite, open transactions so BEGIN is explicit.
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # A database that is away fails a request within seconds (503), instead of holding it.
+    timeout = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    return sa.create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=timeout
+    )
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -118,6 +126,8 @@ def infrastructure_tables(metadata: sa.MetaData) -> Infrastructure:
         sa.Column("body", sa.LargeBinary, nullable=False),  # exactly as received
         sa.Column("received_at", UTCDateTime, nullable=False),
         sa.Column("processed_at", UTCDateTime),
+        # The retention job's deletes (shared.retention) find old processed rows by range.
+        sa.Index("ix_inbox_processed", "status", "processed_at"),
     )
     idempotency = sa.Table(
         "idempotency_keys",
@@ -128,6 +138,7 @@ def infrastructure_tables(metadata: sa.MetaData) -> Infrastructure:
         sa.Column("body", sa.Text, nullable=False),
         sa.Column("headers", sa.JSON, nullable=False),
         sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Index("ix_idempotency_keys_created_at", "created_at"),  # expired keys, by range
     )
     mail = sa.Table(
         "mail_outbox",
@@ -148,8 +159,15 @@ def infrastructure_tables(metadata: sa.MetaData) -> Infrastructure:
         sa.Column("created_at", UTCDateTime, nullable=False),
         sa.Column("sent_at", UTCDateTime),
         sa.Index("ix_mail_outbox_due", "status", "next_attempt_at"),
+        sa.Index("ix_mail_outbox_sent", "status", "sent_at"),  # sent mail past its retention
     )
-    return Infrastructure(outbox, inbox, idempotency, mail)
+    counters = sa.Table(
+        "counters",
+        metadata,
+        sa.Column("name", sa.String(300), primary_key=True),  # "order_number:2026"
+        sa.Column("last", sa.BigInteger, nullable=False),
+    )
+    return Infrastructure(outbox, inbox, idempotency, mail, counters)
 
 
 @dataclass(frozen=True)
@@ -158,12 +176,17 @@ class Infrastructure:
     inbox: sa.Table
     idempotency: sa.Table
     mail: sa.Table
+    counters: sa.Table
 
     @classmethod
     def of(cls, metadata: sa.MetaData) -> Infrastructure:
         tables = metadata.tables
         return cls(
-            tables["outbox"], tables["inbox"], tables["idempotency_keys"], tables["mail_outbox"]
+            tables["outbox"],
+            tables["inbox"],
+            tables["idempotency_keys"],
+            tables["mail_outbox"],
+            tables["counters"],
         )
 
 
@@ -175,6 +198,7 @@ class Database:
         self.service = service
         self.metadata = metadata
         self.engine = make_engine(url)
+        tracing.instrument_engine(self.engine)
         self.tables = Infrastructure.of(metadata)
         self.sessions = sessionmaker(
             self.engine,

@@ -38,6 +38,8 @@ class OrderRecord(Base):
     cancelled: Mapped[bool] = mapped_column(default=False)
     plan_completed: Mapped[bool] = mapped_column(default=False)
     order_version: Mapped[int] = mapped_column(default=0)
+    # The order forbids packages that mix increments (ordo.order.confirmed).
+    packages_per_increment: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     confirmed_at: Mapped[datetime]
 
 
@@ -60,6 +62,9 @@ class Deliverable(Base):
     title: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[str] = mapped_column(sa.String(20), default="pending", index=True)
+    # The increment of an incremental plan that delivers it (ordo.increment.planned).
+    increment_id: Mapped[uuid.UUID | None]
+    increment_number: Mapped[int | None]
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -202,6 +207,8 @@ class Delivery(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     order_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("order_records.order_id"), index=True)
     package_version: Mapped[int]
+    # The one increment whose deliverables it holds (None: a classic plan or a mix).
+    increment_id: Mapped[uuid.UUID | None]
     status: Mapped[str] = mapped_column(sa.String(30), default="draft", index=True)
     note: Mapped[str] = mapped_column(sa.Text, default="")
     created_by: Mapped[str] = mapped_column(sa.String(200))
@@ -272,3 +279,10 @@ class PunchItem(Base):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+# The lists' indexes (migration 0004_scale): each serves its list's filter and order, so a
+# page costs the rows it shows (shared.http.pages).
+sa.Index("ix_deliverables_list", Deliverable.created_at, Deliverable.id)
+sa.Index("ix_deliveries_list", Delivery.created_at, Delivery.id)
+sa.Index("ix_non_conformances_list", NonConformance.opened_at, NonConformance.id)

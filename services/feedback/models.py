@@ -204,3 +204,12 @@ class KnowledgeEntry(Base):
             postgresql_using="gin",
         ).ddl_if(dialect="postgresql"),
     )
+
+
+# The lists' indexes (migration 0004_scale): each serves its list's filter and order, so a
+# page costs the rows it shows (shared.http.pages).
+sa.Index("ix_surveys_list", Survey.sent_at, Survey.id)
+sa.Index("ix_follow_ups_list", FollowUp.created_at, FollowUp.id)
+sa.Index("ix_retrospectives_list", Retrospective.opened_at, Retrospective.id)
+sa.Index("ix_improvement_actions_list", ImprovementAction.due_date, ImprovementAction.created_at)
+sa.Index("ix_knowledge_entries_list", KnowledgeEntry.created_at, KnowledgeEntry.id)

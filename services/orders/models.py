@@ -36,15 +36,6 @@ class Customer(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
-class OrderNumberSequence(Base):
-    """The last order number handed out per year (ORD-2026-00042)."""
-
-    __tablename__ = "order_number_sequences"
-
-    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    last: Mapped[int] = mapped_column(default=0)
-
-
 class Order(Base):
     __tablename__ = "orders"
 
@@ -222,3 +213,14 @@ class CriterionAcceptance(Base):
     met: Mapped[bool]
     comment: Mapped[str | None] = mapped_column(sa.Text)
     package_version: Mapped[int]
+
+
+# The lists' indexes (migration 0004_scale): each serves its list's filter and order, so a
+# page costs the rows it shows (shared.http.pages).
+sa.Index("ix_orders_list", Order.created_at, Order.number)
+sa.Index("ix_orders_status_list", Order.status, Order.created_at, Order.number)
+sa.Index("ix_orders_customer_list", Order.customer_id, Order.created_at, Order.number)
+sa.Index("ix_customers_list", Customer.name, Customer.id)
+sa.Index(
+    "ix_change_requests_list", ChangeRequest.order_id, ChangeRequest.created_at, ChangeRequest.id
+)

@@ -19,17 +19,21 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wsgi import LimitedStream
 
+from shared import tracing
 from shared.config import Settings, load_settings
 from shared.context import begin_cause, end_cause
 from shared.db import Database
 from shared.errors import DomainError
 from shared.events.inbox import Handler, Inbox
+from shared.events.telemetry import ObservedHandler
 from shared.http import operations
-from shared.http.auth import authenticate, public
+from shared.http.auth import authenticate, is_page, public
 from shared.http.contract import ContractPlugin, ProblemSchema, decimal_as_string, problem_response
+from shared.http.deadline import RequestDeadline
 from shared.http.errors import (
     Problem,
     handle_concurrent_write,
+    handle_database_unavailable,
     handle_domain_error,
     handle_http_exception,
     handle_unexpected,
@@ -43,6 +47,7 @@ from shared.logs import configure_logging
 # itself, so /docs works offline and behind a strict proxy.
 SWAGGER_UI_URL = "/docs/assets/"
 BODY_METHODS = ("POST", "PUT", "PATCH")
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 @dataclass
@@ -93,6 +98,7 @@ def create_service_app(
 ) -> Flask:
     settings = load_settings(service, config)
     configure_logging(service)
+    tracing.setup_tracing(service)
     app = Flask(f"ordo.{service}")
     app.config.update(
         API_TITLE=title,
@@ -119,9 +125,13 @@ def create_service_app(
         app.wsgi_app = ProxyFix(
             app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
         )
+    app.wsgi_app = RequestDeadline(app.wsgi_app, settings.request_timeout_seconds)
     db = Database(settings.database_url, metadata, service, settings)
     app.extensions["ordo"] = ServiceContext(
-        settings, db, Inbox(db, settings, handle), operations.BrokerProbe(settings)
+        settings,
+        db,
+        Inbox(db, settings, ObservedHandler(handle, service)),
+        operations.BrokerProbe(settings),
     )
 
     api = OrdoApi(app, spec_kwargs={"extra_plugins": [ContractPlugin(app)]})
@@ -145,6 +155,10 @@ def create_service_app(
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(StaleDataError, handle_concurrent_write)
     app.register_error_handler(sa.exc.IntegrityError, handle_concurrent_write)
+    # The database is away (restarting, failing over): 503 with Retry-After, not 500.
+    app.register_error_handler(sa.exc.OperationalError, handle_database_unavailable)
+    app.register_error_handler(sa.exc.InterfaceError, handle_database_unavailable)
+    tracing.instrument_app(app)
     app.register_error_handler(Exception, handle_unexpected)
     return app
 
@@ -183,6 +197,8 @@ def _check_body() -> None:
     request.get_data(cache=True)  # every later reader (parsers, idempotency) gets these bytes
     if not data or request.is_json or request.mimetype == "multipart/form-data":
         return
+    if request.mimetype == "application/x-www-form-urlencoded" and is_page():
+        return  # a portal page's HTML form
     raise Problem(
         415, f"Send the body as application/json, not {request.mimetype or 'an unnamed type'}."
     )
@@ -221,7 +237,7 @@ def _check_text() -> None:
     chew on, nested thousands deep or with a number of thousands of digits (400)."""
     texts = [("path", request.path)]
     texts += [("query", text) for item in request.args.items(multi=True) for text in item]
-    if request.method in BODY_METHODS and request.mimetype == "multipart/form-data":
+    if request.method in BODY_METHODS and request.mimetype in FORM_TYPES:
         request.get_data(cache=True)  # kept: parsing the form would consume the body otherwise
         texts += [("form", text) for item in request.form.items(multi=True) for text in item]
         texts += [("form", upload.filename or "") for upload in request.files.values()]

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import math
 import re
 import uuid
 
 import sqlalchemy as sa
 from flask import current_app, g, request
-from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
 from shared.db import filter_by  # noqa: F401  (re-exported for views)
-from shared.http.errors import handle_concurrent_write
+from shared.http.deadline import WATCHDOG, RequestTimeout
+from shared.http.errors import handle_concurrent_write, handle_database_unavailable
+from shared.http.pages import (  # noqa: F401  (re-exported for views)
+    PageArgsSchema,
+    page_of,
+    paginate,
+)
 from shared.usecases import ANY_VERSION, IfMatch
 
-MAX_PAGE_SIZE = 100
 STRONG_TAG = re.compile(r'"[0-9]{1,18}"')
 
 
@@ -26,6 +29,9 @@ def db_session() -> Session:
         session = current_app.extensions["ordo"].db.sessions()
         session.begin()
         g.db_session = session
+        raw = session.connection().connection.dbapi_connection
+        # Past the request's deadline its running statement is cancelled (shared.http.deadline).
+        WATCHDOG.on_deadline(getattr(raw, "interrupt", None) or raw.cancel)
     return session
 
 
@@ -33,6 +39,7 @@ def finish_transaction(response):
     """after_request: commit on success, roll back on any error response."""
     session = g.pop("db_session", None)
     if session is not None:
+        WATCHDOG.disarm()  # an answer is decided: a deadline passing now no longer stops it
         try:
             if response.status_code < 400:
                 session.commit()
@@ -41,6 +48,8 @@ def finish_transaction(response):
         except sa.exc.IntegrityError as error:
             session.rollback()
             return handle_concurrent_write(error)
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
+            return handle_database_unavailable(error)
         finally:
             session.close()
     return response
@@ -49,7 +58,9 @@ def finish_transaction(response):
 def discard_transaction(_error=None) -> None:
     """teardown_request: a request that raised never commits."""
     session = g.pop("db_session", None)
-    if session is not None:
+    if isinstance(_error, RequestTimeout) and session is not None:
+        session.invalidate()  # its connection may be mid-statement or about to be cancelled
+    elif session is not None:
         session.rollback()
         session.close()
 
@@ -85,46 +96,3 @@ def if_match(required: bool = True) -> IfMatch:
         return ANY_VERSION
     tags = (tag.strip() for tag in header.split(","))  # strong comparison: W/ never matches
     return IfMatch(frozenset(int(tag[1:-1]) for tag in tags if STRONG_TAG.fullmatch(tag)))
-
-
-class PageArgsSchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
-
-
-class PageSchema(Schema):
-    page = fields.Integer()
-    page_size = fields.Integer()
-    total = fields.Integer()
-    pages = fields.Integer()
-
-
-_page_schemas: dict[type, type[Schema]] = {}
-
-
-def page_of(item_schema: type[Schema]) -> type[Schema]:
-    """A response schema `{items: [...], page, page_size, total, pages}` for `item_schema`."""
-    if item_schema not in _page_schemas:
-        name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
-        _page_schemas[item_schema] = type(
-            name, (PageSchema,), {"items": fields.List(fields.Nested(item_schema))}
-        )
-    return _page_schemas[item_schema]
-
-
-def paginate(session: Session, query: sa.Select, args: dict, rows: bool = False) -> dict:
-    """One page of `query` (already filtered and ordered) with the total count.
-
-    Items are ORM objects, or Core rows when `rows` is set.
-    """
-    page, size = args.get("page", 1), args.get("page_size", 20)
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    result = session.execute(query.limit(size).offset((page - 1) * size))
-    items = result.all() if rows else result.scalars().all()
-    return {
-        "items": items,
-        "page": page,
-        "page_size": size,
-        "total": total,
-        "pages": math.ceil(total / size) if total else 0,
-    }

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from services.delivery.domain.media import check_document, require_storable_size
 from services.delivery.models import Document, DocumentContent
 from services.delivery.usecases.orders import open_order, readable_order
+from shared.numbering import next_number
 from shared.usecases import SYSTEM, Principal, find
 
 
@@ -33,16 +34,11 @@ def upload_document(
     require_storable_size(content)
     checked = check_document(content, media_type)
     name = (name or filename or "document")[: Document.name.type.length]
-    latest = session.scalar(
-        sa.select(sa.func.max(Document.document_version)).where(
-            Document.order_id == order_id, Document.name == name
-        )
-    )
     document = Document(
         order_id=order_id,
         kind=kind,
         name=name,
-        document_version=(latest or 0) + 1,
+        document_version=next_number(session, f"document_version:{order_id}:{name}"),
         filename=(filename or name)[:255],
         media_type=checked.media_type,
         size=checked.size,

@@ -46,11 +46,13 @@ from services.delivery.render.certificate import (
     CertificateCriterion,
     CertificateData,
     CertificateDeliverable,
+    CertificateDocument,
     SignatureBlock,
     render_certificate,
 )
 from services.delivery.render.mail import acceptance_request
 from services.delivery.usecases import publish
+from services.delivery.usecases.increments import increment_news, increment_of_package
 from services.delivery.usecases.orders import open_order, readable_order, visible_to
 from shared.config import Settings
 from shared.db import utcnow
@@ -64,6 +66,7 @@ from shared.events.contracts.delivery import (
 from shared.events.envelope import to_primitives
 from shared.links import link_digest, sign_link
 from shared.mail import queue_mail
+from shared.numbering import next_number
 from shared.usecases import ANY_VERSION, SYSTEM, IfMatch, Principal, find
 
 LINK_PURPOSE = "acceptance"
@@ -75,12 +78,11 @@ def create_package(session: Session, data: dict, actor: Principal = SYSTEM) -> D
     deliverables = rows_of_order(session, Deliverable, data["deliverable_ids"], order.order_id)
     documents = rows_of_order(session, Document, data["document_ids"], order.order_id)
     require_passed(packed(deliverables))
-    latest = session.scalar(
-        sa.select(sa.func.max(Delivery.package_version)).where(Delivery.order_id == order.order_id)
-    )
+    increment_id = increment_of_package(order, deliverables)
     delivery = Delivery(
         order_id=order.order_id,
-        package_version=(latest or 0) + 1,
+        package_version=next_number(session, package_counter(order.order_id)),
+        increment_id=increment_id,
         note=data["note"],
         created_by=actor.sub,
         deliverables=deliverables,
@@ -113,7 +115,7 @@ def packages_visible_to(actor: Principal) -> sa.Select:
     """Every package `actor` may see, newest first (customers: their own, once submitted)."""
     query = visible_to(
         actor,
-        sa.select(Delivery).order_by(Delivery.created_at.desc(), Delivery.id),
+        sa.select(Delivery).order_by(Delivery.created_at.desc(), Delivery.id.desc()),
         Delivery.order_id,
     )
     if actor.is_customer:
@@ -293,6 +295,7 @@ def hand_over(
                 {"deliverable_id": d.id, "requirement_id": d.requirement_id}
                 for d in delivery.deliverables
             ],
+            **increment_news(session, delivery.order_id, delivery.increment_id, "final_delivery"),
         },
     )
 
@@ -303,7 +306,15 @@ def version_to_submit_in(session: Session, delivery: Delivery) -> int:
         Delivery.order_id == delivery.order_id, Delivery.id != delivery.id
     )
     handed_over = session.scalar(of_order.where(Delivery.status != PackageStatus.DRAFT))
-    return version_to_submit(delivery.package_version, handed_over, session.scalar(of_order) or 0)
+    own = delivery.package_version
+    if version_to_submit(own, handed_over, session.scalar(of_order) or 0) == own:
+        return own
+    return next_number(session, package_counter(delivery.order_id))  # past every one so far
+
+
+def package_counter(order_id) -> str:
+    """The counter of an order's package versions (shared.numbering)."""
+    return f"package_version:{order_id}"
 
 
 def mail_link(
@@ -470,6 +481,7 @@ def sign_off(
         "delivery_id": delivery.id,
         "package_version": delivery.package_version,
         "results": results,
+        **increment_news(session, delivery.order_id, delivery.increment_id, "final_acceptance"),
     }
     if decision.accepted:
         publish(
@@ -523,9 +535,19 @@ def certificate_data(delivery: Delivery, order: OrderRecord) -> CertificateData:
             acceptance.client_address,
         ),
         content_sha256=acceptance.content_sha256,
+        documents=[
+            CertificateDocument(
+                document["name"],
+                document["filename"],
+                document["document_version"],
+                document["sha256"],
+            )
+            for document in delivery.content["documents"]
+        ],
         punch_list=[
             PunchItemRule(item.description, item.due_date, item.status)
             for item in delivery.punch_items
         ],
         reasons=list(acceptance.reasons),
+        locale=order.customer_locale or "en",
     )

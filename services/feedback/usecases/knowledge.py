@@ -52,4 +52,4 @@ def search_knowledge(session: Session, filters: Mapping[str, Any]) -> sa.Select:
     if filters.get("q") is not None:
         postgres = session.get_bind().dialect.name == "postgresql"
         query = (full_text if postgres else every_word)(query, filters["q"])
-    return query.order_by(KnowledgeEntry.created_at.desc(), KnowledgeEntry.id)
+    return query.order_by(KnowledgeEntry.created_at.desc(), KnowledgeEntry.id.desc())

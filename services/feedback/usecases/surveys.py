@@ -294,7 +294,7 @@ def answer_survey(
 
 def list_surveys(filters: Mapping[str, Any], actor: Principal = SYSTEM) -> sa.Select:
     """Surveys, newest first; customers see their own."""
-    query = sa.select(Survey).order_by(Survey.sent_at.desc(), Survey.id)
+    query = sa.select(Survey).order_by(Survey.sent_at.desc(), Survey.id.desc())
     if actor.is_customer:
         query = query.where(Survey.customer_id == actor.customer_id)
     query = filter_by(query, filters, Survey.customer_id, Survey.order_id)

@@ -12,11 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.orders.domain.status import ORDER_STATUS, order_number, roles_to_cancel
-from services.orders.models import Customer, Order, OrderNumberSequence
+from services.orders.models import Customer, Order
 from services.orders.usecases import publish
 from services.orders.usecases.progress import catch_up
 from shared.errors import Forbidden, RuleViolation
 from shared.events.contracts.orders import OrderCancelled, OrderClosed, OrderCreated
+from shared.numbering import next_number
 from shared.usecases import ANY_VERSION, SYSTEM, IfMatch, Principal, find
 
 
@@ -54,12 +55,8 @@ def set_value(order: Order, value: dict | None) -> None:
 
 
 def next_order_number(session: Session, year: int) -> str:
-    sequence = session.get(OrderNumberSequence, year, with_for_update=True)
-    if sequence is None:
-        sequence = OrderNumberSequence(year=year, last=0)
-        session.add(sequence)
-    sequence.last += 1
-    return order_number(year, sequence.last)
+    """ORD-<year>-<n>: the year's counter, never blocking another create (shared.numbering)."""
+    return order_number(year, next_number(session, f"order_number:{year}"))
 
 
 def create_order(session: Session, data: dict, actor: Principal = SYSTEM) -> Order:
