@@ -53,6 +53,8 @@ class Worker:
             self.inbox,
             settings.prefetch,
             settings.heartbeat_file,
+            settings.inbox_batch_size,
+            settings.inbox_batch_seconds,
         )
 
     def run(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 Handler = Callable[[Envelope, Session], Any]
 
-PROCESSED, FAILED, DEAD = "processed", "failed", "dead"
+PROCESSED, FAILED, DEAD, DUPLICATE = "processed", "failed", "dead", "duplicate"
 
 
 class dispatcher:
@@ -85,34 +85,48 @@ class Inbox:
 
         The caller acks the message only after this returns.
         """
-        try:
-            event = decode(body)
-        except InvalidEvent as error:
-            return self._store_dead(body, headers, error)
-        raw = as_bytes(body)
-        try:
-            with self.db.transaction() as session:
-                # Claimed before it is handled: a duplicate costs one statement, and a replica
-                # receiving the same event meanwhile waits on this row, then finds it taken.
-                claimed = self._insert(
-                    session,
-                    event.id,
-                    event.type,
-                    event.subject,
-                    raw,
-                    status=PROCESSED,
-                    attempts=1,
-                    processed_at=utcnow(),
-                )
-                if not claimed:
-                    raise _AlreadyReceived
-                with caused_by(event.correlationid, event.id):
-                    self.handle(event, session)
-        except _AlreadyReceived:
-            return "duplicate"
-        except Exception as error:
-            return self._store_failure(event, raw, error)
-        return PROCESSED
+        return self.receive_many([(body, headers)])[0]
+
+    def receive_many(self, messages: Sequence[tuple[bytes | str, dict | None]]) -> list[str]:
+        """Durably take in a batch of messages in one transaction; return each one's status.
+
+        Every event is claimed by its id in one statement, then handled in the order given,
+        each in a savepoint: a handler that fails rolls back its own writes only, and its event
+        is kept `failed` for a retry (or `dead`) while the rest of the batch commits. A message
+        that cannot be parsed is stored `dead`; an id seen before (or twice in the batch) is
+        'duplicate'. If the transaction itself fails, nothing of the batch is recorded and
+        this raises: the caller acks nothing and tries again.
+        """
+        now = utcnow()
+        rows: dict[str, dict] = {}  # by event id, in the order received
+        events: dict[str, Envelope] = {}
+        keys: list[str | None] = []  # each message's id; None: a repeat within the batch
+        for body, headers in messages:
+            try:
+                event = decode(body)
+            except InvalidEvent as error:
+                logger.warning("dead event: %s", error)
+                row = self._dead_row(body, headers, error, now)
+            else:
+                events[event.id] = event
+                row = self._row(event.id, event.type, event.subject, body, now, PROCESSED)
+                row.update(attempts=1, processed_at=now)
+            keys.append(None if row["id"] in rows else row["id"])
+            rows.setdefault(row["id"], row)
+        with self.db.transaction() as session:
+            # Claimed before they are handled: a duplicate costs nothing more, and a replica
+            # receiving the same event meanwhile waits on its row, then finds it taken.
+            claimed = self._insert_many(session, list(rows.values()))
+            outcome = {event_id: DEAD for event_id in claimed if event_id not in events}
+            for event_id, event in events.items():
+                if event_id in claimed:
+                    outcome[event_id] = self._run(session, event, attempts=0, claimed_now=True)
+        return [outcome.get(key, DUPLICATE) if key else DUPLICATE for key in keys]
+
+    def call_handler(self, event: Envelope, session: Session) -> None:
+        """The one place an event meets its handler: first delivery, retry and replay alike."""
+        with caused_by(event.correlationid, event.id):
+            self.handle(event, session)
 
     def retry_due(self, now: datetime | None = None, limit: int = 100) -> int:
         """Run the failed events whose backoff has elapsed; return how many were tried."""
@@ -156,36 +170,31 @@ class Inbox:
             ).rowcount
         return self.retry(event_id) if updated else None
 
-    def _run(self, session: Session, event: Envelope, attempts: int) -> str:
+    def _run(self, session: Session, event: Envelope, attempts: int, claimed_now=False) -> str:
+        """Handle a claimed event in a savepoint; record its outcome in its inbox row (one
+        `claimed_now` was inserted as processed: only a failure changes it)."""
         attempts += 1
         try:
-            with session.begin_nested(), caused_by(event.correlationid, event.id):
-                self.handle(event, session)
+            with session.begin_nested():
+                self.call_handler(event, session)
         except Exception as error:
             logger.warning(
                 "event %s (%s) failed, attempt %d: %r", event.id, event.type, attempts, error
             )
             status, values = self._after_failure(attempts, error)
-            self._update(session, event.id, status=status, **values)
+            self._update(session, event.id, status=status, processed_at=None, **values)
             return status
-        self._update(
-            session,
-            event.id,
-            status=PROCESSED,
-            attempts=attempts,
-            last_error=None,
-            next_attempt_at=None,
-            processed_at=utcnow(),
-        )
+        if not claimed_now:
+            self._update(
+                session,
+                event.id,
+                status=PROCESSED,
+                attempts=attempts,
+                last_error=None,
+                next_attempt_at=None,
+                processed_at=utcnow(),
+            )
         return PROCESSED
-
-    def _store_failure(self, event: Envelope, raw: bytes, error: Exception) -> str:
-        """The handler failed and its writes were rolled back: keep the event for a retry."""
-        status, values = self._after_failure(attempts=1, error=error)
-        logger.warning("event %s (%s) failed, attempt 1: %r", event.id, event.type, error)
-        with self.db.transaction() as session:
-            self._insert(session, event.id, event.type, event.subject, raw, status=status, **values)
-        return status
 
     def _after_failure(self, attempts: int, error: Exception) -> tuple[str, dict]:
         """The status and bookkeeping of an event whose handler failed `attempts` times."""
@@ -197,39 +206,42 @@ class Inbox:
             "next_attempt_at": utcnow() + timedelta(seconds=delay) if status == FAILED else None,
         }
 
-    def _store_dead(self, body: bytes | str, headers: dict | None, error: InvalidEvent) -> str:
-        logger.warning("dead event: %s", error)
-        with self.db.transaction() as session:
-            detail = f"{error}: {error.errors}" if error.errors else str(error)
-            inserted = self._insert(
-                session,
-                raw_event_id(body, headers),
-                _header(headers, "ce-type", 128),
-                _header(headers, "ce-subject", 64),
-                as_bytes(body),
-                status=DEAD,
-                last_error=detail,
-            )
-        return DEAD if inserted else "duplicate"
-
-    def _insert(self, session: Session, event_id: str, type, subject, body: bytes, **values):
-        insert = _insert_for(session)(self.table).values(
-            id=event_id,
-            type=type,
-            subject=subject,
-            body=body,
-            received_at=utcnow(),
-            **{"attempts": 0, **values},
+    def _dead_row(self, body, headers, error: InvalidEvent, now: datetime) -> dict:
+        """The inbox row of a message that cannot be parsed, kept exactly as received."""
+        row = self._row(
+            raw_event_id(body, headers),
+            _header(headers, "ce-type", 128),
+            _header(headers, "ce-subject", 64),
+            body,
+            now,
+            DEAD,
         )
-        inserted = insert.on_conflict_do_nothing(index_elements=["id"]).returning(self.table.c.id)
-        return session.execute(inserted).first() is not None
+        row["last_error"] = f"{error}: {error.errors}" if error.errors else str(error)
+        return row
+
+    @staticmethod
+    def _row(event_id: str, type, subject, body, now: datetime, status: str) -> dict:
+        return {
+            "id": event_id,
+            "type": type,
+            "subject": subject,
+            "body": as_bytes(body),
+            "received_at": now,
+            "status": status,
+            "attempts": 0,
+            "last_error": None,
+            "processed_at": None,
+        }
+
+    def _insert_many(self, session: Session, rows: list[dict]) -> set[str]:
+        """Insert the rows whose id is new (one statement); return the ids inserted."""
+        if not rows:
+            return set()
+        insert = _insert_for(session)(self.table).on_conflict_do_nothing(index_elements=["id"])
+        return set(session.scalars(insert.returning(self.table.c.id), rows))
 
     def _update(self, session: Session, event_id: str, **values) -> None:
         session.execute(sa.update(self.table).where(self.table.c.id == event_id).values(**values))
-
-
-class _AlreadyReceived(Exception):
-    """The event is in the inbox already (a duplicate, or a replica took it first)."""
 
 
 def _insert_for(session: Session):

@@ -276,19 +276,19 @@ def test_while_the_inbox_cannot_record_the_worker_holds_the_message_instead_of_r
 ):
     create_schema(backend, "planning", PlanningBase.metadata)
     worker = Worker(backend.settings("planning"), PlanningBase.metadata, planning_handle)
-    record, attempts, deliveries = worker.inbox.receive, [], []
+    record, attempts, deliveries = worker.inbox.receive_many, [], []
 
-    def database_away_twice(body, headers=None):
+    def database_away_twice(messages):
         attempts.append(1)
         if len(attempts) <= 2:
             raise sa.exc.OperationalError("INSERT", {}, Exception("database is away"))
-        return record(body, headers)
+        return record(messages)
 
     def on_message(message, deliver=worker.consumer.on_message):
         deliveries.append(message.delivery_info.get("redelivered"))
         deliver(message)
 
-    worker.inbox.receive = database_away_twice
+    worker.inbox.receive_many = database_away_twice
     worker.consumer.on_message = on_message
     data = confirmed_order()
     with running(worker):
