@@ -568,10 +568,14 @@ class ReportSchema(Schema):
 
 class IncrementCreateSchema(Schema):
     name = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 200))
-    kind = fields.String(load_default="iteration", validate=validate.OneOf(("iteration", "release")))
+    kind = fields.String(
+        load_default="iteration", validate=validate.OneOf(("iteration", "release"))
+    )
     start_date = Day(required=True)
     finish_date = Day(required=True)
-    requirement_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=500))
+    requirement_ids = fields.List(
+        fields.UUID(), load_default=list, validate=validate.Length(max=500)
+    )
 
 
 class IncrementSchema(Schema):
@@ -660,7 +664,9 @@ class MeetingCreateSchema(Schema):
     starts_at = fields.AwareDateTime(required=True, default_timezone=None)
     duration_minutes = fields.Integer(load_default=60, validate=validate.Range(min=5, max=600))
     place = fields.String(load_default=None, validate=validate.Length(max=200))
-    call_url = fields.Url(load_default=None, schemes={"https", "http"}, validate=validate.Length(max=500))
+    call_url = fields.Url(
+        load_default=None, schemes={"https", "http"}, validate=validate.Length(max=500)
+    )
     recurrence = fields.String(
         load_default=None,
         validate=validate.Length(max=200),
@@ -736,7 +742,9 @@ class MeetingSchema(Schema):
     recurrence = fields.String(allow_none=True)
     attendees = fields.List(fields.Dict())
     agenda = fields.List(fields.String())
-    status = fields.String(metadata={"description": "scheduled, or held once minutes are published"})
+    status = fields.String(
+        metadata={"description": "scheduled, or held once minutes are published"}
+    )
     minutes = fields.String()
     decisions = fields.List(fields.Nested(DecisionSchema))
     action_items = fields.List(fields.Dict())

@@ -11,4 +11,15 @@ from services.planning.api.risks import blp as risks
 from services.planning.api.status_reports import blp as status_reports
 from services.planning.api.tasks import blp as tasks
 
-blueprints = (plans, tasks, dependencies, resources, risks, reports, increments, meetings, issues, status_reports)
+blueprints = (
+    plans,
+    tasks,
+    dependencies,
+    resources,
+    risks,
+    reports,
+    increments,
+    meetings,
+    issues,
+    status_reports,
+)
