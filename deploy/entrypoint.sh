@@ -26,6 +26,11 @@ esac
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 python=${PYTHON:-python}
 
+case "$process" in web | worker | migrate) ;; *) usage "unknown process '$process'" ;; esac
+# Bad settings or an unreachable database/broker: one line naming it and a non-zero exit
+# (after retrying with backoff for ORDO_STARTUP_TIMEOUT seconds), never a traceback loop.
+"$python" -m shared.preflight "$service" "$process" || exit $?
+
 case "$process" in
     web)
         ORDO_BIND=${ORDO_BIND:-0.0.0.0:$port}

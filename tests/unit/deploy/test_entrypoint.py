@@ -15,9 +15,12 @@ ENTRYPOINT = ROOT / "deploy" / "entrypoint.sh"
 
 @pytest.fixture
 def recording_python(tmp_path):
-    """A stand-in for python that prints what it was asked to run instead of running it."""
+    """A stand-in for python that prints what it was asked to run instead of running it (the
+    preflight checks pass silently: tests/unit/deploy/test_preflight.py tests them)."""
     fake = tmp_path / "python"
-    fake.write_text('#!/bin/sh\necho "bind=${ORDO_BIND:-} args=$*"\n')
+    fake.write_text(
+        '#!/bin/sh\n[ "$2" = shared.preflight ] && exit 0\necho "bind=${ORDO_BIND:-} args=$*"\n'
+    )
     fake.chmod(0o755)
     return str(fake)
 
