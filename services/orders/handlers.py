@@ -31,12 +31,16 @@ from shared.events.contracts.feedback import (
     SurveySent,
 )
 from shared.events.contracts.planning import (
+    ActionItemOverdue,
+    MeetingScheduled,
     MilestoneReached,
+    MinutesPublished,
     PlanActivated,
     PlanCreated,
     PlanRebaselined,
     PlanStatusChanged,
     RiskRaised,
+    StatusReportPublished,
 )
 from shared.events.envelope import Envelope
 from shared.events.inbox import dispatcher
@@ -99,20 +103,34 @@ def on_delivery_submitted(event: Envelope, session: Session) -> None:
         data["package_version"],
         data["deliverables"],
         event.occurred_at,
+        data["final"],
+        data["progress"],
     )
 
 
 def on_delivery_accepted(event: Envelope, session: Session) -> None:
     data = event.data
     record_delivery_decision(
-        session, data["order_id"], True, data["package_version"], data["results"]
+        session,
+        data["order_id"],
+        True,
+        data["package_version"],
+        data["results"],
+        data["final"],
+        data["progress"],
     )
 
 
 def on_delivery_rejected(event: Envelope, session: Session) -> None:
     data = event.data
     record_delivery_decision(
-        session, data["order_id"], False, data["package_version"], data["results"]
+        session,
+        data["order_id"],
+        False,
+        data["package_version"],
+        data["results"],
+        data["final"],
+        data["progress"],
     )
 
 
@@ -137,6 +155,10 @@ handle = dispatcher(
         PlanStatusChanged: on_plan_status_changed,
         MilestoneReached: noted_on_timeline,
         RiskRaised: noted_on_timeline,
+        MeetingScheduled: noted_on_timeline,
+        MinutesPublished: noted_on_timeline,
+        ActionItemOverdue: noted_on_timeline,
+        StatusReportPublished: noted_on_timeline,
         QualityCheckFailed: on_quality_check_failed,
         DeliverySubmitted: on_delivery_submitted,
         DeliveryLinkReissued: noted_on_timeline,

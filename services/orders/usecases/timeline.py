@@ -32,13 +32,20 @@ from shared.events.contracts.orders import (
     OrderSubmitted,
 )
 from shared.events.contracts.planning import (
+    ActionItemOverdue,
+    IncrementCompleted,
+    IncrementPlanned,
+    MeetingScheduled,
     MilestoneReached,
+    MinutesPublished,
     PlanActivated,
     PlanCompleted,
     PlanCreated,
     PlanRebaselined,
     PlanStatusChanged,
     RiskRaised,
+    StatusReportPublished,
+    WorkPackageCompleted,
 )
 from shared.events.envelope import Envelope, to_primitives
 from shared.usecases import SYSTEM, Principal, find
@@ -63,14 +70,23 @@ SUMMARIES = {
         RiskRaised: "Risk raised: {title} (score {score})",
         PlanCompleted: "All planned work completed",
         QualityCheckFailed: "Quality check failed on {failed_criteria_count}",
+        MeetingScheduled: "Meeting scheduled: {title} on {starts_at:.10}{series}",
+        MinutesPublished: "Minutes of {title} published: {decision_total}, {action_total}",
+        ActionItemOverdue: "Action item overdue: {title} (due {due_date})",
+        StatusReportPublished: "Status report {number} as of {status_date} published: "
+        "{rag_upper}{reason_text}",
+        IncrementPlanned: "Increment {number} ({name}) planned {start_date} to {finish_date} "
+        "with {requirement_ids_count}",
+        IncrementCompleted: "Increment {number} ({name}) completed {completed_on}",
+        WorkPackageCompleted: "Work done for a requirement: its deliverable goes to QC",
         DeliverySubmitted: "Delivery package v{package_version} submitted for acceptance; "
-        "the acceptance link was mailed to {link_recipient}",
+        "the acceptance link was mailed to {link_recipient}{partial}",
         DeliveryLinkReissued: "A new acceptance link for package v{package_version} was mailed "
         "to {link_recipient}; the earlier link stopped working",
         DeliveryLinkLocked: "The acceptance link for package v{package_version} locked after "
         "{attempts} wrong codes; re-issue the link for the customer to decide",
-        DeliveryAccepted: "Delivery accepted ({decision}) by {signed_by}",
-        DeliveryRejected: "Delivery rejected: {reason_list}",
+        DeliveryAccepted: "Delivery accepted ({decision}) by {signed_by}{partial}",
+        DeliveryRejected: "Delivery rejected: {reason_list}{partial}",
         SurveySent: "{survey_mail} mailed to {email}",
         FeedbackReceived: "Feedback received (CSAT {csat}, NPS {nps})",
         RetrospectiveCompleted: "Retrospective completed with {lessons}",
@@ -97,10 +113,32 @@ def summary(event: Envelope) -> str:
         if data.get("reminder")
         else "Satisfaction survey"
     )
+    data["series"] = (
+        f", weekly x{len(data['occurrences'])}" if len(data.get("occurrences", [])) > 1 else ""
+    )
+    data["decision_total"] = counted(len(data.get("decisions", [])), "decision", "decisions")
+    data["action_total"] = counted(len(data.get("action_items", [])), "action item", "action items")
+    data["rag_upper"] = str(data.get("rag", "")).upper()
     if not data.get("email"):
         data["email"] = "the customer"
+    data["requirement_ids_count"] = counted(
+        len(data.get("requirement_ids", [])), "requirement", "requirements"
+    )
+    data["partial"] = partial_delivery(data)
     template = SUMMARIES.get(event.type, event.type)
     return " ".join(template.format_map(_Blank(data)).split())[:500]
+
+
+def partial_delivery(data: dict) -> str:
+    """`; partial delivery: …` for a delivery event that leaves requirements outstanding."""
+    progress = data.get("progress")
+    if not progress or data.get("final", True):
+        return ""
+    return (
+        f"; partial delivery: {progress['accepted']} accepted, {progress['delivered']} "
+        f"delivered, {progress['outstanding']} outstanding of {progress['requirements']} "
+        "requirements"
+    )
 
 
 def counted(number: int, one: str, many: str) -> str:

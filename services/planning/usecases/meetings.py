@@ -363,14 +363,16 @@ def publish_minutes(
         kind=meeting.kind,
         title=meeting.title,
         held_at=meeting.starts_at,
+        # The event reaches the order's timeline, which the customer reads: internal
+        # decisions stay out, internal action items are there without their words.
         decisions=[
-            {"text": decision["text"], "internal": bool(decision.get("internal"))}
-            for decision in meeting.decisions
+            {"text": decision["text"], "internal": False}
+            for decision in for_customer(meeting.decisions)
         ],
         action_items=[
             {
                 "action_item_id": item.id,
-                "title": item.title,
+                "title": _public_title(item),
                 "owner": item.owner,
                 "due_date": item.due_date,
                 "internal": item.internal,

@@ -162,10 +162,12 @@ def test_minutes_are_published_with_decisions_and_action_items_then_frozen(plann
     assert held["status"] == "held" and len(held["action_items"]) == 2
     [event] = planning.events("ordo.meeting.minutes_published")
     assert [d["text"] for d in event.data["decisions"]][0] == "Weekly status on Tuesdays"
+    assert [d["text"] for d in event.data["decisions"]] == ["Weekly status on Tuesdays"]
     assert {item["title"] for item in event.data["action_items"]} == {
         "Send the drawings",
-        "Check supplier price",
+        "(internal action item)",
     }
+    assert "supplier price" not in event.to_json() and "Margin" not in event.to_json()
     mails = {mail.to_address: mail for mail in mailed(planning.app, "meeting_minutes")}
     assert "Margin stays" in mails["alice@ordo.example"].text_body
     assert "Margin stays" not in mails[CUSTOMER_MAIL].text_body
