@@ -198,6 +198,20 @@ def _envelope_schema() -> dict[str, Any]:
                 "type": "string",
                 "description": "The id of the request or event that caused this one.",
             },
+            "traceparent": {
+                "type": "string",
+                "maxLength": 512,
+                "description": (
+                    "CloudEvents distributed tracing extension: the W3C trace context of the "
+                    "request or handler that recorded the event (present while tracing is on)."
+                ),
+                "example": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            },
+            "tracestate": {
+                "type": "string",
+                "maxLength": 512,
+                "description": "W3C tracestate that goes with traceparent, when there is one.",
+            },
             "data": {"type": "object"},
         },
     }

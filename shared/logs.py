@@ -1,38 +1,71 @@
-"""JSON log lines carrying the request id and correlation id."""
+"""JSON log lines (python-json-logger) with every `extra=` field, the request, correlation and
+trace ids, and no secret: links' tokens, bearer tokens, passwords in URLs and the configured
+secrets are masked in the finished line, whatever field they were in."""
 
 from __future__ import annotations
 
-import json
 import logging
+import os
+import re
 import sys
 from datetime import UTC, datetime
+from typing import Any
+
+from opentelemetry import trace
+from pythonjsonlogger.json import JsonFormatter as BaseJsonFormatter
 
 from shared.context import current_cause
-from shared.links import redact_links
+from shared.links import REDACTED, redact_links
+
+#: Environment variables whose values must never appear in a log line, whatever logged them.
+SECRET_VARIABLES = ("ORDO_JWT_SECRET", "ORDO_PORTAL_SECRET", "ORDO_METRICS_TOKEN")
+_URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^/:@\s\"']*:)[^@\s\"'/]+@", re.IGNORECASE)
+_BEARER = re.compile(r"(\bBearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
 
 
-class JsonFormatter(logging.Formatter):
-    def __init__(self, service: str):
-        super().__init__()
+class JsonFormatter(BaseJsonFormatter):
+    """One JSON object per line: time, level, service, logger, message, then the record's
+    `extra=` fields and the ids of what is being done."""
+
+    def __init__(self, service: str, secrets: tuple[str, ...] = ()):
+        super().__init__(
+            "%(message)s",
+            rename_fields={"exc_info": "exception", "stack_info": "stack"},
+            json_ensure_ascii=False,
+        )
         self.service = service
+        self.secrets = tuple(secret for secret in secrets if len(secret) >= 8)
 
-    def format(self, record: logging.LogRecord) -> str:
+    def add_fields(self, log_data: dict[str, Any], record: logging.LogRecord, message_dict):
+        log_data["time"] = datetime.fromtimestamp(record.created, UTC).isoformat(
+            timespec="milliseconds"
+        )
+        log_data["level"] = record.levelname.lower()
+        log_data["service"] = self.service
+        log_data["logger"] = record.name
+        super().add_fields(log_data, record, message_dict)
         cause = current_cause()
-        line = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(),
-            "service": self.service,
-            "logger": record.name,
-            "message": redact_links(record.getMessage()),
-        }
-        request_id = getattr(record, "request_id", None) or _request_id()
+        request_id = log_data.get("request_id") or _request_id()
         if request_id:
-            line["request_id"] = request_id
-        if cause.correlation_id:
-            line["correlation_id"] = cause.correlation_id
-        if record.exc_info:
-            line["exception"] = redact_links(self.formatException(record.exc_info))
-        return json.dumps(line, default=str)
+            log_data["request_id"] = request_id
+        if cause.correlation_id and "correlation_id" not in log_data:
+            log_data["correlation_id"] = cause.correlation_id
+        span = trace.get_current_span().get_span_context()
+        if span.is_valid:
+            log_data["trace_id"] = format(span.trace_id, "032x")
+            log_data["span_id"] = format(span.span_id, "016x")
+
+    def jsonify_log_record(self, log_data) -> str:
+        return redact_secrets(super().jsonify_log_record(log_data), self.secrets)
+
+
+def redact_secrets(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """`text` with links' and bearer tokens, URL passwords and the given secrets masked."""
+    for secret in secrets:
+        text = text.replace(secret, REDACTED)
+    text = _BEARER.sub(rf"\g<1>{REDACTED}", text)
+    text = _URL_PASSWORD.sub(rf"\g<1>{REDACTED}@", text)
+    return redact_links(text)
 
 
 def _request_id() -> str | None:
@@ -43,12 +76,21 @@ def _request_id() -> str | None:
     return g.get("request_id") if has_request_context() else None
 
 
-def configure_logging(service: str, level: str = "INFO") -> None:
-    """Send JSON lines to stderr; idempotent, so tests may create many apps."""
+def log_level() -> str:
+    """ORDO_LOG_LEVEL (debug, info, warning, error), INFO by default."""
+    level = (os.environ.get("ORDO_LOG_LEVEL") or "INFO").upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ValueError(f"ORDO_LOG_LEVEL must be debug, info, warning or error, not {level!r}")
+    return level
+
+
+def configure_logging(service: str, level: str | None = None) -> None:
+    """Send JSON lines to stderr at ORDO_LOG_LEVEL; idempotent, so tests may create many apps."""
     root = logging.getLogger()
     if any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
         return
+    secrets = tuple(os.environ[name] for name in SECRET_VARIABLES if os.environ.get(name))
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter(service))
+    handler.setFormatter(JsonFormatter(service, secrets))
     root.addHandler(handler)
-    root.setLevel(level)
+    root.setLevel(level or log_level())

@@ -12,15 +12,18 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from shared import tracing
 from shared.config import Settings, load_settings
 from shared.db import Database
 from shared.events.broker import connect, declare_topology, service_queue
 from shared.events.consumer import InboxConsumer, StopConsuming
 from shared.events.inbox import Handler, Inbox
 from shared.events.relay import Relay
+from shared.events.telemetry import ObservedHandler
 from shared.logs import configure_logging
 from shared.mail import MailSender
 from shared.retention import PRUNE_EVERY_SECONDS, prune_expired
+from shared.worker_metrics import MetricsServer, TableCollector
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +45,7 @@ class Worker:
     ):
         self.settings = settings
         self.db = Database(settings.database_url, metadata, settings.service, settings)
-        self.inbox = Inbox(self.db, settings, handle)
+        self.inbox = Inbox(self.db, settings, ObservedHandler(handle, settings.service))
         self.mail = MailSender(self.db, settings)
         self.periodic = periodic
         self.stopping = threading.Event()
@@ -75,6 +78,7 @@ class Worker:
                 for seconds, job in self.periodic
             ),
         ]
+        metrics = self._serve_metrics()  # first: a port in use stops the worker before it starts
         for loop in loops:
             loop.start()
         logger.info("worker: %s consuming %s", self.settings.service, self.settings.queue)
@@ -86,9 +90,20 @@ class Worker:
             self.stopping.set()
             for loop in loops:
                 loop.join(timeout=10)
+            if metrics is not None:
+                metrics.stop()
             self.connection.release()
             self.db.dispose()
             logger.info("worker: stopped")
+
+    def _serve_metrics(self) -> MetricsServer | None:
+        """/metrics and /readyz (broker connected) on ORDO_WORKER_METRICS_PORT, if set."""
+        if self.settings.worker_metrics_port is None:
+            return None
+        tables = TableCollector(self.db, self.settings.service, lambda: self.consumer.connected)
+        server = MetricsServer(self.settings.worker_metrics_port, tables).start()
+        logger.info("worker: metrics and readiness on port %d", server.port)
+        return server
 
     def stop(self) -> None:
         self.consumer.should_stop = True
@@ -118,6 +133,7 @@ def run_worker(
     `periodic` holds `(seconds, job)` pairs; each job is called with the service's Database.
     """
     configure_logging(service)
+    tracing.setup_tracing(service)
     worker = Worker(load_settings(service, config), metadata, handle, periodic)
 
     def shut_down(signum, _frame):

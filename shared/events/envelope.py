@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from shared import tracing
 from shared.context import current_cause
 
 CONTENT_TYPE = "application/cloudevents+json"
@@ -16,6 +17,9 @@ SPEC_VERSION = "1.0"
 REQUIRED_ATTRIBUTES = ("specversion", "id", "source", "type")
 # What the inbox and outbox columns hold: a longer attribute could never be recorded.
 ATTRIBUTE_LENGTHS = {"id": 64, "type": 128, "subject": 64, "source": 200}
+# The W3C trace context extension attributes (distributed tracing): at most 512 characters,
+# as the W3C's own limit for tracestate.
+TRACE_ATTRIBUTE_LENGTH = 512
 
 
 class InvalidEvent(ValueError):
@@ -37,6 +41,8 @@ class Envelope:
     dataschema: str | None = None
     correlationid: str | None = None
     causationid: str | None = None
+    traceparent: str | None = None
+    tracestate: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         document = {
@@ -50,6 +56,8 @@ class Envelope:
             "dataschema": self.dataschema,
             "correlationid": self.correlationid,
             "causationid": self.causationid,
+            "traceparent": self.traceparent,
+            "tracestate": self.tracestate,
             "data": self.data,
         }
         return {key: value for key, value in document.items() if value is not None}
@@ -106,9 +114,11 @@ def build(
     subject: str | None = None,
     dataschema: str | None = None,
 ) -> Envelope:
-    """A new envelope; correlation and causation come from the current request or event."""
+    """A new envelope; correlation, causation and the trace context come from the current
+    request or event."""
     cause = current_cause()
     event_id = str(uuid.uuid4())
+    trace_context = tracing.current_context()
     return Envelope(
         id=event_id,
         type=type,
@@ -119,6 +129,8 @@ def build(
         dataschema=dataschema,
         correlationid=cause.correlation_id or event_id,
         causationid=cause.causation_id,
+        traceparent=trace_context.get("traceparent"),
+        tracestate=trace_context.get("tracestate"),
     )
 
 
@@ -142,6 +154,13 @@ def parse(body: bytes | str) -> Envelope:
         value = document.get(name)
         if value is not None and not (isinstance(value, str) and len(value) <= longest):
             raise InvalidEvent(f"{name} must be a string of at most {longest} characters")
+    trace_context = {name: document.get(name) for name in tracing.TRACE_ATTRIBUTES}
+    if not all(
+        isinstance(value, str) and len(value) <= TRACE_ATTRIBUTE_LENGTH
+        for value in trace_context.values()
+        if value is not None
+    ):
+        trace_context = {}  # a broken trace context loses the trace, never the event
     return Envelope(
         id=str(document["id"]),
         type=str(document["type"]),
@@ -152,4 +171,6 @@ def parse(body: bytes | str) -> Envelope:
         dataschema=document.get("dataschema"),
         correlationid=document.get("correlationid"),
         causationid=document.get("causationid"),
+        traceparent=trace_context.get("traceparent"),
+        tracestate=trace_context.get("tracestate"),
     )

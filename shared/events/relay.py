@@ -16,6 +16,7 @@ from shared.events.broker import connect
 from shared.events.contracts import contract_for
 from shared.events.outbox import NOTIFY_CHANNEL
 from shared.events.publisher import BatchPublisher, OutgoingMessage, PublishFailed
+from shared.events.telemetry import PublishObservation
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ class InFlightBatch:
     session: Session
     positions: list[int]
     last_tag: int
+    observation: PublishObservation
 
 
 class Relay:
@@ -99,12 +101,13 @@ class Relay:
                 session.rollback()
                 session.close()
                 return None
+            observation = PublishObservation(self.settings.service, rows)
             last_tag = self.publisher.send(self.settings.exchange, [outgoing(row) for row in rows])
         except BaseException:
             session.rollback()
             session.close()
             raise
-        return InFlightBatch(session, [row.position for row in rows], last_tag)
+        return InFlightBatch(session, [row.position for row in rows], last_tag, observation)
 
     def _settle(self, batch: InFlightBatch) -> int:
         """Wait for the broker's confirmation of a sent batch, then mark it published."""
@@ -122,6 +125,7 @@ class Relay:
             raise
         finally:
             batch.session.close()
+        batch.observation.confirmed()
         return len(batch.positions)
 
     def run(self, stop: threading.Event) -> None:

@@ -94,6 +94,22 @@ def handle_concurrent_write(error: Exception) -> Response:
     return problem_response(409, "Conflict", detail)
 
 
+#: How long a client should wait before retrying while the database is away.
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def handle_database_unavailable(error: Exception) -> Response:
+    """The database did not answer (restarting, failing over, cut off): nothing was written,
+    and the caller may retry in a few seconds; the pool reconnects once it is back."""
+    logger.warning("database unavailable: %s", str(error).splitlines()[0][:300])
+    return problem_response(
+        503,
+        "Service Unavailable",
+        "The database is unavailable; retry in a few seconds.",
+        {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
+
+
 def handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)

@@ -43,6 +43,10 @@ def test_web_deployment_probes_readiness_and_liveness_and_requests_resources():
     (worker,) = resources["Deployment", "orders-worker"]["spec"]["template"]["spec"]["containers"]
     assert worker["args"] == ["orders", "worker"]
     assert {"cpu", "memory"} <= worker["resources"]["requests"].keys()
+    # A worker is ready while its consumer holds a broker connection; alive while it beats.
+    assert worker["ports"] == [{"name": "metrics", "containerPort": 9464}]
+    assert worker["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "metrics"}
+    assert "ordo-worker.alive" in " ".join(worker["livenessProbe"]["exec"]["command"])
     (migrate,) = resources["Job", "orders-migrate"]["spec"]["template"]["spec"]["containers"]
     assert migrate["args"] == ["orders", "migrate"]
 
@@ -136,10 +140,12 @@ def test_no_usable_secret_is_committed_for_the_cluster():
         for line in (K8S / "secrets.env.example").read_text().splitlines()
         if line and not line.startswith("#")
     )
-    assert example["ORDO_JWT_SECRET"] == ""
-    assert all("<password>" in value for key, value in example.items() if key != "ORDO_JWT_SECRET")
+    secrets = ("ORDO_JWT_SECRET", "ORDO_PORTAL_SECRET")
+    assert all(example[key] == "" for key in secrets)
+    assert all("<password>" in value for key, value in example.items() if key not in secrets)
 
 
 def test_compose_requires_the_jwt_secret_as_input():
     environment = COMPOSE["x-ordo-environment"]
     assert environment["ORDO_JWT_SECRET"].startswith("${ORDO_JWT_SECRET:?")
+    assert environment["ORDO_PORTAL_SECRET"].startswith("${ORDO_PORTAL_SECRET:?")
