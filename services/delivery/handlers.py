@@ -9,6 +9,7 @@ from services.delivery.usecases.deliverables import (
     mark_work_done,
     record_confirmed_order,
 )
+from services.delivery.usecases.increments import mark_requirement_done, record_increment_planned
 from services.delivery.usecases.orders import cancel_order, record_customer_contact
 from shared.events.contracts.orders import (
     CustomerUpdated,
@@ -16,7 +17,7 @@ from shared.events.contracts.orders import (
     OrderChangeApproved,
     OrderConfirmed,
 )
-from shared.events.contracts.planning import PlanCompleted
+from shared.events.contracts.planning import IncrementPlanned, PlanCompleted, WorkPackageCompleted
 from shared.events.envelope import Envelope
 from shared.events.inbox import dispatcher
 
@@ -41,12 +42,23 @@ def on_plan_completed(event: Envelope, session: Session) -> None:
     mark_work_done(session, event.data["order_id"])
 
 
+def on_work_package_completed(event: Envelope, session: Session) -> None:
+    data = event.data
+    mark_requirement_done(session, data["order_id"], data["requirement_id"], data["increment_id"])
+
+
+def on_increment_planned(event: Envelope, session: Session) -> None:
+    record_increment_planned(session, event.data)
+
+
 handle = dispatcher(
     {
         OrderConfirmed: on_order_confirmed,
         OrderChangeApproved: on_order_change_approved,
         OrderCancelled: on_order_cancelled,
         PlanCompleted: on_plan_completed,
+        WorkPackageCompleted: on_work_package_completed,
+        IncrementPlanned: on_increment_planned,
         CustomerUpdated: on_customer_updated,
     }
 )

@@ -56,6 +56,12 @@ class Order(Base):
     at_risk: Mapped[bool] = mapped_column(default=False)
     delivery_package_version: Mapped[int] = mapped_column(default=0)
     delivery_decision: Mapped[str | None] = mapped_column(sa.String(20))
+    # Partial delivery (increments): accepted / delivered / outstanding requirements, as the
+    # latest delivery event counted them; None before the first package.
+    delivery_progress: Mapped[dict | None]
+    # Iterative delivery settings, passed on with the confirmation.
+    packages_per_increment: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    pulse_surveys: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     csat: Mapped[int | None]
     nps: Mapped[int | None]
     detractor: Mapped[bool | None]

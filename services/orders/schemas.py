@@ -73,6 +73,14 @@ class OrderCreateSchema(Schema):
     priority = fields.String(load_default="normal", validate=validate.OneOf(PRIORITIES))
     due_date = Day(load_default=None, allow_none=True)
     value = fields.Nested(MoneySchema, load_default=None, allow_none=True)
+    packages_per_increment = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Each delivery package holds one increment's deliverables"},
+    )
+    pulse_surveys = fields.Boolean(
+        load_default=False,
+        metadata={"description": "The customer gets a pulse survey after each accepted increment"},
+    )
 
 
 class OrderUpdateSchema(Schema):
@@ -81,6 +89,17 @@ class OrderUpdateSchema(Schema):
     priority = fields.String(validate=validate.OneOf(PRIORITIES))
     due_date = Day(allow_none=True)
     value = fields.Nested(MoneySchema, allow_none=True)
+    packages_per_increment = fields.Boolean()
+    pulse_surveys = fields.Boolean()
+
+
+class DeliveryProgressSchema(Schema):
+    requirements = fields.Integer()
+    accepted = fields.Integer()
+    delivered = fields.Integer()
+    outstanding = fields.Integer()
+    rejected_requirement_ids = fields.List(fields.UUID())
+    outstanding_requirement_ids = fields.List(fields.UUID())
 
 
 class OrderSchema(Schema):
@@ -101,6 +120,13 @@ class OrderSchema(Schema):
     csat = fields.Integer(allow_none=True)
     nps = fields.Integer(allow_none=True)
     detractor = fields.Boolean(allow_none=True)
+    packages_per_increment = fields.Boolean()
+    pulse_surveys = fields.Boolean()
+    delivery_progress = fields.Nested(
+        DeliveryProgressSchema,
+        allow_none=True,
+        metadata={"description": "Partial delivery: requirements accepted, delivered, outstanding"},
+    )
     version = fields.Integer()
     created_at = fields.DateTime()
     confirmed_at = fields.DateTime(allow_none=True)
@@ -341,4 +367,5 @@ class TraceabilitySchema(Schema):
     order_id = fields.UUID()
     number = fields.String()
     status = fields.String()
+    delivery_progress = fields.Nested(DeliveryProgressSchema, allow_none=True)
     requirements = fields.List(fields.Nested(RequirementTraceSchema))

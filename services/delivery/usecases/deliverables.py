@@ -36,6 +36,7 @@ def record_confirmed_order(session: Session, data: dict) -> None:
         title=data["title"],
         order_version=data.get("version") or 0,
         confirmed_at=data["confirmed_at"],
+        packages_per_increment=data.get("packages_per_increment", False),
         cancelled=Reaction.seen(session, data["order_id"], "cancelled"),
     )
     session.add(order)

@@ -4,6 +4,8 @@ decided, certified."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -70,6 +72,8 @@ from shared.numbering import next_number
 from shared.usecases import ANY_VERSION, SYSTEM, IfMatch, Principal, find
 
 LINK_PURPOSE = "acceptance"
+#: Where the mailed link opens the acceptance page (its JSON API is /acceptance/<token>).
+ACCEPTANCE_PAGE = "/portal/acceptance/"
 
 
 def create_package(session: Session, data: dict, actor: Principal = SYSTEM) -> Delivery:
@@ -243,9 +247,89 @@ def certificate_of(
     delivery = readable_package(session, delivery_id, actor)
     if delivery.acceptance is None:
         raise Conflict("Only a decided package has a certificate.", current_status=delivery.status)
-    order = readable_order(session, delivery.order_id, actor)
+    return certificate_pdf(delivery, readable_order(session, delivery.order_id, actor))
+
+
+def certificate_pdf(delivery: Delivery, order: OrderRecord) -> tuple[bytes, str]:
+    """A decided package's certificate as PDF, and its file name."""
     pdf = render_certificate(certificate_data(delivery, order))
     return pdf, f"acceptance-{order.number}-v{delivery.package_version}.pdf"
+
+
+@dataclass(frozen=True)
+class PackagePage:
+    """What a package's page shows: the package, its order, and whether deciding needs a code."""
+
+    delivery: Delivery
+    order: OrderRecord
+    code_required: bool = False
+
+    @property
+    def decided(self) -> bool:
+        return self.delivery.acceptance is not None
+
+
+def own_package(
+    session: Session, delivery_id: uuid.UUID, customer_id: uuid.UUID, *, lock: bool = False
+) -> PackagePage:
+    """A package the customer was handed, for its portal page; NotFound for a draft or another
+    customer's (its existence does not leak)."""
+    delivery = session.get(Delivery, delivery_id, with_for_update=lock)
+    order = session.get(OrderRecord, delivery.order_id) if delivery else None
+    if order is None or delivery.status == PackageStatus.DRAFT or order.customer_id != customer_id:
+        raise NotFound("delivery", delivery_id)
+    return PackagePage(delivery, order)
+
+
+def package_document(
+    session: Session, delivery_id: uuid.UUID, document_id: uuid.UUID, customer_id: uuid.UUID
+) -> Document:
+    """A document of the customer's own package."""
+    delivery = own_package(session, delivery_id, customer_id).delivery
+    return document_of(session, delivery, document_id)
+
+
+def document_of(session: Session, delivery: Delivery, document_id: uuid.UUID) -> Document:
+    """A document of the package; NotFound for any other."""
+    document = session.get(Document, document_id)
+    if document is None or document not in delivery.documents:
+        raise NotFound("document", f"{document_id} in this package")
+    return document
+
+
+def own_certificate(
+    session: Session, delivery_id: uuid.UUID, customer_id: uuid.UUID
+) -> tuple[bytes, str]:
+    """The certificate of the customer's own decided package, and its file name."""
+    page = own_package(session, delivery_id, customer_id)
+    if not page.decided:
+        raise NotFound("certificate", f"of package {delivery_id}")
+    return certificate_pdf(page.delivery, page.order)
+
+
+def decide_own_package(
+    session: Session,
+    delivery_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    read_decision: Callable[[], dict],
+    *,
+    client_address: str,
+    if_match: IfMatch = ANY_VERSION,
+) -> Delivery:
+    """The signed-in customer's decision on its package from the portal (as by link, without
+    one): the package version the page showed first (StaleVersion), then the body."""
+    delivery = own_package(session, delivery_id, customer_id, lock=True).delivery
+    if_match.check(delivery.version)
+    decision = read_decision()
+    decision.pop("code", None)
+    return record_decision(
+        session,
+        delivery,
+        decision,
+        via="portal",
+        decided_by=f"customer:{customer_id}",
+        client_address=client_address,
+    )
 
 
 def update_punch_item(
@@ -338,7 +422,7 @@ def mail_link(
             order_title=order.title,
             package_version=delivery.package_version,
             deliverable_titles=[deliverable.title for deliverable in delivery.deliverables],
-            link=f"{settings.public_base_url.rstrip('/')}/acceptance/{token}",
+            link=f"{settings.public_base_url.rstrip('/')}{ACCEPTANCE_PAGE}{token}",
             expires_at=expires_at,
             to=recipient,
             to_name=order.contact_name,

@@ -54,8 +54,16 @@ def wanted_actions(status: str, kind: str) -> tuple[str, ...]:
     return ("reject_delivery",)
 
 
-def react(status: str, state: DeliveryState, kind: str, package_version: int) -> Reaction:
-    """What a delivery event of `kind` about `package_version` does to an order in `status`."""
+def react(
+    status: str, state: DeliveryState, kind: str, package_version: int, final: bool = True
+) -> Reaction:
+    """What a delivery event of `kind` about `package_version` does to an order in `status`.
+
+    With increments a submission or acceptance that leaves requirements outstanding (not
+    `final`) moves nothing: `delivered` and `accepted` mean the whole order. A rejection
+    always counts: it takes a delivered order back in progress."""
+    if not final and kind != REJECTED:
+        return Reaction(True, state)
     if not is_fresh(state, kind, package_version):
         return Reaction(False, state)
     return Reaction(True, DeliveryState(package_version, kind), moves(status, kind))

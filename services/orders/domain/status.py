@@ -29,7 +29,8 @@ ORDER_STATUS = StatusMachine(
         "deliver": {"in_progress": "delivered"},
         "accept": {"delivered": "accepted"},
         "reject_delivery": {"delivered": "in_progress"},
-        "close": {"accepted": "closed"},
+        # Before final acceptance only with a recorded reason (what was descoped, and why).
+        "close": {"accepted": "closed", "in_progress": "closed", "delivered": "closed"},
         "cancel": {status: "cancelled" for status in CANCELLABLE},
     },
     keeps={

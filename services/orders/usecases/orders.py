@@ -11,11 +11,16 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.orders.domain.status import ORDER_STATUS, order_number, roles_to_cancel
+from services.orders.domain.status import (
+    LIVE_REQUIREMENT_STATUSES,
+    ORDER_STATUS,
+    order_number,
+    roles_to_cancel,
+)
 from services.orders.models import Customer, Order
 from services.orders.usecases import publish
 from services.orders.usecases.progress import catch_up
-from shared.errors import Forbidden, RuleViolation
+from shared.errors import Conflict, Forbidden, RuleViolation
 from shared.events.contracts.orders import OrderCancelled, OrderClosed, OrderCreated
 from shared.numbering import next_number
 from shared.usecases import ANY_VERSION, SYSTEM, IfMatch, Principal, find
@@ -189,6 +194,28 @@ def resume_order(
     return order
 
 
+def unfinished_requirements(order: Order) -> list[dict]:
+    """The requirements not (yet) accepted: those the latest delivery counted as rejected or
+    outstanding; before any delivery, every live requirement of an order not accepted."""
+    progress = order.delivery_progress
+    live = [r for r in order.requirements if r.status in LIVE_REQUIREMENT_STATUSES]
+    if progress is None:
+        ids = set() if order.status == "accepted" else {str(r.id) for r in live}
+        rejected: set = set()
+    else:
+        rejected = set(progress.get("rejected_requirement_ids", []))
+        ids = set(progress.get("outstanding_requirement_ids", [])) | rejected
+    return [
+        {
+            "requirement_id": str(requirement.id),
+            "title": requirement.title,
+            "standing": "rejected" if str(requirement.id) in rejected else "outstanding",
+        }
+        for requirement in live
+        if str(requirement.id) in ids
+    ]
+
+
 def close_order(
     session: Session,
     order_id,
@@ -196,8 +223,19 @@ def close_order(
     actor: Principal = SYSTEM,
     if_match: IfMatch = ANY_VERSION,
 ) -> Order:
-    """Close an accepted order without waiting for the retrospective."""
+    """Close an accepted order without waiting for the retrospective. Before final acceptance
+    a requirement still rejected or outstanding (409 naming them) needs the manager's recorded
+    reason (`comment`, e.g. the descoping change request)."""
     order = order_to_change(session, order_id, actor, if_match)
+    ORDER_STATUS.require(order.status, "close")
+    unfinished = unfinished_requirements(order)
+    if unfinished and not (comment or "").strip():
+        raise Conflict(
+            "Requirements are still rejected or outstanding: "
+            + "; ".join(f"{r['title']} ({r['standing']})" for r in unfinished)
+            + ". Close with a reason (comment) to record why they are dropped.",
+            unfinished_requirements=unfinished,
+        )
     move(order, "close")
     order.closed_at = datetime.now(UTC)
     order.status_reason = comment or f"Closed by {actor.sub}"

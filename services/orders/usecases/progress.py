@@ -23,6 +23,7 @@ from services.orders.usecases import publish
 from services.orders.usecases.timeline import has_heard
 from shared.events.contracts.feedback import RetrospectiveCompleted
 from shared.events.contracts.orders import OrderClosed
+from shared.events.envelope import to_primitives
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +47,9 @@ def catch_up(session: Session, order: Order) -> None:
 
 
 def close_after_retrospective(session: Session, order: Order) -> bool:
-    """accepted -> closed, publishing OrderClosed (`retrospective`); False otherwise."""
-    if not ORDER_STATUS.allows(order.status, "close"):
+    """accepted -> closed, publishing OrderClosed (`retrospective`); False otherwise (only
+    final acceptance lets the retrospective close an order)."""
+    if order.status != "accepted":
         return False
     order.status = ORDER_STATUS.next_status(order.status, "close")
     order.closed_at = datetime.now(UTC)
@@ -102,13 +104,23 @@ def close_on_retrospective(session: Session, order_id) -> None:
         logger.info("retrospective leaves order %s %s", order.number, order.status)
 
 
-def follow_delivery(session: Session, order_id, kind: str, package_version: int) -> bool:
-    """Move the order by a delivery event of `kind` unless it is stale; True when fresh."""
+def follow_delivery(
+    session: Session,
+    order_id,
+    kind: str,
+    package_version: int,
+    final: bool = True,
+    progress: dict | None = None,
+) -> bool:
+    """Move the order by a delivery event of `kind` unless it is stale; True when fresh.
+    A partial delivery (not `final`) keeps its counts on the order instead of moving it."""
     order = heard_order(session, order_id, f"delivery {kind}")
     if order is None:
         return False
+    if progress is not None:
+        order.delivery_progress = to_primitives({"p": progress})["p"]
     state = DeliveryState(order.delivery_package_version, order.delivery_decision)
-    reaction = react(order.status, state, kind, package_version)
+    reaction = react(order.status, state, kind, package_version, final)
     if not reaction.fresh:
         logger.info("stale delivery %s for order %s ignored", kind, order.number)
         return False

@@ -134,6 +134,8 @@ def confirmed_event(order: Order, customer: Customer, requirements: list) -> dic
         "value": money(order),
         "confirmed_at": order.confirmed_at,
         "requirements": [requirement_payload(r) for r in requirements],
+        "packages_per_increment": order.packages_per_increment,
+        "pulse_surveys": order.pulse_surveys,
     }
 
 

@@ -147,6 +147,7 @@ def traceability(session: Session, order_id, actor: Principal = SYSTEM) -> dict:
         "order_id": order.id,
         "number": order.number,
         "status": order.status,
+        "delivery_progress": order.delivery_progress,
         "requirements": [
             {
                 "requirement_id": requirement.id,

@@ -17,6 +17,8 @@ DRAWN = {
     ("delivered", "accept"): "accepted",
     ("delivered", "reject_delivery"): "in_progress",
     ("accepted", "close"): "closed",
+    ("in_progress", "close"): "closed",
+    ("delivered", "close"): "closed",
     ("draft", "cancel"): "cancelled",
     ("submitted", "cancel"): "cancelled",
     ("confirmed", "cancel"): "cancelled",
