@@ -9,6 +9,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from services.feedback.usecases.communication import (
+    record_action_item_closed,
+    record_action_item_overdue,
+    record_meetings_scheduled,
+    record_minutes_published,
+    record_status_report_published,
+)
 from services.feedback.usecases.orders import (
     record_failed_check,
     record_order_event,
@@ -33,10 +40,15 @@ from shared.events.contracts.orders import (
     OrderCreated,
 )
 from shared.events.contracts.planning import (
+    ActionItemClosed,
+    ActionItemOverdue,
+    MeetingScheduled,
+    MinutesPublished,
     PlanActivated,
     PlanCompleted,
     PlanRebaselined,
     PlanStatusChanged,
+    StatusReportPublished,
 )
 from shared.events.envelope import Envelope
 from shared.events.inbox import dispatcher
@@ -70,6 +82,26 @@ def on_quality_check_failed(event: Envelope, session: Session) -> None:
     record_failed_check(session, event.data)
 
 
+def on_meeting_scheduled(event: Envelope, session: Session) -> None:
+    record_meetings_scheduled(session, event.data)
+
+
+def on_minutes_published(event: Envelope, session: Session) -> None:
+    record_minutes_published(session, event.data, event.occurred_at)
+
+
+def on_action_item_overdue(event: Envelope, session: Session) -> None:
+    record_action_item_overdue(session, event.data)
+
+
+def on_action_item_closed(event: Envelope, session: Session) -> None:
+    record_action_item_closed(session, event.data)
+
+
+def on_status_report_published(event: Envelope, session: Session) -> None:
+    record_status_report_published(session, event.data, event.occurred_at)
+
+
 handle = dispatcher(
     {
         CustomerRegistered: on_customer_described,
@@ -87,5 +119,10 @@ handle = dispatcher(
         DeliverySubmitted: on_order_moved,
         DeliveryAccepted: on_order_moved,
         DeliveryRejected: on_order_moved,
+        MeetingScheduled: on_meeting_scheduled,
+        MinutesPublished: on_minutes_published,
+        ActionItemOverdue: on_action_item_overdue,
+        ActionItemClosed: on_action_item_closed,
+        StatusReportPublished: on_status_report_published,
     }
 )

@@ -213,3 +213,39 @@ sa.Index("ix_follow_ups_list", FollowUp.created_at, FollowUp.id)
 sa.Index("ix_retrospectives_list", Retrospective.opened_at, Retrospective.id)
 sa.Index("ix_improvement_actions_list", ImprovementAction.due_date, ImprovementAction.created_at)
 sa.Index("ix_knowledge_entries_list", KnowledgeEntry.created_at, KnowledgeEntry.id)
+
+
+class MeetingFact(Base):
+    """A meeting the planning service scheduled (one per occurrence), held once minuted."""
+
+    __tablename__ = "meeting_facts"
+
+    meeting_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    starts_at: Mapped[datetime]
+    held_at: Mapped[datetime | None]
+
+
+class ActionItemFact(Base):
+    """An action item from published minutes: due when, closed when, on time or not."""
+
+    __tablename__ = "action_item_facts"
+
+    action_item_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    due_date: Mapped[date | None]
+    status: Mapped[str] = mapped_column(sa.String(20), default="open")
+    closed_on: Mapped[date | None]
+    on_time: Mapped[bool | None]
+    overdue: Mapped[bool] = mapped_column(default=False)
+
+
+class StatusReportFact(Base):
+    """A status report the planning service published."""
+
+    __tablename__ = "status_report_facts"
+
+    status_report_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    status_date: Mapped[date]
+    published_at: Mapped[datetime]

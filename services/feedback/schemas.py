@@ -324,3 +324,20 @@ class KpiReportSchema(Schema):
 
 class ReminderRunSchema(Schema):
     reminded = fields.List(fields.UUID())
+
+
+class CommunicationKpiArgsSchema(Schema):
+    customer_id = fields.UUID()
+
+
+class CommunicationKpisSchema(Schema):
+    meetings_planned = fields.Integer(metadata={"description": "Meetings due to start by today"})
+    meetings_held = fields.Integer(metadata={"description": "Of those, minuted (held)"})
+    meetings_held_pct = fields.Float(allow_none=True)
+    action_items_due = fields.Integer(metadata={"description": "Due by today or closed"})
+    action_items_closed_on_time = fields.Integer()
+    action_items_on_time_pct = fields.Float(allow_none=True)
+    action_items_overdue_open = fields.Integer()
+    status_reports_published = fields.Integer()
+    active_order_weeks = fields.Float()
+    status_reports_per_order_week = fields.Float(allow_none=True)

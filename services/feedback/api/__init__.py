@@ -1,5 +1,6 @@
 """The feedback API blueprints."""
 
+from services.feedback.api.communication import blp as communication_kpis
 from services.feedback.api.follow_ups import blp as follow_ups
 from services.feedback.api.improvement_actions import blp as improvement_actions
 from services.feedback.api.knowledge import blp as knowledge
@@ -16,6 +17,7 @@ blueprints = (
     improvement_actions,
     knowledge,
     kpis,
+    communication_kpis,
     orders,
     reminders,
 )
