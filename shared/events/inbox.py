@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
@@ -90,12 +91,12 @@ class Inbox:
     def receive_many(self, messages: Sequence[tuple[bytes | str, dict | None]]) -> list[str]:
         """Durably take in a batch of messages in one transaction; return each one's status.
 
-        Every event is claimed by its id in one statement, then handled in the order given,
-        each in a savepoint: a handler that fails rolls back its own writes only, and its event
-        is kept `failed` for a retry (or `dead`) while the rest of the batch commits. A message
-        that cannot be parsed is stored `dead`; an id seen before (or twice in the batch) is
-        'duplicate'. If the transaction itself fails, nothing of the batch is recorded and
-        this raises: the caller acks nothing and tries again.
+        Every event is claimed by its id in one statement, then handled in the order given. A
+        handler that fails fails its event only: the batch is run again with a savepoint per
+        event, the failed one kept `failed` for a retry (or `dead`) without running it again,
+        and the rest commits. A message that cannot be parsed is stored `dead`; an id seen
+        before (or twice in the batch) is 'duplicate'. If the transaction itself fails,
+        nothing of the batch is recorded and this raises: the caller acks nothing.
         """
         now = utcnow()
         rows: dict[str, dict] = {}  # by event id, in the order received
@@ -113,15 +114,38 @@ class Inbox:
                 row.update(attempts=1, processed_at=now)
             keys.append(None if row["id"] in rows else row["id"])
             rows.setdefault(row["id"], row)
+        try:
+            # Savepoints cost two round trips an event: most batches need none.
+            outcome = self._record(list(rows.values()), events)
+        except _HandlerFailed as failed:
+            outcome = self._record(list(rows.values()), events, failed)
+        return [outcome.get(key, DUPLICATE) if key else DUPLICATE for key in keys]
+
+    def _record(
+        self, rows: list[dict], events: dict[str, Envelope], failed: _HandlerFailed | None = None
+    ) -> dict[str, str]:
+        """One transaction of a batch: claim the rows, handle the events claimed. Without
+        `failed` a handler's error aborts it (_HandlerFailed); with it each event runs in a
+        savepoint and the one that failed before is recorded as failed without running."""
         with self.db.transaction() as session:
             # Claimed before they are handled: a duplicate costs nothing more, and a replica
             # receiving the same event meanwhile waits on its row, then finds it taken.
-            claimed = self._insert_many(session, list(rows.values()))
+            claimed = self._insert_many(session, rows)
             outcome = {event_id: DEAD for event_id in claimed if event_id not in events}
             for event_id, event in events.items():
-                if event_id in claimed:
+                if event_id not in claimed:
+                    continue
+                if failed is None:
+                    try:
+                        self.call_handler(event, session)
+                    except Exception as error:
+                        raise _HandlerFailed(event_id, error) from error
+                    outcome[event_id] = PROCESSED
+                elif event_id == failed.event_id:
+                    outcome[event_id] = self._record_failure(session, event, 1, failed.error)
+                else:
                     outcome[event_id] = self._run(session, event, attempts=0, claimed_now=True)
-        return [outcome.get(key, DUPLICATE) if key else DUPLICATE for key in keys]
+        return outcome
 
     def call_handler(self, event: Envelope, session: Session) -> None:
         """The one place an event meets its handler: first delivery, retry and replay alike."""
@@ -178,12 +202,7 @@ class Inbox:
             with session.begin_nested():
                 self.call_handler(event, session)
         except Exception as error:
-            logger.warning(
-                "event %s (%s) failed, attempt %d: %r", event.id, event.type, attempts, error
-            )
-            status, values = self._after_failure(attempts, error)
-            self._update(session, event.id, status=status, processed_at=None, **values)
-            return status
+            return self._record_failure(session, event, attempts, error)
         if not claimed_now:
             self._update(
                 session,
@@ -195,6 +214,15 @@ class Inbox:
                 processed_at=utcnow(),
             )
         return PROCESSED
+
+    def _record_failure(self, session, event: Envelope, attempts: int, error: Exception) -> str:
+        """Keep an event whose handler failed `attempts` times for a retry, or dead."""
+        logger.warning(
+            "event %s (%s) failed, attempt %d: %r", event.id, event.type, attempts, error
+        )
+        status, values = self._after_failure(attempts, error)
+        self._update(session, event.id, status=status, processed_at=None, **values)
+        return status
 
     def _after_failure(self, attempts: int, error: Exception) -> tuple[str, dict]:
         """The status and bookkeeping of an event whose handler failed `attempts` times."""
@@ -234,14 +262,50 @@ class Inbox:
         }
 
     def _insert_many(self, session: Session, rows: list[dict]) -> set[str]:
-        """Insert the rows whose id is new (one statement); return the ids inserted."""
+        """Insert the rows whose id is new, in one statement; return the ids inserted."""
         if not rows:
             return set()
+        if session.get_bind().dialect.name == "postgresql":
+            # One array per column: the same statement text whatever the batch's size, so
+            # PostgreSQL plans it once (psycopg prepares it) and psycopg parses no long query.
+            columns = {name: [row[name] for row in rows] for name in _ROW_COLUMNS}
+            return set(session.scalars(self._claim_many, columns))
         insert = _insert_for(session)(self.table).on_conflict_do_nothing(index_elements=["id"])
         return set(session.scalars(insert.returning(self.table.c.id), rows))
 
+    @functools.cached_property
+    def _claim_many(self) -> sa.TextClause:
+        arrays = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in _ROW_COLUMNS.items())
+        names = ", ".join(_ROW_COLUMNS)
+        return sa.text(
+            f"INSERT INTO {self.table.name} ({names}) SELECT * FROM unnest({arrays}) "
+            "ON CONFLICT (id) DO NOTHING RETURNING id"
+        )
+
     def _update(self, session: Session, event_id: str, **values) -> None:
         session.execute(sa.update(self.table).where(self.table.c.id == event_id).values(**values))
+
+
+#: The inbox columns a received message fills, with their PostgreSQL types.
+_ROW_COLUMNS = {
+    "id": "varchar",
+    "type": "varchar",
+    "subject": "varchar",
+    "body": "bytea",
+    "received_at": "timestamptz",
+    "status": "varchar",
+    "attempts": "integer",
+    "last_error": "text",
+    "processed_at": "timestamptz",
+}
+
+
+class _HandlerFailed(Exception):
+    """A handler failed in a batch run without savepoints: the batch runs again with them."""
+
+    def __init__(self, event_id: str, error: Exception):
+        super().__init__(event_id)
+        self.event_id, self.error = event_id, error
 
 
 def _insert_for(session: Session):
