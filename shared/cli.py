@@ -14,7 +14,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from shared.config import SERVICES, load_settings, port, var_dir
+from shared.config import SERVICES, load_settings, port, portal_secret_refusal, var_dir
 from shared.db import alembic_config, migrate
 from shared.http.auth import ROLES, mint_token
 from shared.supervisor import Program, Supervisor, read_status, status_table
@@ -93,7 +93,10 @@ def cmd_up(args) -> int:
         )
     services = args.service or list(SERVICES)
     for service in services:
-        load_settings(service)  # refuses a missing or placeholder secret before anything starts
+        # Refuses a missing or placeholder secret (JWT, portal session) before anything starts.
+        refusal = portal_secret_refusal(load_settings(service))
+        if refusal:
+            raise ValueError(refusal)
     # Resolved here, where the command runs: the processes start in the repository root.
     var = var_dir()
     var.mkdir(parents=True, exist_ok=True)

@@ -200,6 +200,14 @@ def load_settings(service: str, overrides: dict[str, Any] | None = None) -> Sett
     return settings
 
 
+def portal_secret_refusal(settings: Settings) -> str | None:
+    """Why the web app may not sign the portal's session cookie with ORDO_PORTAL_SECRET, or None
+    (the same rules as the JWT secret; only web processes need it, so only they refuse)."""
+    return secret_refusal(
+        settings.portal_secret, [settings.database_url], settings.broker_url, "ORDO_PORTAL_SECRET"
+    )
+
+
 def is_embedded(database_urls: Iterable[str], broker_url: str) -> bool:
     """Embedded mode: every database is SQLite and the broker is a folder or memory."""
     scheme = broker_url.partition("://")[0].lower()

@@ -13,7 +13,7 @@ import psycopg
 from shared.config import SERVICES, load_settings
 from shared.events.broker import connect, declare_topology, delete_topology
 from tests.conftest import POSTGRES_URL, RABBITMQ_URL
-from tests.helpers import JWT_SECRET
+from tests.helpers import JWT_SECRET, PORTAL_SECRET
 
 
 @dataclass
@@ -46,6 +46,7 @@ class Backend:
             "broker_url": self.broker_url,
             "namespace": self.namespace,
             "jwt_secret": JWT_SECRET,
+            "portal_secret": PORTAL_SECRET,
             **extra,
         }
 
@@ -58,6 +59,7 @@ class Backend:
             "ORDO_BROKER_URL": self.broker_url,
             "ORDO_NAMESPACE": self.namespace,
             "ORDO_JWT_SECRET": JWT_SECRET,
+            "ORDO_PORTAL_SECRET": PORTAL_SECRET,
             "ORDO_VAR_DIR": self.root,
         }
         for service in SERVICES:

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from tests.helpers import JWT_SECRET
+from tests.helpers import JWT_SECRET, PORTAL_SECRET
 
 POSTGRES_URL = os.environ.get("ORDO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
 RABBITMQ_URL = os.environ.get("ORDO_TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
@@ -55,6 +55,7 @@ def make_app(tmp_path):
             "database_url": f"sqlite:///{tmp_path / service}.db",
             "broker_url": "memory://",
             "jwt_secret": JWT_SECRET,
+            "portal_secret": PORTAL_SECRET,
             "namespace": f"t{uuid.uuid4().hex[:8]}",
             **config,
         }

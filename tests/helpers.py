@@ -12,6 +12,8 @@ from shared.events.envelope import Envelope, build, parse
 from shared.http.auth import mint_token
 
 JWT_SECRET = "ordo-tests-signing-key-3f9a1c7e5b2d4806"  # >= 32 bytes, no placeholder
+PORTAL_SECRET = "ordo-tests-portal-session-key-8e41b07c2d"  # the portal's session cookie
+SECRETS = {"jwt_secret": JWT_SECRET, "portal_secret": PORTAL_SECRET}  # a service's, as config
 
 
 def auth(role="admin", customer_id=None, sub: str | None = None) -> dict[str, str]:

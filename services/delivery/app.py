@@ -1,13 +1,16 @@
 """The delivery service: deliverables, quality control, documents, packages and acceptance."""
 
 import os
+from pathlib import Path
 
 from services.delivery import handlers
 from services.delivery.api import blueprints
+from services.delivery.api.pages import pages
 from services.delivery.domain.media import MAX_DOCUMENT_BYTES, DocumentTooLarge, MediaTypeRefused
 from services.delivery.models import Base
 from shared.http.app import create_service_app
 from shared.http.errors import problem_response
+from shared.portal import install_portal
 
 # Room for the multipart envelope around the largest document, so that the document limit
 # (a clear 413 naming it) is what a user meets rather than the generic body limit.
@@ -42,4 +45,5 @@ def create_app(config=None):
                 status, title, error.detail, **error.extra
             ),
         )
+    install_portal(app, pages, translations=Path(__file__).parent / "translations")
     return app

@@ -4,10 +4,11 @@ from services.planning import handlers
 from services.planning.api import blueprints
 from services.planning.models import Base
 from shared.http.app import create_service_app
+from shared.portal import install_portal
 
 
 def create_app(config=None):
-    return create_service_app(
+    app = create_service_app(
         "planning",
         metadata=Base.metadata,
         blueprints=blueprints,
@@ -16,3 +17,5 @@ def create_app(config=None):
         title="Ordo planning",
         description="Project plans built from confirmed orders, scheduled and monitored.",
     )
+    install_portal(app)  # the shared session, layout and sign-out, for its pages to come
+    return app

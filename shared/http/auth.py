@@ -97,6 +97,19 @@ def public(view):
     return view
 
 
+def page(view):
+    """Mark a view as a customer portal page: public to the bearer check (the portal's own
+    session cookie and CSRF token guard it) and allowed to receive HTML form posts."""
+    view._ordo_page = True
+    return public(view)
+
+
+def is_page() -> bool:
+    """Whether the request is for a portal page (a `page` view, or any path under /portal/)."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return bool(getattr(view, "_ordo_page", False)) or request.path.startswith("/portal/")
+
+
 def authenticate() -> None:
     """before_request: every non-public endpoint needs a valid bearer token."""
     g.principal = None

@@ -24,7 +24,7 @@ from flask import current_app, request
 from shared.http.errors import Problem
 
 #: Paths whose answers hold no personal data and may be cached.
-CACHEABLE = ("/docs/assets/", "/openapi.json", "/metrics")
+CACHEABLE = ("/docs/assets/", "/openapi.json", "/metrics", "/portal/static/")
 HSTS = "max-age=31536000; includeSubDomains"
 INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.I)
 PAGE_POLICY = (

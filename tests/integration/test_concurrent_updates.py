@@ -6,7 +6,7 @@ import pytest
 
 from services.orders.app import create_app
 from shared.usecases import IfMatch
-from tests.helpers import JWT_SECRET, auth
+from tests.helpers import SECRETS, auth
 from tests.integration.conftest import create_schema
 
 
@@ -16,9 +16,7 @@ def test_the_second_of_two_simultaneous_updates_is_a_409_problem(backend, monkey
     from services.orders.models import Base
 
     url = create_schema(backend, "orders", Base.metadata)
-    app = create_app(
-        {"database_url": url, "broker_url": backend.broker_url, "jwt_secret": JWT_SECRET}
-    )
+    app = create_app({"database_url": url, "broker_url": backend.broker_url, **SECRETS})
     client = app.test_client()
     customer = client.post("/customers", json={"name": "Acme"}, headers=auth("sales")).json
     order = client.post(

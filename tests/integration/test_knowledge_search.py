@@ -12,7 +12,7 @@ from services.feedback.models import KnowledgeEntry
 from services.feedback.usecases.knowledge import full_text
 from shared.cli import migrations_dir
 from shared.db import alembic_config, migrate
-from tests.helpers import JWT_SECRET, auth
+from tests.helpers import SECRETS, auth
 
 ENTRIES = [
     ("Motor overheated at peak load", "The drive motor tripped twice at full load.", ["motors"]),
@@ -27,9 +27,7 @@ def knowledge_client(backend):
         pytest.skip("full-text search is PostgreSQL's; SQLite's substring search is in services")
     url = backend.database_url("feedback")
     migrate(migrations_dir("feedback"), url)
-    app = create_app(
-        {"database_url": url, "broker_url": backend.broker_url, "jwt_secret": JWT_SECRET}
-    )
+    app = create_app({"database_url": url, "broker_url": backend.broker_url, **SECRETS})
     db = app.extensions["ordo"].db
     with db.transaction() as session:
         for title, body, tags in ENTRIES:

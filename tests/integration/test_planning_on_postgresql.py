@@ -6,7 +6,7 @@ import pytest
 from services.planning.app import create_app
 from shared.cli import migrations_dir
 from shared.db import migrate
-from tests.helpers import JWT_SECRET, problem
+from tests.helpers import SECRETS, problem
 from tests.services.planning.conftest import TODAY, Planning, requirement
 
 MOST = "999999999999.99"
@@ -20,9 +20,7 @@ def planning(backend, monkeypatch):
         pytest.skip("what PostgreSQL refuses and SQLite accepts; the rest is in services")
     url = backend.database_url("planning")
     migrate(migrations_dir("planning"), url)
-    app = create_app(
-        {"database_url": url, "broker_url": backend.broker_url, "jwt_secret": JWT_SECRET}
-    )
+    app = create_app({"database_url": url, "broker_url": backend.broker_url, **SECRETS})
     yield Planning(app, app.test_client())
     app.extensions["ordo"].db.dispose()
 
