@@ -14,7 +14,8 @@ an endpoint added with the usual decorators documents itself:
   where the path or the body names a row (`*_id`, `*_ids`), 409 on writes (a guarded
   transition or a concurrent write), 412 (and 428 when required) where `If-Match` is read,
   400/413/415/422 where a body is parsed, 422 where any parameter is (text no database
-  stores), 400/422 for a bad `Idempotency-Key`.
+  stores), 400/422 for a bad `Idempotency-Key`, 400 for a bad list `cursor`, 503 everywhere
+  (a request stopped at its deadline).
 - headers: `If-Match` on updates (`PATCH`/`PUT`, required) and on actions marked
   `@if_match_optional`/`@if_match_required`; `Idempotency-Key` on `@idempotent` creates;
   `Location` on 201; `ETag` on every success whose body carries the row's `version`.
@@ -211,6 +212,9 @@ def complete_operation(
         errors |= {404, 422}
     if any(p.get("in") == "query" for p in parameters if isinstance(p, dict)):
         errors.add(422)
+    if any(p.get("name") == "cursor" for p in parameters if isinstance(p, dict)):
+        errors.add(400)  # a cursor altered or of another list (shared.http.pages)
+    errors.add(503)  # every request: stopped past ORDO_REQUEST_TIMEOUT_S (shared.http.deadline)
     if method in WRITE_METHODS:
         errors.add(409)
     if "requestBody" in operation:
