@@ -22,6 +22,7 @@ from services.feedback.usecases.orders import (
     record_plan_health,
     record_work_completed,
 )
+from services.feedback.usecases.pulse_surveys import open_pulse_survey
 from services.feedback.usecases.retrospectives import open_retrospective
 from services.feedback.usecases.surveys import open_survey, register_customer
 from shared.events.contracts.delivery import (
@@ -42,6 +43,7 @@ from shared.events.contracts.orders import (
 from shared.events.contracts.planning import (
     ActionItemClosed,
     ActionItemOverdue,
+    IncrementCompleted,
     MeetingScheduled,
     MinutesPublished,
     PlanActivated,
@@ -62,6 +64,15 @@ def on_customer_described(event: Envelope, session: Session) -> None:
 def on_order_moved(event: Envelope, session: Session) -> None:
     """The order's facts are folded; its survey and retrospective open once they are due."""
     order = record_order_event(session, event.type, event.data, event.occurred_at)
+    open_survey(session, order)
+    open_retrospective(session, order)
+
+
+def on_package_accepted(event: Envelope, session: Session) -> None:
+    """An accepted increment may get a pulse survey; the final acceptance opens the survey and
+    the retrospective."""
+    order = record_order_event(session, event.type, event.data, event.occurred_at)
+    open_pulse_survey(session, order, event.data)
     open_survey(session, order)
     open_retrospective(session, order)
 
@@ -117,7 +128,8 @@ handle = dispatcher(
         PlanCompleted: on_plan_completed,
         QualityCheckFailed: on_quality_check_failed,
         DeliverySubmitted: on_order_moved,
-        DeliveryAccepted: on_order_moved,
+        DeliveryAccepted: on_package_accepted,
+        IncrementCompleted: on_order_facts,
         DeliveryRejected: on_order_moved,
         MeetingScheduled: on_meeting_scheduled,
         MinutesPublished: on_minutes_published,

@@ -249,3 +249,21 @@ class StatusReportFact(Base):
     order_id: Mapped[uuid.UUID] = mapped_column(index=True)
     status_date: Mapped[date]
     published_at: Mapped[datetime]
+
+
+class PulseSurvey(Base):
+    """A short survey after one accepted increment (the order's pulse_surveys setting): one
+    score and a comment, answered by the customer in its session."""
+
+    __tablename__ = "pulse_surveys"
+    __table_args__ = (sa.UniqueConstraint("order_id", "increment_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    order_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    increment_id: Mapped[uuid.UUID]
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    requested_by: Mapped[str] = mapped_column(sa.String(200))
+    sent_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    score: Mapped[int | None]
+    comment: Mapped[str | None] = mapped_column(sa.Text)

@@ -297,6 +297,14 @@ class KpisSchema(Schema):
     accepted_count = fields.Integer()
     on_time_rate = fields.Float(allow_none=True)
     first_pass_acceptance_rate = fields.Float(allow_none=True)
+    package_first_pass_rate = fields.Float(
+        allow_none=True,
+        metadata={"description": "Packages accepted outright at their first decision, in %"},
+    )
+    velocity_hours = fields.Float(
+        allow_none=True, metadata={"description": "Mean effort (hours) of completed increments"}
+    )
+    increments_on_time_rate = fields.Float(allow_none=True)
     change_requests_per_order = fields.Float(allow_none=True)
     mean_stage_days = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
     mean_schedule_slip_days = fields.Float(allow_none=True)
@@ -341,3 +349,32 @@ class CommunicationKpisSchema(Schema):
     status_reports_published = fields.Integer()
     active_order_weeks = fields.Float()
     status_reports_per_order_week = fields.Float(allow_none=True)
+
+
+# Pulse surveys (issue 17) ---------------------------------------------------------------------
+
+
+class PulseSurveySchema(Schema):
+    id = fields.UUID()
+    order_id = fields.UUID()
+    increment_id = fields.UUID()
+    customer_id = fields.UUID(allow_none=True)
+    requested_by = fields.String()
+    sent_at = fields.DateTime()
+    answered_at = fields.DateTime(allow_none=True)
+    score = fields.Integer(allow_none=True)
+    comment = fields.String(allow_none=True)
+
+
+class PulseSurveyRequestSchema(Schema):
+    order_id = fields.UUID(required=True)
+    increment_id = fields.UUID(required=True)
+
+
+class PulseSurveyQueryArgsSchema(PageArgsSchema):
+    order_id = fields.UUID()
+
+
+class PulseAnswerSchema(Schema):
+    score = fields.Integer(required=True, validate=validate.Range(1, 5))
+    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))

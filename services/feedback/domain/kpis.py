@@ -77,6 +77,12 @@ class OrderFacts:
     due_date_changed_at: datetime | None = None
     slip_reported_at: datetime | None = None
     feedback_at: datetime | None = None
+    # Iterative delivery: the first decision on each package (by version), the increments
+    # completed (id -> on time, effort hours), the accepted increments and the pulse setting.
+    package_decisions: dict[str, str] = field(default_factory=dict)
+    increments_completed: dict[str, list] = field(default_factory=dict)
+    accepted_increments: set[str] = field(default_factory=set)
+    pulse_surveys: bool = False
 
     @property
     def month(self) -> str | None:
@@ -162,6 +168,7 @@ def _created(facts: OrderFacts, data: Mapping[str, Any], time: datetime) -> None
 
 def _confirmed(facts: OrderFacts, data: Mapping[str, Any], time: datetime) -> None:
     facts.confirmed_at = _earliest(facts.confirmed_at, time)
+    facts.pulse_surveys = bool(data.get("pulse_surveys", False))
     facts.customer_id = facts.customer_id or _as_id(data.get(EVENT_FIELDS.customer_id))
     # The date agreed at confirmation is the baseline, whatever the draft said.
     facts.original_due_date = _as_date(data.get(EVENT_FIELDS.due_date)) or facts.original_due_date
@@ -195,17 +202,42 @@ def _rebaselined(facts: OrderFacts, data: Mapping[str, Any], time: datetime) -> 
         facts.slip_reported_at = time
 
 
+def _is_final(data: Mapping[str, Any]) -> bool:
+    # A package that leaves requirements outstanding (an increment) is not the order's delivery.
+    return bool(data.get("final", True))
+
+
+def _decided(facts: OrderFacts, data: Mapping[str, Any], decision: str) -> None:
+    version = data.get("package_version")
+    if version is not None:
+        facts.package_decisions = {str(version): decision, **facts.package_decisions}
+
+
 def _submitted(facts: OrderFacts, data: Mapping[str, Any], time: datetime) -> None:
+    if not _is_final(data):
+        return
     facts.delivered_at = _earliest(facts.delivered_at, time)
     facts.last_submitted_at = max(facts.last_submitted_at or time, time)
 
 
 def _accepted(facts: OrderFacts, data: Mapping[str, Any], time: datetime) -> None:
-    facts.accepted_at = _earliest(facts.accepted_at, time)
+    _decided(facts, data, str(data.get("decision") or "accepted"))
+    if data.get("increment_id"):
+        facts.accepted_increments.add(str(data["increment_id"]))
+    if _is_final(data):
+        facts.accepted_at = _earliest(facts.accepted_at, time)
 
 
 def _rejected(facts: OrderFacts, data: Mapping[str, Any], time: datetime) -> None:
+    _decided(facts, data, "rejected")
     facts.rejected_at.add(time)
+
+
+def _increment_completed(facts: OrderFacts, data: Mapping[str, Any], time: datetime) -> None:
+    facts.increments_completed = {
+        **facts.increments_completed,
+        str(data["increment_id"]): [bool(data["on_time"]), float(data["effort_hours"])],
+    }
 
 
 def _feedback_received(facts: OrderFacts, data: Mapping[str, Any], time: datetime) -> None:
@@ -230,6 +262,7 @@ _FOLDS: dict[str, Callable[[OrderFacts, Mapping[str, Any], datetime], None]] = {
     "ordo.delivery.rejected": _rejected,
     "ordo.feedback.received": _feedback_received,
     "ordo.retrospective.completed": _closed,
+    "ordo.increment.completed": _increment_completed,
 }
 
 #: The event types the fold reads (the domain names them as the catalog does; a unit test
@@ -258,6 +291,11 @@ class Kpis:
     feedback_count: int
     csat: float | None
     nps: float | None
+    # Per package: accepted outright at the first decision (conditional and rejected are not).
+    package_first_pass_rate: float | None = None
+    # Mean effort hours of the completed increments, and the share of them on time.
+    velocity_hours: float | None = None
+    increments_on_time_rate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -338,7 +376,25 @@ def _kpis(orders: Sequence[OrderFacts]) -> Kpis:
         feedback_count=sum(1 for order in orders if order.feedback_at),
         csat=customer_satisfaction(order.csat for order in orders if order.csat is not None),
         nps=net_promoter_score(order.nps for order in orders if order.nps is not None),
+        **_increment_kpis(orders),
     )
+
+
+def _increment_kpis(orders: Sequence[OrderFacts]) -> dict[str, float | None]:
+    decisions = [d for order in orders for d in order.package_decisions.values()]
+    increments = [item for order in orders for item in order.increments_completed.values()]
+    efforts = [effort for _, effort in increments]
+    return {
+        "package_first_pass_rate": percentage(
+            sum(1 for d in decisions if d == "accepted"), len(decisions)
+        ),
+        "velocity_hours": round_one_decimal(Decimal(str(sum(efforts))) / len(efforts))
+        if efforts
+        else None,
+        "increments_on_time_rate": percentage(
+            sum(1 for on_time, _ in increments if on_time), len(increments)
+        ),
+    }
 
 
 def _stage_durations(orders: Iterable[OrderFacts], start: str, end: str) -> list[timedelta]:

@@ -1,0 +1,30 @@
+"""Pulse surveys: a short survey after an accepted increment, when the order asks for them.
+
+Only an increment the customer accepted can be asked about (the full satisfaction survey and
+the retrospective wait for the order's final acceptance); each increment once; the answer is
+one score from 1 to 5 and an optional comment, given once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from shared.errors import Conflict, RuleViolation
+
+PULSE_SCORES = range(1, 6)
+
+
+def check_pulse_request(increment_id: str, accepted_increments: Collection[str]) -> None:
+    """Refuse (422 naming increment_id) a pulse survey about an increment not accepted."""
+    if increment_id not in accepted_increments:
+        raise RuleViolation(
+            {"increment_id": "The customer has not accepted this increment."},
+            detail="A pulse survey is only sent for an accepted increment.",
+        )
+
+
+def check_pulse_answer(already_answered: bool, score: int) -> None:
+    if already_answered:
+        raise Conflict("This pulse survey was answered already.")
+    if score not in PULSE_SCORES:
+        raise RuleViolation({"score": "From 1 to 5."}, detail="The score is from 1 to 5.")
