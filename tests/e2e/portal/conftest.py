@@ -2,9 +2,9 @@
 
 Fixtures for every portal e2e test (orders' pages, the acceptance and survey pages):
 
-- `portal` (one per test session): `ordo up` (real PostgreSQL and RabbitMQ when reachable, else embedded) whose
-  workers mail through `smtp`; `portal.urls[service]`, `portal.client(service, role)` for the
-  staff's API calls, and `portal.mailbox` (an alias of `smtp.mailbox`).
+- `portal` (one per test session): `ordo up` (real PostgreSQL and RabbitMQ when reachable,
+  else embedded) whose workers mail through `smtp`; `portal.urls[service]`,
+  `portal.client(service, role)` for the staff's API calls, and `portal.mailbox`.
 - `smtp`: an aiosmtpd server on a free port; `smtp.mailbox.wait_for(to, subject_part)` returns
   the message and `links_in(message)` the links of its text part.
 - `browser`: Selenium driving Debian's /usr/bin/chromium through /usr/bin/chromedriver,
