@@ -21,7 +21,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
@@ -155,6 +155,7 @@ class Demo:
         order, requirements = self.sell()
         self.review(order, requirements)
         plan = self.plan(order)
+        self.communicate(order, plan)
         self.work(plan, "engineers", "reported every task done")
         deliverables = self.wait_ready_for_qc(order, "every deliverable is ready for QC")
         failed = self.inspect(deliverables, fail_first=True)
@@ -261,6 +262,68 @@ class Demo:
             f"activated the plan ({activated['status']}); order {order['number']} is in progress",
         )
         return plan
+
+    def communicate(self, order: dict, plan: dict) -> None:
+        """The kick-off with the customer, minuted with an action item, and the first weekly
+        status report published to the customer; both reach the order timeline."""
+        planner = self.client("planning", "planner")
+        kick_off = planner.post(
+            f"/plans/{plan['id']}/meetings",
+            {
+                "kind": "kick_off",
+                "title": f"Kick-off {order['number']}",
+                "starts_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+                "place": "Line 3 meeting room",
+                "attendees": [
+                    {"kind": "staff", "user_id": "demo-manager", "role": "manager"},
+                    {"kind": "staff", "user_id": "demo-planner", "role": "planner"},
+                    {"kind": "customer", "name": "Ingrid Holm", "email": self.customer_email},
+                ],
+                "agenda": ["Scope and acceptance criteria", "Plan and milestones", "Risks"],
+            },
+        )
+        self.log("planner", "scheduled the kick-off; the invitation is mailed to the customer")
+        planner.request(
+            "PUT",
+            f"/meetings/{kick_off['id']}/minutes",
+            {
+                "minutes": "Scope, plan and acceptance criteria walked through and agreed.",
+                "decisions": [{"text": "Weekly status report every Friday"}],
+                "action_items": [
+                    {
+                        "title": "Send the line 3 floor plan",
+                        "owner": self.customer_email,
+                        "due_date": (date.today() + timedelta(days=5)).isoformat(),
+                    }
+                ],
+            },
+            headers={"If-Match": "*"},
+        )
+        planner.post(f"/meetings/{kick_off['id']}/minutes/publish")
+        self.log("planner", "published the kick-off minutes with one action item")
+        report = planner.post(
+            f"/plans/{plan['id']}/status-reports", {"status_date": date.today().isoformat()}
+        )
+        manager = self.client("planning", "manager")
+        manager.patch(
+            f"/status-reports/{report['id']}",
+            {"narrative": "Kick-off held; engineering starts this week as planned."},
+            headers={"If-Match": "*"},
+        )
+        published = manager.post(f"/status-reports/{report['id']}/publish")
+        orders = self.client("orders", "manager")
+        self.wait(
+            "the status report is on the order timeline",
+            lambda: any(
+                entry["type"] == "ordo.status_report.published"
+                for entry in orders.get(f"/orders/{order['id']}/timeline")
+            ),
+        )
+        self.log(
+            "manager",
+            f"published status report {published['number']} ({published['rag']}); "
+            "the customer is mailed and the timeline shows it",
+        )
 
     def tasks(self, plan: dict) -> list[dict]:
         reader = self.client("planning", "planner")
@@ -379,7 +442,9 @@ class Demo:
         )
 
     def accept(self, order: dict, acceptance_url: str) -> None:
-        link = ServiceClient(acceptance_url)  # the link is the credential: no token
+        # The mail links to the acceptance page; the demo drives the JSON API behind the same
+        # token (the link is the credential: no bearer token).
+        link = ServiceClient(acceptance_url.replace("/portal/acceptance/", "/acceptance/"))
         package = link.get("")
         criteria = [
             criterion
@@ -412,7 +477,8 @@ class Demo:
         self.log("manager", f"order {order['number']} is accepted")
 
     def answer_survey(self, order: dict) -> None:
-        link = ServiceClient(self.mailed_link("the survey is mailed", "/surveys/by-token/"))
+        page = self.mailed_link("the survey is mailed", "/portal/surveys/")
+        link = ServiceClient(page.replace("/portal/surveys/", "/surveys/by-token/"))
         form = link.get("")
         link.post("", SURVEY_ANSWER)
         self.log(

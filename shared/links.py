@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 import jwt
 
+from shared.config import Settings
 from shared.errors import Gone, Unauthorized
 
 ALGORITHM = "HS256"
@@ -23,7 +24,7 @@ REDACTED = "[redacted]"
 # A JWT in compact form (header.claims.signature, each base64url): links' and bearer tokens.
 _TOKEN = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 # Whatever follows the public link paths is a token, even one too mangled to look like a JWT.
-_LINK_PATH = re.compile(r"(/acceptance/|/surveys/by-token/)[^/?#\s\"']+")
+_LINK_PATH = re.compile(r"(/acceptance/|/surveys/by-token/|/portal/sign-in/)[^/?#\s\"']+")
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,13 @@ def verify_link(secret: str, purpose: str, token: str) -> LinkClaims:
         raise Gone("This link has expired.") from None
     except (jwt.InvalidTokenError, ValueError):
         raise Unauthorized("This link is not valid.") from None
+
+
+def page_link(settings: Settings, path: str, locale: str | None) -> str:
+    """The address of a customer's page at this service (`path` carries the token), opening in
+    the customer's language (the portal keeps a `lang` chosen on the address)."""
+    language = f"?lang={locale}" if locale else ""
+    return f"{settings.public_base_url.rstrip('/')}{path}{language}"
 
 
 def link_digest(token: str) -> str:

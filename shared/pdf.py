@@ -21,6 +21,8 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 logger = logging.getLogger(__name__)
+# fontTools logs every step of subsetting a font at INFO: a screenful per PDF.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FONT_ENV = "ORDO_PDF_FONT"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -75,6 +76,15 @@ def mailed(app, kind: str | None = None) -> list:
         query = query.where(mail.c.kind == kind)
     with db.engine.connect() as connection:
         return list(connection.execute(query))
+
+
+def api_path(link: str) -> str:
+    """The JSON API's path behind a mailed link: the mail opens the customer's page, and
+    integrators (and these tests) use the API with the same token."""
+    path = urlsplit(link).path
+    return path.replace("/portal/acceptance/", "/acceptance/").replace(
+        "/portal/surveys/", "/surveys/by-token/"
+    )
 
 
 def link_in(text: str) -> str:

@@ -282,6 +282,9 @@ class PackageReviewSchema(Schema):
             "POST /acceptance/{token}/code and mailed to the customer"
         }
     )
+    version = fields.Integer(
+        metadata={"description": "The package row's version (the acceptance page sends it back)"}
+    )
 
 
 class AcceptanceCodeSentSchema(Schema):

@@ -65,6 +65,11 @@ def discard_transaction(_error=None) -> None:
         session.close()
 
 
+def wants_page() -> bool:
+    """Whether the client (a browser following a mailed link) prefers HTML to JSON."""
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+
+
 def request_ids() -> tuple[str, str]:
     """The request id and correlation id, taken from headers when a caller sent them."""
     request_id = _clean(request.headers.get("X-Request-Id")) or str(uuid.uuid4())

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from urllib.parse import urlsplit
 
 from services.delivery.app import create_app
 from services.delivery.models import Base as DeliveryBase
 from services.delivery.models import Delivery
 from shared.mail import MailSender
+from tests.helpers import api_path
 from tests.integration.conftest import create_schema
 from tests.integration.test_mail import sending, smtp  # noqa: F401  (the SMTP server fixture)
 from tests.integration.workers import wait_for
@@ -43,11 +43,11 @@ def test_the_mailed_acceptance_link_opens_the_package_and_the_customer_accepts_t
     assert message.get_content_type() == "multipart/alternative"
     text = message.get_body(("plain",)).get_content()
     [link] = [word for word in text.split() if word.startswith("https://")]
-    assert link.startswith("https://delivery.example.com/acceptance/")
+    assert link.startswith("https://delivery.example.com/portal/acceptance/")
     assert link in message.get_body(("html",)).get_content()
 
     customer = app.test_client()  # the link is the credential: no token
-    path = urlsplit(link).path
+    path = api_path(link)
     review = customer.get(path)
     decided = customer.post(path, json=flow.decision(submitted.json))
 
@@ -86,7 +86,7 @@ def test_with_acceptance_codes_the_customer_reads_the_link_and_then_the_code_fro
     with sending(MailSender(ordo.db, ordo.settings)):
         [request] = wait_for(lambda: mails(1))
         [link] = [w for w in request.get_body(("plain",)).get_content().split() if "://" in w]
-        path = urlsplit(link).path
+        path = api_path(link)
         assert customer.get(path).json["code_required"] is True
         asked = customer.post(f"{path}/code")
         assert asked.status_code == 202 and asked.json["sent_to"] == "a***a@engines.example"

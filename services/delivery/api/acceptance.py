@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import redirect, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -19,8 +19,9 @@ from services.delivery.usecases.acceptance import (
     review_by_link,
     send_code_by_link,
 )
+from services.delivery.usecases.packages import ACCEPTANCE_PAGE
 from shared.http.auth import public
-from shared.http.requests import db_session
+from shared.http.requests import db_session, wants_page
 
 blp = Blueprint(
     "acceptance",
@@ -42,7 +43,12 @@ class AcceptanceByLink(MethodView):
     @blp.doc(operationId="acceptance.review")
     @blp.response(200, PackageReviewSchema)
     def get(self, token):
-        """Review the package the link opens: deliverables, criteria and documents"""
+        """Review the package the link opens: deliverables, criteria and documents
+
+        A browser (preferring text/html) is sent to the acceptance page of the same link.
+        """
+        if wants_page():
+            return redirect(ACCEPTANCE_PAGE + token, 303)
         return review_by_link(db_session(), token, settings())
 
     @public

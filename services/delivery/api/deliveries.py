@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.delivery.api.support import READERS, settings
+from services.delivery.api.support import READERS, pdf_response, settings
 from services.delivery.domain.status import PACKAGE_STATUS
 from services.delivery.models import Delivery
 from services.delivery.schemas import (
@@ -119,10 +119,7 @@ class DeliveryCertificate(MethodView):
     @blp.response(200, content_type="application/pdf")
     def get(self, delivery_id):
         """The acceptance certificate (or record of rejection) of a decided package, as PDF"""
-        pdf, filename = certificate_of(db_session(), delivery_id, current_principal())
-        response = Response(pdf, mimetype="application/pdf")
-        response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-        return response
+        return pdf_response(*certificate_of(db_session(), delivery_id, current_principal()))
 
 
 @punch_items.route("/<uuid:punch_item_id>")

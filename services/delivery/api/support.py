@@ -34,6 +34,13 @@ def document_response(document: Document) -> Response:
     return response
 
 
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    """A PDF (a certificate) shown in the browser, saved under `filename`."""
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
 def _attachment(filename: str) -> str:
     """An attachment header any client reads: an ASCII name, and the exact one in UTF-8."""
     printable = "".join(c if c.isprintable() else "_" for c in filename)

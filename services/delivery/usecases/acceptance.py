@@ -21,13 +21,20 @@ from services.delivery.domain.status import AWAITING_DECISION
 from services.delivery.models import Delivery, Document, OrderRecord
 from services.delivery.render.mail import acceptance_code
 from services.delivery.usecases import publish
-from services.delivery.usecases.packages import LINK_PURPOSE, record_decision
+from services.delivery.usecases.packages import (
+    LINK_PURPOSE,
+    PackagePage,
+    certificate_pdf,
+    document_of,
+    record_decision,
+)
 from shared.config import Settings
 from shared.db import utcnow
 from shared.errors import Conflict, Gone, NotFound, Unauthorized
 from shared.events.contracts.delivery import DeliveryLinkLocked
 from shared.links import LinkClaims, link_digest, verify_link
 from shared.mail import queue_mail
+from shared.usecases import ANY_VERSION, IfMatch
 
 
 def linked_package(
@@ -50,6 +57,44 @@ def linked_package(
     return delivery, claims
 
 
+def seen_by(session: Session, delivery: Delivery, viewer: uuid.UUID | None) -> OrderRecord:
+    """The package's order; NotFound when a signed-in customer (`viewer`) holds another
+    customer's link: a link is seen by its customer alone."""
+    order = session.get(OrderRecord, delivery.order_id)
+    if viewer is not None and order.customer_id != viewer:
+        raise NotFound("delivery package", "of this link")
+    return order
+
+
+def decided_by(delivery: Delivery | None, claims: LinkClaims) -> bool:
+    """Whether this very link signed the package's decision."""
+    acceptance = delivery.acceptance if delivery is not None else None
+    return acceptance is not None and acceptance.decided_by == f"link:{claims.nonce}"
+
+
+def page_by_link(
+    session: Session, token: str, settings: Settings, viewer: uuid.UUID | None = None
+) -> PackagePage:
+    """What the link's page shows: the package to decide or, once this link decided it, the
+    decision (the link then keeps showing it, with the certificate, until it expires)."""
+    claims = verify_link(settings.jwt_secret, LINK_PURPOSE, token)
+    delivery = session.get(Delivery, claims.subject_id)
+    if not decided_by(delivery, claims):
+        delivery, _ = linked_package(session, token, settings)
+    return PackagePage(delivery, seen_by(session, delivery, viewer), settings.acceptance_code)
+
+
+def certificate_by_link(
+    session: Session, token: str, settings: Settings, viewer: uuid.UUID | None = None
+) -> tuple[bytes, str]:
+    """The certificate of the decision this link signed, and its file name."""
+    claims = verify_link(settings.jwt_secret, LINK_PURPOSE, token)
+    delivery = session.get(Delivery, claims.subject_id)
+    if not decided_by(delivery, claims):
+        raise NotFound("certificate", "of this link's decision")
+    return certificate_pdf(delivery, seen_by(session, delivery, viewer))
+
+
 def review_by_link(session: Session, token: str, settings: Settings) -> dict:
     """What the customer reviews: the package's frozen deliverables, criteria and documents."""
     delivery, claims = linked_package(session, token, settings)
@@ -64,6 +109,7 @@ def review_by_link(session: Session, token: str, settings: Settings) -> dict:
         "content": delivery.content,
         "content_sha256": delivery.content_sha256,
         "code_required": settings.acceptance_code,
+        "version": delivery.version,
     }
 
 
@@ -104,14 +150,20 @@ def decide_by_link(
     settings: Settings,
     *,
     client_address: str,
+    if_match: IfMatch = ANY_VERSION,
+    viewer: uuid.UUID | None = None,
 ) -> Delivery:
     """Decide the package criterion by criterion and sign; the link then stops working.
 
     The link is checked first (401 forged, 410 expired, used, replaced or locked), whatever
-    the body; only then does ``read_decision`` read the body (422 for a bad one). With
-    ORDO_ACCEPTANCE_CODE the body must also carry the code mailed by `send_code_by_link`.
+    the body; then the package version the page showed (`if_match`: StaleVersion, nothing
+    written, if the package changed since); only then does ``read_decision`` read the body
+    (422 for a bad one). With ORDO_ACCEPTANCE_CODE the body must also carry the code mailed
+    by `send_code_by_link`.
     """
     delivery, claims = linked_package(session, token, settings, lock=True)
+    seen_by(session, delivery, viewer)
+    if_match.check(delivery.version)
     decision = read_decision()
     code = decision.pop("code", None)
     if settings.acceptance_code:
@@ -175,7 +227,4 @@ def linked_document(
 ) -> Document:
     """A document of the package the link opens."""
     delivery, _ = linked_package(session, token, settings)
-    document = session.get(Document, document_id)
-    if document is None or document not in delivery.documents:
-        raise NotFound("document", f"{document_id} in this package")
-    return document
+    return document_of(session, delivery, document_id)

@@ -66,7 +66,7 @@ from shared.events.contracts.delivery import (
     DeliverySubmitted,
 )
 from shared.events.envelope import to_primitives
-from shared.links import link_digest, sign_link
+from shared.links import link_digest, page_link, sign_link
 from shared.mail import queue_mail
 from shared.numbering import next_number
 from shared.usecases import ANY_VERSION, SYSTEM, IfMatch, Principal, find
@@ -422,7 +422,7 @@ def mail_link(
             order_title=order.title,
             package_version=delivery.package_version,
             deliverable_titles=[deliverable.title for deliverable in delivery.deliverables],
-            link=f"{settings.public_base_url.rstrip('/')}{ACCEPTANCE_PAGE}{token}",
+            link=page_link(settings, ACCEPTANCE_PAGE + token, order.customer_locale),
             expires_at=expires_at,
             to=recipient,
             to_name=order.contact_name,

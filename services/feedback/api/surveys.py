@@ -1,5 +1,6 @@
 """Satisfaction surveys: the public form behind the signed link, and the staff/customer views."""
 
+from flask import redirect
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -11,6 +12,7 @@ from services.feedback.schemas import (
     SurveyReceiptSchema,
     SurveySchema,
 )
+from services.feedback.usecases.surveys import PUBLIC_PATH as SURVEY_PAGE
 from services.feedback.usecases.surveys import (
     answer_survey,
     list_surveys,
@@ -19,7 +21,7 @@ from services.feedback.usecases.surveys import (
     survey_form,
 )
 from shared.http.auth import STAFF, current_principal, public, roles_required
-from shared.http.requests import db_session, page_of, paginate
+from shared.http.requests import db_session, page_of, paginate, wants_page
 
 blp = Blueprint("surveys", __name__, url_prefix="/surveys", description="Satisfaction surveys")
 
@@ -36,7 +38,12 @@ class SurveyByToken(MethodView):
     @blp.doc(operationId="surveys.form")
     @blp.response(200, SurveyFormSchema)
     def get(self, token):
-        """Read the survey's questions (the link is the credential)"""
+        """Read the survey's questions (the link is the credential)
+
+        A browser (preferring text/html) is sent to the survey page of the same link.
+        """
+        if wants_page():
+            return redirect(SURVEY_PAGE + token, 303)
         return survey_form(db_session(), token)
 
     @public

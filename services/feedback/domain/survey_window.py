@@ -12,6 +12,13 @@ LINK_EXPIRED = "This link has expired."
 LINK_REPLACED = "A newer link replaced this one."
 
 
+class AlreadyAnswered(Gone):
+    """The survey has its one answer; a second is refused (410) and changes nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(ALREADY_ANSWERED)
+
+
 def survey_status(
     answered_at: datetime | None,
     reminded_at: datetime | None,
@@ -56,7 +63,7 @@ def require_answerable(
     replaced it (every mail carries a fresh link)."""
     status = survey_status(answered_at, reminded_at, expires_at, now)
     if not SURVEY_STATUS.allows(status, "answer"):
-        raise Gone(ALREADY_ANSWERED if status == "answered" else LINK_EXPIRED)
+        raise AlreadyAnswered() if status == "answered" else Gone(LINK_EXPIRED)
     if not current_link:
         raise Gone(LINK_REPLACED)
 

@@ -7,17 +7,23 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.feedback.domain.questionnaire import QUESTIONNAIRE, SCALE_BOUNDS, validate_answers
+from services.feedback.domain.questionnaire import (
+    QUESTIONNAIRE,
+    SCALE_BOUNDS,
+    Question,
+    validate_answers,
+)
 from services.feedback.domain.scores import follow_up_reason, is_detractor
 from services.feedback.domain.survey_window import (
-    ALREADY_ANSWERED,
     DEFAULT_REMINDER_DELAY,
+    AlreadyAnswered,
     reminder_due,
     require_answerable,
     require_resendable,
@@ -28,14 +34,15 @@ from services.feedback.usecases import publish
 from services.feedback.usecases.orders import fold, record_customer
 from shared.config import Settings
 from shared.db import filter_by, settings_of
-from shared.errors import Conflict, Gone, NotFound
+from shared.errors import Conflict, NotFound
 from shared.events.contracts.feedback import FeedbackReceived, SurveySent
-from shared.links import link_digest, sign_link, verify_link
+from shared.links import link_digest, page_link, sign_link, verify_link
 from shared.mail import queue_mail
 from shared.usecases import SYSTEM, Principal, find
 
 LINK_PURPOSE = "survey"
-PUBLIC_PATH = "/surveys/by-token/"
+#: Where the mailed link opens the survey page (its JSON API is /surveys/by-token/<token>).
+PUBLIC_PATH = "/portal/surveys/"
 REMINDER_HOURS_SETTING = "survey_reminder_hours"
 REMINDER_HOURS_ENV = "ORDO_FEEDBACK_SURVEY_REMINDER_HOURS"
 REMINDER_BATCH = 200
@@ -66,10 +73,6 @@ def reminder_delay(settings: Settings) -> timedelta:
     """How long an unanswered survey waits for its one reminder (configuration, in hours)."""
     hours = settings.extra.get(REMINDER_HOURS_SETTING) or os.environ.get(REMINDER_HOURS_ENV)
     return timedelta(hours=float(hours)) if hours else DEFAULT_REMINDER_DELAY
-
-
-def survey_url(settings: Settings, token: str) -> str:
-    return settings.public_base_url.rstrip("/") + PUBLIC_PATH + token
 
 
 def open_survey(session: Session, order: Order, now: datetime | None = None) -> None:
@@ -185,7 +188,7 @@ def mail_survey(
             kind,
             order_id=survey.order_id,
             order_number=survey.order_number,
-            link=survey_url(settings, token),
+            link=page_link(settings, PUBLIC_PATH + token, customer.locale),
             expires_at=survey.expires_at,
             to=customer.email,
             to_name=customer.contact_name,
@@ -227,6 +230,32 @@ def _survey_by_token(session: Session, settings: Settings, token: str, now: date
     return survey
 
 
+@dataclass(frozen=True)
+class SurveyPage:
+    """What the survey's page shows: the survey, whose it is, and the questions."""
+
+    survey: Survey
+    customer_name: str | None
+    questions: tuple[Question, ...] = QUESTIONNAIRE
+
+    @property
+    def answered(self) -> bool:
+        return self.survey.answered_at is not None
+
+
+def survey_page(session: Session, token: str) -> SurveyPage:
+    """What the link's page shows: the questions or, once this link answered the survey, the
+    answer (so the page after answering, and a reload of it, say thank you)."""
+    settings = settings_of(session)
+    claims = verify_link(settings.jwt_secret, LINK_PURPOSE, token)
+    survey = session.get(Survey, claims.subject_id)
+    answered_here = survey is not None and survey.answered_at is not None
+    if not (answered_here and survey.link_sha256 == link_digest(token)):
+        survey = _survey_by_token(session, settings, token, datetime.now(UTC))
+    customer = session.get(Customer, survey.customer_id)
+    return SurveyPage(survey, customer.name if customer else None)
+
+
 def survey_form(session: Session, token: str) -> dict[str, Any]:
     """What the link shows: the order number, the customer's name and the questions."""
     survey = _survey_by_token(session, settings_of(session), token, datetime.now(UTC))
@@ -261,7 +290,7 @@ def answer_survey(
         .execution_options(synchronize_session=False)
     ).rowcount
     if stored != 1:
-        raise Gone(ALREADY_ANSWERED)  # another answer won the race
+        raise AlreadyAnswered()  # another answer won the race
     session.refresh(survey)
     feedback = {
         "order_id": survey.order_id,

@@ -130,7 +130,7 @@ class Flow:
     def mailed_token(self) -> str:
         """The token of the newest acceptance link, taken from the mail the customer got."""
         mail = mailed(self.app, "acceptance_request")[-1]
-        return link_in(mail.text_body).rsplit("/", 1)[1]
+        return link_in(mail.text_body).split("?")[0].rsplit("/", 1)[1]
 
     def answers(self, delivery, not_met=()) -> list[dict]:
         return [

@@ -53,7 +53,7 @@ def test_submitting_mails_the_acceptance_link_and_delivers_the_deliverables(flow
     assert delivery["link_sent_to"] == "ada@engines.example"
     assert token not in json.dumps(delivery)
     [mail] = mailed(flow.app, "acceptance_request")
-    assert link_in(mail.text_body) == f"https://ordo.example/acceptance/{token}"
+    assert link_in(mail.text_body) == f"https://ordo.example/portal/acceptance/{token}?lang=en"
     assert (mail.to_address, mail.to_name) == ("ada@engines.example", "Ada Lovelace")
     [event] = published(flow.app, "ordo.delivery.submitted")
     validated_for_publish(event.type, event.data)

@@ -26,7 +26,7 @@ def test_the_acceptance_request_names_the_order_and_package_and_carries_one_clea
     assert mail.subject == ("Order ORD-2026-00042: please review delivery package v1 and decide")
     for part in (mail.text_body, mail.html_body):
         assert "ORD-2026-00042" in part and "Warehouse dashboard" in part
-        assert f"https://ordo.example/acceptance/{token}" in part
+        assert f"https://ordo.example/portal/acceptance/{token}?lang=en" in part
         assert "CSV export" in part
     assert str(mail.order_id) == delivery["order_id"] and mail.locale == "en"
 

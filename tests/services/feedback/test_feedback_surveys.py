@@ -2,14 +2,23 @@
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 import pytest
 
 from services.feedback.usecases.surveys import send_due_reminders
 from shared.events.contracts import validated_for_publish
 from shared.links import sign_link
-from tests.helpers import JWT_SECRET, auth, deliver, event, link_in, mailed, problem, published
+from tests.helpers import (
+    JWT_SECRET,
+    api_path,
+    auth,
+    deliver,
+    event,
+    link_in,
+    mailed,
+    problem,
+    published,
+)
 from tests.services.feedback.feedback_scenario import (
     accept_order,
     accepted,
@@ -30,8 +39,9 @@ def app(make_app):
 
 
 def survey_path(app, index=0) -> str:
-    """The path of the link in the customer's `index`th survey mail (first, reminder, re-sent)."""
-    return urlsplit(link_in(mailed(app)[index].text_body)).path
+    """The JSON API's path for the link in the customer's `index`th survey mail (first,
+    reminder, re-sent); the mail itself links to the survey page."""
+    return api_path(link_in(mailed(app)[index].text_body))
 
 
 def count(app, type):
@@ -53,7 +63,7 @@ def test_an_accepted_order_gets_one_survey_mailed_to_its_customer(app):
     assert (mail.kind, mail.to_address, mail.order_id) == ("survey", "buyer@acme.example", order_id)
     assert "ORD-2026-00001" in mail.subject
     link = link_in(mail.text_body)
-    assert link.startswith("https://feedback.example/surveys/by-token/")
+    assert link.startswith("https://feedback.example/portal/surveys/")
     assert link in mail.html_body
     assert link.rsplit("/", 1)[1] not in sent.to_json()
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from shared.vocabulary import STAFF
-from tests.helpers import auth, link_in, mailed, published, relay_to
+from tests.helpers import api_path, auth, link_in, mailed, published, relay_to
 from tests.services.delivery.delivery_flow import LOGISTICS, Flow
 from tests.services.orders.conftest import OrderFlow
 
@@ -140,8 +140,8 @@ def test_a_re_sent_survey_link_replaces_the_one_before(apps):
     first, resent = mailed(apps["feedback"])
     customer = apps["feedback"].test_client()
 
-    old = customer.post(urlsplit(link_in(first.text_body)).path, json={"csat": 5, "nps": 9})
-    new = customer.post(urlsplit(link_in(resent.text_body)).path, json={"csat": 5, "nps": 9})
+    old = customer.post(api_path(link_in(first.text_body)), json={"csat": 5, "nps": 9})
+    new = customer.post(api_path(link_in(resent.text_body)), json={"csat": 5, "nps": 9})
 
     assert (first.kind, resent.kind) == ("survey", "survey_resent")
     assert old.status_code == 410 and old.json["detail"] == "A newer link replaced this one."

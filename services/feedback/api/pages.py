@@ -1,0 +1,83 @@
+"""The survey page the mailed link opens: the questions as an HTML form (no JavaScript), then
+a thank-you; a second answer is refused with a page saying so, and nothing changes."""
+
+from __future__ import annotations
+
+from flask import redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from services.feedback.domain.questionnaire import InvalidAnswers, QuestionKind
+from services.feedback.domain.survey_window import AlreadyAnswered
+from services.feedback.usecases.surveys import answer_survey, survey_page
+from shared.http.requests import db_session
+from shared.portal import page_blueprint, render_page
+
+pages = page_blueprint("feedback-pages", __name__, "../render/pages")
+
+#: Each question as the page asks it, in the page's language (the API's text is English).
+QUESTION_LABELS = {
+    "csat": _l("Overall, how satisfied are you with this order?"),
+    "nps": _l("How likely are you to recommend us to a colleague or a business partner?"),
+    "quality": _l("How good was what we delivered?"),
+    "schedule": _l("How well did we keep to the agreed schedule?"),
+    "communication": _l("How clear and timely were we?"),
+    "service": _l("How would you rate our service overall?"),
+    "comment": _l("What should we do differently next time?"),
+}
+SCALE_WORDS = {
+    QuestionKind.SCALE_1_5: (_l("1 = very poor"), _l("5 = excellent")),
+    QuestionKind.SCALE_0_10: (_l("0 = not at all likely"), _l("10 = extremely likely")),
+}
+MESSAGES = {
+    "required": _l("Please choose an answer."),
+    "invalid": _l("Please choose one of the answers offered."),
+    "comment": _l("Please keep the comment under 4,000 characters."),
+}
+
+
+@pages.get("/portal/surveys/<string:token>")
+def survey(token):
+    page = survey_page(db_session(), token)
+    if page.answered:
+        return render_page("feedback/thanks.html", page=page)
+    return _form(page)
+
+
+@pages.post("/portal/surveys/<string:token>")
+def answer(token):
+    try:
+        answer_survey(db_session(), token, lambda: _answers_from(request.form))
+    except InvalidAnswers as invalid:
+        return _form(survey_page(db_session(), token), invalid)
+    except AlreadyAnswered:
+        return render_page("feedback/answered.html", 409)
+    return redirect(url_for(".survey", token=token), 303)
+
+
+def _form(page, invalid: InvalidAnswers | None = None):
+    errors = {}
+    for field, messages in (invalid.errors if invalid else {}).items():
+        if field == "comment":
+            errors[field] = MESSAGES["comment"]
+        elif any("required" in message for message in messages):
+            errors[field] = MESSAGES["required"]
+        else:
+            errors[field] = MESSAGES["invalid"]
+    return render_page(
+        "feedback/survey.html",
+        422 if invalid else 200,
+        page=page,
+        labels=QUESTION_LABELS,
+        scale_words=SCALE_WORDS,
+        form=request.form if invalid else {},
+        errors=errors,
+    )
+
+
+def _answers_from(form) -> dict:
+    """The form's answers as the API takes them: scores as numbers, a blank one not given."""
+    answers = {}
+    for question in QUESTION_LABELS:
+        value = form.get(question, "").strip()
+        answers[question] = int(value) if value.isdigit() and question != "comment" else value
+    return {question: value for question, value in answers.items() if value != ""}
