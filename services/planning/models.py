@@ -356,3 +356,33 @@ sa.Index("ix_plans_list", Plan.created_at, Plan.id)
 sa.Index("ix_plans_status_list", Plan.status, Plan.created_at, Plan.id)
 sa.Index("ix_resources_list", Resource.name, Resource.id)
 sa.Index("ix_risks_list", Risk.plan_id, Risk.score.desc(), Risk.created_at, Risk.id)
+
+
+class LevellingJob(Base):
+    """A levelling of one plan that the worker runs within a time budget; at most one queued or
+    running per plan."""
+
+    __tablename__ = "levelling_jobs"
+    __table_args__ = (
+        sa.Index(
+            "ux_levelling_jobs_unfinished",
+            "plan_id",
+            unique=True,
+            postgresql_where=sa.text("status IN ('queued', 'running')"),
+            sqlite_where=sa.text("status IN ('queued', 'running')"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    plan_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("plans.id"), index=True)
+    mode: Mapped[str] = mapped_column(sa.String(20))
+    dry_run: Mapped[bool]
+    status: Mapped[str] = mapped_column(sa.String(20), default="queued")
+    progress: Mapped[float] = mapped_column(default=0.0)
+    budget_seconds: Mapped[float]
+    complete: Mapped[bool | None]  # False: the budget ran out and the result is the best by then
+    result: Mapped[dict | None]
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]

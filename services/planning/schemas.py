@@ -336,6 +336,37 @@ class LevellingSchema(Schema):
     finish_extension_days = fields.Integer(
         metadata={"description": "Working days levelling moves the finish (0 within float)"}
     )
+    complete = fields.Boolean(
+        metadata={
+            "description": "False when the time budget ran out: the result is the best found "
+            "by then (within float: fewer clashes resolved)"
+        }
+    )
+
+
+class LevellingJobSchema(Schema):
+    id = fields.UUID()
+    plan_id = fields.UUID()
+    mode = fields.String(metadata={"description": "within_float or extend_finish"})
+    dry_run = fields.Boolean(metadata={"description": "Propose only: the result writes nothing"})
+    status = fields.String(metadata={"description": "queued, running, succeeded or failed"})
+    progress = fields.Float(metadata={"description": "How far the run got, 0 to 1"})
+    budget_seconds = fields.Float(
+        metadata={"description": "The run stops with its best result by then"}
+    )
+    result = fields.Nested(
+        LevellingSchema,
+        attribute="outcome",
+        allow_none=True,
+        metadata={
+            "description": "Once succeeded: the moves (the dry run's diff), what stays "
+            "unresolved, the finish before and after"
+        },
+    )
+    error = fields.String(allow_none=True, metadata={"description": "Why a failed job failed"})
+    created_at = fields.DateTime()
+    started_at = fields.DateTime(allow_none=True)
+    finished_at = fields.DateTime(allow_none=True)
 
 
 class BaselineSchema(Schema):

@@ -1,11 +1,12 @@
 """The planning worker: `python -m services.planning.worker`."""
 
 import logging
+import time
 from datetime import date
 
 from services.planning import handlers
 from services.planning.models import Base
-from services.planning.usecases import meetings, plans
+from services.planning.usecases import levelling, meetings, plans
 from shared.db import Database
 from shared.worker import run_worker
 
@@ -13,6 +14,8 @@ logger = logging.getLogger(__name__)
 
 HEALTH_REVIEW_SECONDS = 3600
 OVERDUE_LOOK_SECONDS = 900
+LEVELLING_POLL_SECONDS = 0.5
+PROGRESS_EVERY_SECONDS = 0.5
 
 
 def review_active_plans(db: Database, today: date | None = None) -> None:
@@ -47,6 +50,48 @@ def publish_overdue_action_items(db: Database, today: date | None = None) -> int
     return said
 
 
+def run_levelling_jobs(db: Database, today: date | None = None) -> int:
+    """Run the queued levelling jobs one after another, each within its time budget; return
+    how many ran. Progress is written as it goes (on PostgreSQL; SQLite's one writer is the
+    job's own transaction), the result with the plan's changes in one transaction."""
+    ran = 0
+    while True:
+        with db.transaction() as session:
+            job_id = levelling.claim_levelling_job(session)
+        if job_id is None:
+            return ran
+        _run_levelling_job(db, job_id, today or date.today())
+        ran += 1
+
+
+def _run_levelling_job(db: Database, job_id, today: date) -> None:
+    started = time.monotonic()
+    with db.sessions() as session:
+        budget = levelling.budget_of(session, job_id)
+    last_report = started
+
+    def progress(done: float) -> None:
+        nonlocal last_report
+        now = time.monotonic()
+        if db.is_postgres and now - last_report >= PROGRESS_EVERY_SECONDS:
+            last_report = now
+            with db.transaction() as session:
+                levelling.report_progress(session, job_id, done)
+
+    try:
+        with db.transaction() as session:
+            job = levelling.run_levelling_job(
+                session, job_id, lambda: time.monotonic() - started > budget, progress, today
+            )
+            logger.info(
+                "levelling job %s: %s in %.1fs", job_id, job.status, time.monotonic() - started
+            )
+    except Exception as error:
+        logger.exception("levelling job %s failed", job_id)
+        with db.transaction() as session:
+            levelling.fail_levelling_job(session, job_id, f"{type(error).__name__}: {error}")
+
+
 def main() -> None:
     run_worker(
         "planning",
@@ -55,6 +100,7 @@ def main() -> None:
         periodic=(
             (HEALTH_REVIEW_SECONDS, review_active_plans),
             (OVERDUE_LOOK_SECONDS, publish_overdue_action_items),
+            (LEVELLING_POLL_SECONDS, run_levelling_jobs),
         ),
     )
 

@@ -73,16 +73,18 @@ def raw_drain(settings, count: int) -> float:
         message.ack()
         received += 1
 
-    with connect(settings) as connection:
-        with Consumer(
+    with (
+        connect(settings) as connection,
+        Consumer(
             connection,
             queues=[service_queue(settings)],
             on_message=on_message,
             prefetch_count=settings.prefetch,
             auto_declare=False,
-        ):
-            while received < count:
-                connection.drain_events(timeout=10)
+        ),
+    ):
+        while received < count:
+            connection.drain_events(timeout=10)
     return count / (time.perf_counter() - started)
 
 
@@ -146,17 +148,13 @@ def main(events: int) -> None:
         )
         publish(settings, events)
         base = raw_drain(settings, events)
-        print(f"baseline: Kombu consume + ack                   {base:>8,.0f} events/s")
+        print(f"baseline: Kombu consume + ack          {base:>8,.0f} events/s")
         publish(settings, events)
         bare, size = inbox_drain(settings, db, lambda event, session: None, events)
-        print(
-            f"inbox, a handler that does nothing             {bare:>8,.0f} events/s (batch {size:.1f})"
-        )
+        print(f"inbox, a handler that does nothing    {bare:>8,.0f} events/s (batch {size:.1f})")
         publish(settings, events)
         real, size = inbox_drain(settings, db, orders_handle, events)
-        print(
-            f"inbox, orders' handlers (timeline)             {real:>8,.0f} events/s (batch {size:.1f})"
-        )
+        print(f"inbox, orders' handlers (timeline)    {real:>8,.0f} events/s (batch {size:.1f})")
         print(f"ratio inbox / baseline: {bare / base:.2f}x (target >= 0.25x and >= 3,000/s)")
         print(f"ratio inbox with orders' handlers / baseline: {real / base:.2f}x")
     finally:

@@ -1,5 +1,6 @@
 """Resources (people and equipment), their daily load (draft plans tentative), and levelling."""
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -8,7 +9,7 @@ from services.planning.domain.levelling import LevellingMode
 from services.planning.domain.status import PLAN_STATUS
 from services.planning.schemas import (
     LevelArgsSchema,
-    LevellingSchema,
+    LevellingJobSchema,
     LoadQueryArgsSchema,
     LoadSchema,
     ResourceCreateSchema,
@@ -16,10 +17,10 @@ from services.planning.schemas import (
     ResourceSchema,
     ResourceUpdateSchema,
 )
+from services.planning.usecases.levelling import job_path, read_levelling_job, request_levelling
 from services.planning.usecases.resources import (
     add_resource,
     change_resource,
-    level_plan,
     list_resources,
     read_resource,
     resource_load,
@@ -29,6 +30,8 @@ from shared.http.idempotency import idempotent
 from shared.http.requests import db_session, if_match, page_of, paginate
 
 blp = Blueprint("resources", __name__, description="Resources, load and levelling")
+
+JOB_LOCATION = {"Location": {"description": "The job's URL", "schema": {"type": "string"}}}
 
 
 @blp.route("/resources")
@@ -83,9 +86,23 @@ class ResourceLoad(MethodView):
 class PlanLevelling(MethodView):
     @roles_required(*PLAN_STATUS.roles_for("level"))
     @blp.arguments(LevelArgsSchema, location="query")
-    @blp.response(200, LevellingSchema)
+    @blp.response(202, LevellingJobSchema, headers=JOB_LOCATION)
     def post(self, args, plan_id):
-        """Level the plan's resources within float or, with mode=extend_finish, to capacity
-        moving the finish (dry_run to preview); reports the delays and what stays unresolved"""
-        mode = LevellingMode(args["mode"])
-        return level_plan(db_session(), plan_id, args["dry_run"], mode, today())
+        """Ask the worker to level the plan's resources within float or, with
+        mode=extend_finish, to capacity moving the finish (dry_run to preview): answers with
+        the job (Location); one job per plan at a time (409 names the running one)"""
+        budget = current_app.extensions["ordo"].settings.levelling_budget_seconds
+        job = request_levelling(
+            db_session(), plan_id, LevellingMode(args["mode"]), args["dry_run"], budget
+        )
+        return job, {"Location": job_path(job.id)}
+
+
+@blp.route("/levelling-jobs/<uuid:job_id>")
+class LevellingJobsById(MethodView):
+    @roles_required(*READERS)
+    @blp.response(200, LevellingJobSchema)
+    def get(self, job_id):
+        """A levelling job: its status, progress and, once done, its result (the moves it
+        proposes or made, what stays unresolved, the finish before and after)"""
+        return read_levelling_job(db_session(), job_id)

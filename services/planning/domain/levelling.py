@@ -25,6 +25,11 @@ unlimited. Two modes (:class:`LevellingMode`):
     resource, and reported) or the load from other plans already did; the result is exactly
     what the scheduler gives with the imposed "not before" starts.
 
+Levelling is bounded: ``stop`` is asked between steps and ``progress`` told how far it got
+(0 to 1). Within float, every step leaves a valid plan with less excess load, so a run told to
+stop returns the best plan so far (``complete`` false, the rest reported as unresolved). The
+serial scheme is one pass (O(n log n) placements) and always runs to its end.
+
 In both modes a pinned task (one with actual dates: work that happened or has started is a
 fact; given by id, or pinned for the scheduler with ``fixed_start``) never moves: it keeps the
 start the scheduler gives it, its load is booked first, and the links into it no longer bind it
@@ -36,7 +41,7 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -108,6 +113,7 @@ class LevellingResult:
     unresolved: list[OverAllocation]
     not_before: dict[TaskId, int]
     original_finish: int
+    complete: bool = True  # False: told to stop, this is the best result found by then
 
     @property
     def finish_extension(self) -> int:
@@ -116,6 +122,25 @@ class LevellingResult:
 
 
 Load = dict[ResourceId, dict[int, float]]
+
+
+def _never() -> bool:
+    return False
+
+
+def _ignore(_done: float) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """When a levelling run should stop (asked between steps) and whom it tells its progress."""
+
+    stop: Callable[[], bool] = _never
+    progress: Callable[[float], None] = _ignore
+
+
+UNBOUNDED = Bounds()
 
 
 def daily_load(
@@ -156,10 +181,11 @@ def level(
     capacities: Mapping[ResourceId, float],
     existing_load: Mapping[ResourceId, Mapping[int, float]] | None = None,
     pinned: Collection[TaskId] = frozenset(),
+    bounds: Bounds = UNBOUNDED,
 ) -> LevellingResult:
     """Level in ``mode``: :func:`level_resources` or :func:`level_to_capacity`."""
     leveller = level_resources if mode == LevellingMode.WITHIN_FLOAT else level_to_capacity
-    return leveller(tasks, dependencies, allocations, capacities, existing_load, pinned)
+    return leveller(tasks, dependencies, allocations, capacities, existing_load, pinned, bounds)
 
 
 def level_resources(
@@ -169,6 +195,7 @@ def level_resources(
     capacities: Mapping[ResourceId, float],
     existing_load: Mapping[ResourceId, Mapping[int, float]] | None = None,
     pinned: Collection[TaskId] = frozenset(),
+    bounds: Bounds = UNBOUNDED,
 ) -> LevellingResult:
     """Delay non-critical, unpinned tasks within their total float to remove over-allocations.
 
@@ -177,7 +204,8 @@ def level_resources(
     that lowers the total excess load most without over-allocating a new (resource, day) is
     kept. Days no delay can relieve are returned as unresolved.
     """
-    return _Leveller(tasks, dependencies, allocations, capacities, existing_load, pinned).run()
+    leveller = _Leveller(tasks, dependencies, allocations, capacities, existing_load, pinned)
+    return leveller.run(bounds)
 
 
 class _Leveller:
@@ -210,13 +238,19 @@ class _Leveller:
             self.tasks_of[allocation.resource_id].append(allocation.task_id)
         self.position = {task.id: number for number, task in enumerate(tasks)}
 
-    def run(self) -> LevellingResult:
+    def run(self, bounds: Bounds = UNBOUNDED) -> LevellingResult:
         tasks, current = self.given_tasks, self.original
         excess, overs = self._excess(current)
         given_up: set[tuple[ResourceId, int]] = set()
+        complete, most = True, len(overs)
         while pending := [over for over in overs if (over.resource_id, over.day) not in given_up]:
+            most = max(most, len(pending))
+            bounds.progress(1 - len(pending) / most)
+            if bounds.stop():
+                complete = False
+                break
             target = pending[0]
-            improved = self._best_delay(target, tasks, current, excess, overs)
+            improved = self._best_delay(target, tasks, current, excess, overs, bounds.stop)
             if improved is None:
                 given_up.add((target.resource_id, target.day))
             else:
@@ -232,6 +266,7 @@ class _Leveller:
             _own(overs, current, self.allocations),
             imposed,
             self.original.project_finish,
+            complete,
         )
 
     def _excess(self, planned: Schedule) -> tuple[float, list[OverAllocation]]:
@@ -252,9 +287,11 @@ class _Leveller:
         current: Schedule,
         excess: float,
         overs: list[OverAllocation],
+        stop: Callable[[], bool] = _never,
     ) -> tuple[list[Task], Schedule, float, list[OverAllocation]] | None:
         """The delay of a task loading ``target`` that lowers the excess most, if any does
-        without over-allocating a (resource, day) that is not over-allocated now.
+        without over-allocating a (resource, day) that is not over-allocated now (the best
+        found so far once told to ``stop``).
 
         Ties go to the task with more float, then to the earlier start.
         """
@@ -274,6 +311,8 @@ class _Leveller:
             number = self.position[candidate.id]
             latest_start = candidate.early_start + candidate.total_float
             for new_start in range(target.day + 1, latest_start + 1):
+                if stop():
+                    return best
                 trial_tasks = list(tasks)
                 trial_tasks[number] = replace(tasks[number], not_before=new_start)
                 trial = schedule(trial_tasks, self.dependencies)
@@ -297,6 +336,7 @@ def level_to_capacity(
     capacities: Mapping[ResourceId, float],
     existing_load: Mapping[ResourceId, Mapping[int, float]] | None = None,
     pinned: Collection[TaskId] = frozenset(),
+    bounds: Bounds = UNBOUNDED,
 ) -> LevellingResult:
     """Resource-constrained levelling that may extend the finish (serial schedule generation).
 
@@ -342,6 +382,8 @@ def level_to_capacity(
     numbers = {task.id: number for number, task in enumerate(tasks)}
     by_id = {task.id: task for task in tasks}
     while ready:
+        if len(starts) % 100 == 0:
+            bounds.progress(len(starts) / len(tasks))
         task_id = heapq.heappop(ready)[-1]
         task = by_id[task_id]
         earliest = max(

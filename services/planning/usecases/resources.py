@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.planning.domain.calendar import WorkCalendar
+from services.planning.domain.levelling import UNBOUNDED, Bounds, LevellingMode, level
 from services.planning.domain.levelling import Allocation as Booking
-from services.planning.domain.levelling import LevellingMode, level
 from services.planning.domain.scheduling import index_span_to_dates
 from services.planning.domain.status import OPEN_PLAN_STATUSES
 from services.planning.models import Allocation, Plan, Resource, Task
@@ -168,11 +168,13 @@ def level_plan(
     dry_run: bool,
     mode: LevellingMode = LevellingMode.WITHIN_FLOAT,
     today: date | None = None,
+    bounds: Bounds = UNBOUNDED,
 ) -> dict:
     """Level a plan's resources in ``mode``: within float (the finish stays) or to capacity
     (the finish may move). A dry run proposes and writes nothing; otherwise the delays are
     stored as start constraints and the plan rescheduled, and an active plan whose finish
-    moved is rebaselined (``ordo.plan.rebaselined``). Tasks with actual dates never move."""
+    moved is rebaselined (``ordo.plan.rebaselined``). Tasks with actual dates never move.
+    ``bounds`` may stop it early with the best result so far (``complete`` false)."""
     plan = plan_allowing(session, plan_id, "level")
     built = network(session, plan)
     calendar = built.calendar
@@ -207,6 +209,7 @@ def level_plan(
             {resource_id: resource.hours_per_day for resource_id, resource in resources.items()},
             existing,
             pinned,
+            bounds,
         )
         finish_before = finish_of(calendar, result.original_finish)
         finish_after = finish_of(calendar, result.schedule.project_finish)
@@ -247,6 +250,7 @@ def level_plan(
         "original_finish_date": finish_before,
         "finish_date": finish_after,
         "finish_extension_days": result.finish_extension,
+        "complete": result.complete,
     }
 
 

@@ -1,7 +1,8 @@
 """Resources, load across plans, levelling, risks, the Gantt chart and the report."""
 
-from tests.helpers import deliver, problem
-from tests.services.planning.conftest import requirement
+from services.planning.worker import run_levelling_jobs
+from tests.helpers import auth, deliver, problem
+from tests.services.planning.conftest import Planning, requirement
 
 
 def resource(planning, name="Ann", hours=8, rate="90.00"):
@@ -23,6 +24,18 @@ def allocate(planning, task, person, hours=8):
     )
     assert response.status_code == 201, response.json
     return response.json
+
+
+def level(planning, plan_id, query=""):
+    """Ask for a levelling, let the worker run the job, and return its result."""
+    asked = planning.post(f"/plans/{plan_id}/level{query}")
+    assert asked.status_code == 202, asked.json
+    assert asked.json["status"] == "queued"
+    assert asked.headers["Location"] == f"/levelling-jobs/{asked.json['id']}"
+    assert run_levelling_jobs(planning.app.extensions["ordo"].db) == 1
+    job = planning.get(asked.headers["Location"]).json
+    assert (job["status"], job["progress"], job["result"]["complete"]) == ("succeeded", 1.0, True)
+    return job["result"]
 
 
 def clashing_plan(planning):
@@ -56,15 +69,14 @@ def test_allocations_set_effort_and_cost_and_show_in_the_daily_load(planning):
 def test_levelling_dry_run_moves_nothing_and_levelling_delays_within_float(planning):
     plan, ann = clashing_plan(planning)
     before = {t["name"]: t for t in planning.tasks(plan["id"])}
-    dry = planning.post(f"/plans/{plan['id']}/level?dry_run=true")
-    assert dry.status_code == 200, dry.json
-    [move] = dry.json["moves"]
+    dry = level(planning, plan["id"], "?dry_run=true")
+    [move] = dry["moves"]
     assert move["name"] in ("Short", "Prep") and move["new_start"] == "2027-01-11"
-    assert dry.json["unresolved"] == [] and dry.json["finish_date"] == plan["finish_date"]
+    assert dry["unresolved"] == [] and dry["finish_date"] == plan["finish_date"]
     assert planning.task(plan["id"], "Short")["start_date"] == before["Short"]["start_date"]
 
-    levelled = planning.post(f"/plans/{plan['id']}/level")
-    assert levelled.json["moves"] == dry.json["moves"]
+    levelled = level(planning, plan["id"])
+    assert levelled["moves"] == dry["moves"]
     after = {t["name"]: t for t in planning.tasks(plan["id"])}
     for name, task in before.items():
         if task["critical"]:
@@ -83,7 +95,7 @@ def test_levelling_reports_what_it_cannot_resolve_without_moving_critical_work(p
     ann = resource(planning)
     for name in ("Left", "Right"):
         allocate(planning, planning.task(plan["id"], name), ann)
-    result = planning.post(f"/plans/{plan['id']}/level").json
+    result = level(planning, plan["id"])
     assert result["moves"] == []
     assert len(result["unresolved"]) == 4 and result["unresolved"][0]["name"] == "Ann"
 
@@ -104,10 +116,9 @@ def test_levelling_to_capacity_proposes_the_delay_and_finish_extension_and_write
 ):
     plan, ann = side_by_side_plan(planning)
     before = planning.tasks(plan["id"])
-    dry = planning.post(f"/plans/{plan['id']}/level?dry_run=true&mode=extend_finish")
-    assert dry.status_code == 200, dry.json
-    assert dry.json["mode"] == "extend_finish" and dry.json["dry_run"] is True
-    right = [move for move in dry.json["moves"] if move["name"] == "Right"]
+    dry = level(planning, plan["id"], "?dry_run=true&mode=extend_finish")
+    assert dry["mode"] == "extend_finish" and dry["dry_run"] is True
+    right = [move for move in dry["moves"] if move["name"] == "Right"]
     assert right == [
         {
             "task_id": planning.task(plan["id"], "Right")["id"],
@@ -117,20 +128,19 @@ def test_levelling_to_capacity_proposes_the_delay_and_finish_extension_and_write
             "delay_days": 4,
         }
     ]
-    assert dry.json["unresolved"] == []
-    assert dry.json["original_finish_date"] == plan["finish_date"]
-    assert dry.json["finish_extension_days"] == 4
-    assert dry.json["finish_date"] > plan["finish_date"]
+    assert dry["unresolved"] == []
+    assert dry["original_finish_date"] == plan["finish_date"]
+    assert dry["finish_extension_days"] == 4
+    assert dry["finish_date"] > plan["finish_date"]
     assert planning.tasks(plan["id"]) == before
     assert planning.plan(plan["id"])["finish_date"] == plan["finish_date"]
 
 
 def test_levelling_to_capacity_applies_the_proposal_and_leaves_no_over_allocation(planning):
     plan, ann = side_by_side_plan(planning, activate=True)
-    dry = planning.post(f"/plans/{plan['id']}/level?dry_run=true&mode=extend_finish").json
-    applied = planning.post(f"/plans/{plan['id']}/level?mode=extend_finish")
-    assert applied.status_code == 200, applied.json
-    assert applied.json["moves"] == dry["moves"]
+    dry = level(planning, plan["id"], "?dry_run=true&mode=extend_finish")
+    applied = level(planning, plan["id"], "?mode=extend_finish")
+    assert applied["moves"] == dry["moves"]
     assert planning.task(plan["id"], "Right")["start_date"] == "2027-01-13"
     assert planning.plan(plan["id"])["finish_date"] == dry["finish_date"]
     load = planning.get(f"/resources/load?from=2027-01-04&to=2027-02-28&resource_id={ann['id']}")
@@ -138,7 +148,7 @@ def test_levelling_to_capacity_applies_the_proposal_and_leaves_no_over_allocatio
     [rebaselined] = planning.events("ordo.plan.rebaselined")
     assert rebaselined.data["finish_date"] == dry["finish_date"]
     assert "levelling" in rebaselined.data["reason"]
-    again = planning.post(f"/plans/{plan['id']}/level?dry_run=true&mode=extend_finish").json
+    again = level(planning, plan["id"], "?dry_run=true&mode=extend_finish")
     assert again["moves"] == [] and again["finish_extension_days"] == 0
 
 
@@ -158,7 +168,7 @@ def test_levelling_never_moves_a_task_that_has_started(planning):
     started = planning.progress(right["id"], 25, actual_start="2026-11-05", as_of="2026-11-05")
     assert started.status_code == 200, started.json
     assert planning.task(plan["id"], "Left")["start_date"] == "2026-11-05"  # the clash
-    result = planning.post(f"/plans/{plan['id']}/level?mode=extend_finish").json
+    result = level(planning, plan["id"], "?mode=extend_finish")
     assert [move["name"] for move in result["moves"]][:1] == ["Left"]
     assert result["unresolved"] == []
     assert planning.task(plan["id"], "Right")["start_date"] == "2026-11-05"
@@ -299,3 +309,37 @@ def test_an_allocation_or_a_rate_costing_more_than_money_holds_is_refused(planni
     changed = planning.patch(f"/resources/{ann['id']}", {"cost_rate": "100.00"}, ann["version"])
     assert changed.status_code == 200, changed.json
     assert planning.task(plan["id"], "Long")["cost"] == "800000.00"
+
+
+def test_a_second_levelling_of_a_plan_is_refused_naming_the_job_still_queued(planning):
+    plan, _ = side_by_side_plan(planning)
+    first = planning.post(f"/plans/{plan['id']}/level?mode=extend_finish")
+    assert first.status_code == 202, first.json
+    second = planning.post(f"/plans/{plan['id']}/level?dry_run=true")
+    assert second.status_code == 409
+    assert problem(second)["job"] == first.headers["Location"]
+    assert planning.get(first.headers["Location"]).json["status"] == "queued"
+    run_levelling_jobs(planning.app.extensions["ordo"].db)
+    assert planning.get(first.headers["Location"]).json["status"] == "succeeded"
+    assert planning.post(f"/plans/{plan['id']}/level?dry_run=true").status_code == 202
+
+
+def test_a_levelling_job_out_of_time_answers_its_best_result_so_far(make_app):
+    app = make_app("planning", levelling_budget_seconds=0)
+    planning = Planning(app, app.test_client())
+    plan, _ = side_by_side_plan(planning)
+    asked = planning.post(f"/plans/{plan['id']}/level")
+    assert asked.json["budget_seconds"] == 0
+    run_levelling_jobs(app.extensions["ordo"].db)
+    job = planning.get(asked.headers["Location"]).json
+    assert job["status"] == "succeeded" and job["result"]["complete"] is False
+    assert job["result"]["moves"] == [] and len(job["result"]["unresolved"]) == 4
+    assert job["finished_at"] >= job["started_at"] >= job["created_at"]
+
+
+def test_only_editors_ask_for_a_levelling_and_an_unknown_job_is_not_found(planning):
+    plan, _ = side_by_side_plan(planning)
+    refused = planning.client.post(f"/plans/{plan['id']}/level", headers=auth("engineer"))
+    assert refused.status_code == 403
+    missing = planning.get("/levelling-jobs/00000000-0000-4000-8000-000000000000")
+    assert missing.status_code == 404
