@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import itertools
 import os
 import signal
 import subprocess
@@ -109,15 +110,23 @@ def cmd_up(args) -> int:
             print(f"migrating {service} failed", file=sys.stderr)
             return 1
     programs = []
+    # One machine, several workers: ORDO_WORKER_METRICS_PORT is the first worker's metrics
+    # port, and each next worker takes the next one.
+    metrics_ports = _worker_metrics_ports()
     for service in services:
         service_environment = {**environment, "ORDO_BIND": f"{args.host}:{port(service)}"}
         replicas = int(os.environ.get(f"ORDO_{service.upper()}_WORKERS") or 1)
         for process in ("web", *["worker"] * replicas):
+            program_environment = service_environment
+            if process == "worker" and metrics_ports is not None:
+                metrics_port = next(metrics_ports)
+                program_environment = {**service_environment, METRICS_PORT: str(metrics_port)}
+                print(f"{service}-worker metrics on :{metrics_port}", file=sys.stderr)
             programs.append(
                 Program(
                     f"{service}-{process}",
                     _entrypoint(service, process),
-                    service_environment,
+                    program_environment,
                     ROOT,
                 )
             )
@@ -129,6 +138,14 @@ def cmd_up(args) -> int:
         file=sys.stderr,
     )
     return _supervise(supervisor)
+
+
+METRICS_PORT = "ORDO_WORKER_METRICS_PORT"
+
+
+def _worker_metrics_ports():
+    first = os.environ.get(METRICS_PORT)
+    return itertools.count(int(first)) if first else None
 
 
 def _entrypoint(service: str, process: str) -> list[str]:
@@ -158,11 +175,12 @@ def cmd_asyncapi(args) -> int:
 
 def cmd_demo(args) -> int:
     """Drive one order from draft to closed against a running suite, then report on it."""
+    from shared.agile_demo import AgileDemo
     from shared.client import RequestFailed
     from shared.demo import Demo, report
 
     urls = {service: getattr(args, f"{service}_url") for service in SERVICES}
-    demo = Demo(
+    demo = (AgileDemo if args.agile else Demo)(
         urls, load_settings("orders").jwt_secret, timeout=args.timeout, mail_dir=args.mail_dir
     )
     try:
@@ -268,6 +286,11 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         help="where the suite writes mail as .eml files, to read the customer's links from "
         "(default: <ORDO_VAR_DIR>/mail)",
+    )
+    demo.add_argument(
+        "--agile",
+        action="store_true",
+        help="deliver the order in three increments instead (one rejected once and reworked)",
     )
     demo.set_defaults(run=cmd_demo)
     return root
