@@ -9,6 +9,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from services.feedback.domain.kpi_totals import CONTRIBUTIONS
 from shared.db import TYPE_ANNOTATIONS, infrastructure_tables, new_id, utcnow
 
 
@@ -267,3 +268,23 @@ class PulseSurvey(Base):
     answered_at: Mapped[datetime | None]
     score: Mapped[int | None]
     comment: Mapped[str | None] = mapped_column(sa.Text)
+
+
+
+# The sums of the orders' contributions to the KPIs (domain/kpi_totals.py) per creation month
+# and customer ("" while unknown), kept up by the fold as events change an order, so that
+# the KPIs of any span of months are a sum over a few rows (migration kpi_sums).
+kpi_sums = sa.Table(
+    "kpi_sums",
+    Base.metadata,
+    sa.Column("month", sa.String(7), primary_key=True),
+    sa.Column("customer", sa.String(36), primary_key=True),
+    *(
+        sa.Column(
+            name,
+            sa.Numeric(20, 6) if name == "increments_effort" else sa.BigInteger,
+            nullable=False,
+        )
+        for name in CONTRIBUTIONS
+    ),
+)

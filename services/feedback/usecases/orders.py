@@ -14,17 +14,18 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from services.feedback.domain.kpi_totals import CONTRIBUTIONS, contribution, kpis_from
 from services.feedback.domain.kpis import (
     OrderFacts,
+    TrendPoint,
     apply_event,
-    compute_kpis,
-    kpi_trend,
     recent_months,
     status_history,
 )
-from services.feedback.models import Customer, Order
+from services.feedback.models import Customer, Order, kpi_sums
 from services.feedback.render.kpi_chart import render_kpi_chart
 from shared.events.contracts import EventType, type_name
 from shared.usecases import find
@@ -79,7 +80,9 @@ def fold(
     """Fold one event about an order into its row: facts, status, due date and identity."""
     order = order_row(session, data["order_id"])
     facts = facts_of(order)
+    before = _kpi_place(facts), contribution(facts)
     apply_event({facts.order_id: facts}, type_name(event), data, time)
+    _move_kpi_sums(session, before, (_kpi_place(facts), contribution(facts)))
     order.facts = {
         name: _encode(getattr(facts, name)) for name in _FACT_FIELDS if name != "order_id"
     }
@@ -179,24 +182,28 @@ def kpi_report(
     from_month: str | None = None,
     to_month: str | None = None,
 ) -> dict[str, Any]:
-    """KPIs of the orders created in a span of months: overall, by month and by customer."""
-    facts = [
-        order
-        for order in _order_facts(session, customer_id)
-        if order.month and (from_month or order.month) <= order.month <= (to_month or "9999")
-    ]
-    by_customer = compute_kpis(facts, group_by="customer")
+    """KPIs of the orders created in a span of months: overall, by month and by customer,
+    summed by the database from the kept sums (domain/kpi_totals.py)."""
+    spans = [kpi_sums.c.month >= from_month if from_month else None]
+    spans.append(kpi_sums.c.month <= to_month if to_month else None)
+    if customer_id is not None:
+        spans.append(kpi_sums.c.customer == str(customer_id))
+    where = [condition for condition in spans if condition is not None]
+    [(_, overall)] = _summed(session, None, where) or [(None, {})]
+    by_customer = {
+        key or None: kpis_from(sums) for key, sums in _summed(session, "customer", where)
+    }
     known = [uuid.UUID(key) for key in by_customer if key]
     names = {str(key): name for key, name in _customer_names(session, known).items()}
     return {
-        "overall": compute_kpis(facts),
+        "overall": kpis_from(overall),
         "by_month": [
-            {"month": month, "kpis": kpis}
-            for month, kpis in compute_kpis(facts, group_by="month").items()
+            {"month": month, "kpis": kpis_from(sums)}
+            for month, sums in _summed(session, "month", where)
         ],
         "by_customer": [
-            {"customer_id": key, "customer_name": names.get(key), "kpis": kpis}
-            for key, kpis in by_customer.items()
+            {"customer_id": key, "customer_name": names.get(key), "kpis": by_customer[key]}
+            for key in sorted(by_customer, key=lambda key: (key is None, key))
         ],
     }
 
@@ -204,7 +211,52 @@ def kpi_report(
 def kpi_months(session: Session, months: int, customer_id: uuid.UUID | None = None) -> list:
     """KPIs of the orders created in each of the last ``months`` months, oldest first."""
     recent = recent_months(datetime.now(UTC).date(), months)
-    return kpi_trend(_order_facts(session, customer_id), recent)
+    where = [kpi_sums.c.month.between(recent[0], recent[-1])]
+    if customer_id is not None:
+        where.append(kpi_sums.c.customer == str(customer_id))
+    sums = dict(_summed(session, "month", where))
+    return [TrendPoint(month, kpis_from(sums.get(month, {}))) for month in recent]
+
+
+def _summed(session: Session, group: str | None, where: list) -> list[tuple[str | None, dict]]:
+    """The kept sums added up over `where`, in one group or per month or customer, by key."""
+    columns = [sa.func.sum(kpi_sums.c[name]).label(name) for name in CONTRIBUTIONS]
+    query = sa.select(*columns).where(*where)
+    if group is not None:
+        query = query.add_columns(kpi_sums.c[group]).group_by(kpi_sums.c[group])
+        query = query.order_by(kpi_sums.c[group])
+    rows = session.execute(query).mappings().all()
+    if group is None and (not rows or rows[0]["orders"] is None):
+        return []
+    return [(row.get(group) if group else None, dict(row)) for row in rows]
+
+
+def _kpi_place(facts: OrderFacts) -> tuple[str, str] | None:
+    """The (month, customer) whose sums count the order; None before its creation is known."""
+    return (facts.month, facts.customer_id or "") if facts.month else None
+
+
+def _move_kpi_sums(session: Session, before: tuple, after: tuple) -> None:
+    """Take the order's old contribution from its old sums and add the new one to its new."""
+    (old_place, old), (new_place, new) = before, after
+    deltas: dict[tuple[str, str], dict] = {}
+    if old_place is not None:
+        deltas[old_place] = {name: -value for name, value in old.items()}
+    if new_place is not None:
+        moved = deltas.setdefault(new_place, dict.fromkeys(new, 0))
+        for name, value in new.items():
+            moved[name] += value
+    for (month, customer), delta in deltas.items():
+        if not any(delta.values()):
+            continue
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        insert = dialect.insert(kpi_sums).values(month=month, customer=customer, **delta)
+        session.execute(
+            insert.on_conflict_do_update(
+                index_elements=[kpi_sums.c.month, kpi_sums.c.customer],
+                set_={name: kpi_sums.c[name] + insert.excluded[name] for name in delta},
+            )
+        )
 
 
 def kpi_chart(session: Session, months: int, customer_id: uuid.UUID | None = None) -> str:
@@ -214,13 +266,6 @@ def kpi_chart(session: Session, months: int, customer_id: uuid.UUID | None = Non
         customer = session.get(Customer, customer_id)
         title = f"Delivery performance: {customer.name if customer else 'one customer'}"
     return render_kpi_chart(kpi_months(session, months, customer_id), title=title)
-
-
-def _order_facts(session: Session, customer_id: uuid.UUID | None) -> list[OrderFacts]:
-    query = sa.select(Order)
-    if customer_id is not None:
-        query = query.where(Order.customer_id == customer_id)
-    return [facts_of(order) for order in session.scalars(query)]
 
 
 def _customer_names(session: Session, ids) -> dict[uuid.UUID, str]:
