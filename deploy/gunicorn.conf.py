@@ -24,6 +24,7 @@ if os.path.isdir("/dev/shm"):
 # image, and the eight processes of `ordo up` would share one path.
 control_socket_disable = True
 errorlog = "-"
+loglevel = os.environ.get("ORDO_LOG_LEVEL", "info").lower()  # as the app's own log lines
 accesslog = "-"
 access_log_format = (
     '{"time":"%(t)s","remote":"%(h)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'

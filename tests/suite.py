@@ -28,6 +28,8 @@ class Suite:
     # Where the suite's workers write mail (.eml files): ORDO_SMTP_URL is never passed on, so
     # in both modes the customer's links are read from here, as `ordo demo --mail-dir` does.
     mail_dir: Path
+    # Everything the suite's processes logged (ordo up's stdout and stderr).
+    log: Path
 
     def client(self, service: str, role: str = "admin", customer_id=None) -> ServiceClient:
         token = mint_token(JWT_SECRET, f"e2e-{role}", [role], customer_id and str(customer_id))
@@ -69,7 +71,7 @@ def running_suite(backend: Backend, **environment: str) -> Iterator[Suite]:
             process.kill()
             raise SuiteFailed("the suite did not become ready:\n" + _tail(log_path)) from None
         try:
-            yield Suite(mode, urls, Path(backend.root) / "mail")
+            yield Suite(mode, urls, Path(backend.root) / "mail", log_path)
         finally:
             process.send_signal(signal.SIGINT)
             try:
