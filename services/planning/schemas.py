@@ -141,6 +141,83 @@ class TaskUpdateSchema(TaskFieldsSchema):
     pass
 
 
+MAX_IMPORT_ROWS = 5000
+
+
+class WbsTaskRowSchema(Schema):
+    """One task of an import: new (with a `key`) or existing (with its `id`)."""
+
+    key = fields.String(
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "A new task's name within this import, for parents and links"},
+    )
+    id = fields.UUID(metadata={"description": "An existing task of the plan to change"})
+    parent = fields.String(
+        allow_none=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "The key of a row above, or the id of a task of the plan"},
+    )
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    duration = fields.Integer(
+        allow_none=True,
+        validate=validate.Range(min=0, max=MAX_DURATION),
+        metadata={"description": "Working days; default 1, or 0 for a milestone"},
+    )
+    milestone = fields.Boolean()
+    department = fields.String(validate=validate.OneOf(DEPARTMENTS))
+    requirement_id = fields.UUID(allow_none=True)
+    effort_hours = fields.Float(validate=validate.Range(min=0, max=1_000_000))
+    cost = money(validate=validate.Range(min=0))
+    not_before = Day(allow_none=True)
+
+    @validates_schema
+    def a_row_is_new_or_names_a_task(self, data, **_kwargs):
+        if ("key" in data) == ("id" in data):
+            raise ValidationError("Give a new task a key, or name an existing task by id.", "key")
+        if "key" in data and "name" not in data:
+            raise ValidationError("A new task needs a name.", "name")
+
+
+class WbsLinkRowSchema(Schema):
+    predecessor = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "A key of this import or a task id"},
+    )
+    successor = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    type = fields.String(load_default="FS", validate=validate.OneOf(DEPENDENCY_TYPES))
+    lag = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=-MAX_LAG, max=MAX_LAG),
+        metadata={"description": "Working days; negative is a lead"},
+    )
+
+
+class WbsImportSchema(Schema):
+    tasks = fields.List(
+        fields.Nested(WbsTaskRowSchema),
+        load_default=list,
+        validate=validate.Length(max=MAX_IMPORT_ROWS),
+        metadata={"description": "In outline order: a parent before the tasks below it"},
+    )
+    links = fields.List(
+        fields.Nested(WbsLinkRowSchema),
+        load_default=list,
+        validate=validate.Length(max=2 * MAX_IMPORT_ROWS),
+    )
+
+
+class WbsImportResultSchema(Schema):
+    created = fields.Dict(
+        keys=fields.String(),
+        values=fields.UUID(),
+        metadata={"description": "The id of each new task, by its key"},
+    )
+    changed = fields.Integer(metadata={"description": "Existing tasks changed"})
+    linked = fields.Integer(metadata={"description": "Links added"})
+    finish_date = fields.Date(metadata={"description": "The plan's finish after scheduling"})
+
+
 class ProgressSchema(Schema):
     percent_complete = fields.Float(
         required=True,

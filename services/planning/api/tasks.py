@@ -14,6 +14,8 @@ from services.planning.schemas import (
     TaskQueryArgsSchema,
     TaskSchema,
     TaskUpdateSchema,
+    WbsImportResultSchema,
+    WbsImportSchema,
 )
 from services.planning.usecases.tasks import (
     add_task,
@@ -26,6 +28,7 @@ from services.planning.usecases.tasks import (
     remove_allocation,
     task_allocations,
 )
+from services.planning.usecases.wbs_import import import_wbs
 from shared.http.auth import roles_required
 from shared.http.contract import if_match_required
 from shared.http.idempotency import idempotent
@@ -66,6 +69,17 @@ class PlanTasks(MethodView):
         """Add a task or milestone under a parent (or at the top) and reschedule"""
         task = add_task(db_session(), plan_id, **data)
         return versioned(task, Location=f"/tasks/{task.id}")
+
+
+@blp.route("/plans/<uuid:plan_id>/wbs")
+class PlanWbsImport(MethodView):
+    @roles_required(*EDITORS)
+    @blp.arguments(WbsImportSchema)
+    @blp.response(200, WbsImportResultSchema)
+    def post(self, data, plan_id):
+        """Create and change many tasks and link them in one request (a whole WBS), validated
+        as one unit: one bad row is refused by its place and field, with nothing written"""
+        return import_wbs(db_session(), plan_id, data["tasks"], data["links"])
 
 
 @blp.route("/tasks/<uuid:task_id>")
