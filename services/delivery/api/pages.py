@@ -5,7 +5,7 @@ customer's packages in the portal. Both show the package and take the decision a
 from __future__ import annotations
 
 from flask import redirect, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _
 from marshmallow import ValidationError
 
 from services.delivery.api.support import document_response, pdf_response, settings
@@ -202,24 +202,24 @@ def _decision_from(form) -> dict:
 
 # What the customer reads for each refused field, whatever rule the API's message names.
 _MESSAGES = {
-    "decision": _l("Choose a decision."),
-    "decision.accepted": _l(
+    "decision": _("Choose a decision."),
+    "decision.accepted": _(
         "Some criteria are not met: accept conditionally with a punch list, or reject."
     ),
-    "decision.rejected": _l("A rejection needs at least one criterion that is not met."),
-    "reasons": _l("Give at least one reason for the rejection, one per line."),
-    "punch_list": _l("A conditional acceptance needs at least one punch-list item."),
-    "punch_list.other": _l(
+    "decision.rejected": _("A rejection needs at least one criterion that is not met."),
+    "reasons": _("Give at least one reason for the rejection, one per line."),
+    "punch_list": _("A conditional acceptance needs at least one punch-list item."),
+    "punch_list.other": _(
         "Only a conditional acceptance has a punch list: clear it, or accept conditionally."
     ),
-    "punch": _l("Each punch-list item needs a description and a due date (YYYY-MM-DD)."),
-    "criterion": _l("Say whether this criterion is met."),
-    "comment": _l("This comment is too long."),
-    "signer_name": _l("Enter your name."),
-    "signer_title": _l("Enter your title or role."),
-    "organisation": _l("The organisation's name is too long."),
-    "consent": _l("Tick the box to sign the decision."),
-    "code": _l("Enter the code we mailed you, or ask for a new one."),
+    "punch": _("Each punch-list item needs a description and a due date (YYYY-MM-DD)."),
+    "criterion": _("Say whether this criterion is met."),
+    "comment": _("This comment is too long."),
+    "signer_name": _("Enter your name."),
+    "signer_title": _("Enter your title or role."),
+    "organisation": _("The organisation's name is too long."),
+    "consent": _("Tick the box to sign the decision."),
+    "code": _("Enter the code we mailed you, or ask for a new one."),
 }
 
 
@@ -244,7 +244,7 @@ def _errors_of(invalid: Exception, form) -> dict[str, str]:
         elif key == "decision":
             errors["decision"] = _MESSAGES.get(f"decision.{decision}", _MESSAGES["decision"])
         elif key == "code" and "attempts_left" in getattr(invalid, "extra", {}):
-            errors["code"] = _l(
+            errors["code"] = _(
                 "This is not the code we sent; %(count)s attempts left.",
                 count=invalid.extra["attempts_left"],
             )

@@ -4,7 +4,7 @@ a thank-you; a second answer is refused with a page saying so, and nothing chang
 from __future__ import annotations
 
 from flask import redirect, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _
 
 from services.feedback.domain.questionnaire import InvalidAnswers, QuestionKind
 from services.feedback.domain.survey_window import AlreadyAnswered
@@ -16,22 +16,22 @@ pages = page_blueprint("feedback-pages", __name__, "../render/pages")
 
 #: Each question as the page asks it, in the page's language (the API's text is English).
 QUESTION_LABELS = {
-    "csat": _l("Overall, how satisfied are you with this order?"),
-    "nps": _l("How likely are you to recommend us to a colleague or a business partner?"),
-    "quality": _l("How good was what we delivered?"),
-    "schedule": _l("How well did we keep to the agreed schedule?"),
-    "communication": _l("How clear and timely were we?"),
-    "service": _l("How would you rate our service overall?"),
-    "comment": _l("What should we do differently next time?"),
+    "csat": _("Overall, how satisfied are you with this order?"),
+    "nps": _("How likely are you to recommend us to a colleague or a business partner?"),
+    "quality": _("How good was what we delivered?"),
+    "schedule": _("How well did we keep to the agreed schedule?"),
+    "communication": _("How clear and timely were we?"),
+    "service": _("How would you rate our service overall?"),
+    "comment": _("What should we do differently next time?"),
 }
 SCALE_WORDS = {
-    QuestionKind.SCALE_1_5: (_l("1 = very poor"), _l("5 = excellent")),
-    QuestionKind.SCALE_0_10: (_l("0 = not at all likely"), _l("10 = extremely likely")),
+    QuestionKind.SCALE_1_5: (_("1 = very poor"), _("5 = excellent")),
+    QuestionKind.SCALE_0_10: (_("0 = not at all likely"), _("10 = extremely likely")),
 }
 MESSAGES = {
-    "required": _l("Please choose an answer."),
-    "invalid": _l("Please choose one of the answers offered."),
-    "comment": _l("Please keep the comment under 4,000 characters."),
+    "required": _("Please choose an answer."),
+    "invalid": _("Please choose one of the answers offered."),
+    "comment": _("Please keep the comment under 4,000 characters."),
 }
 
 
