@@ -5,6 +5,7 @@ from pathlib import Path
 
 from services.orders import handlers
 from services.orders.api import blueprints
+from services.orders.api.portal import pages
 from services.orders.models import Base
 from shared.http.app import create_service_app
 from shared.portal import install_portal
@@ -20,5 +21,5 @@ def create_app(config=None):
         title="Ordo orders",
         description="Customers, orders and their requirements, review, change requests, timeline.",
     )
-    install_portal(app, translations=Path(__file__).parent / "translations")
+    install_portal(app, pages, translations=Path(__file__).parent / "translations")
     return app

@@ -92,6 +92,8 @@ class Requirement(Base):
     estimate_days: Mapped[int | None]
     status: Mapped[str] = mapped_column(sa.String(20), default="proposed")
     revision: Mapped[int] = mapped_column(default=1)
+    # The revision a review sent back (changes requested): resubmitting it unchanged is refused.
+    sent_back_revision: Mapped[int | None]
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -144,6 +146,10 @@ class ReviewDecision(Base):
     decision: Mapped[str] = mapped_column(sa.String(20))
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # staff (an internal reviewer) or customer (the customer's review, on the portal or API).
+    party: Mapped[str] = mapped_column(sa.String(10), default="staff", server_default="staff")
+    # The requirement's revision the decision was made on (customers' decisions keep it).
+    requirement_revision: Mapped[int | None]
 
 
 class ChangeRequest(Base):
@@ -158,6 +164,11 @@ class ChangeRequest(Base):
     cost_impact_currency: Mapped[str] = mapped_column(sa.String(3))
     reason: Mapped[str] = mapped_column(sa.Text)
     requested_by: Mapped[str] = mapped_column(sa.String(200))
+    # Raised by the customer on the portal: title, description (reason) and wished date; the
+    # staff complete the requirement changes and impact before deciding.
+    raised_by_customer: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    title: Mapped[str | None] = mapped_column(sa.String(200))
+    wished_date: Mapped[date | None]
     decided_by: Mapped[str | None] = mapped_column(sa.String(200))
     decision_comment: Mapped[str | None] = mapped_column(sa.Text)
     decided_at: Mapped[datetime | None]
@@ -230,3 +241,16 @@ sa.Index("ix_customers_list", Customer.name, Customer.id)
 sa.Index(
     "ix_change_requests_list", ChangeRequest.order_id, ChangeRequest.created_at, ChangeRequest.id
 )
+
+
+class SignInLink(Base):
+    """A single-use portal sign-in link mailed to a customer: its digest, never the link."""
+
+    __tablename__ = "sign_in_links"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    customer_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("customers.id"), index=True)
+    digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

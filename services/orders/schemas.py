@@ -257,14 +257,50 @@ class ReviewCreateSchema(Schema):
     )
 
 
+class CustomerDecisionInputSchema(DecisionInputSchema):
+    # The requirement's revision the customer read: a decision on an older one is refused (412).
+    revision = fields.Integer(validate=validate.Range(min=1))
+
+
+class CustomerReviewCreateSchema(Schema):
+    decisions = fields.List(
+        fields.Nested(CustomerDecisionInputSchema),
+        required=True,
+        validate=validate.Length(min=1),
+    )
+
+
 class ReviewDecisionSchema(Schema):
     id = fields.UUID()
     review_round = fields.Integer()
     requirement_id = fields.UUID()
     reviewer = fields.String()
+    # staff (an internal reviewer) or customer (the customer's side of the review).
+    party = fields.String()
     decision = fields.String()
     comment = fields.String()
+    requirement_revision = fields.Integer(allow_none=True)
     decided_at = fields.DateTime()
+
+
+class ReviewSummarySchema(Schema):
+    """One requirement of the current review round: the reviewers' and the customer's side."""
+
+    requirement_id = fields.UUID()
+    title = fields.String()
+    revision = fields.Integer()
+    status = fields.String()
+    staff_verdict = fields.String(allow_none=True)
+    customer_decision = fields.String(allow_none=True)
+    customer_comment = fields.String(allow_none=True)
+    customer_decided_at = fields.DateTime(allow_none=True)
+    customer_decided_revision = fields.Integer(allow_none=True)
+    blocked_by = fields.String(allow_none=True)
+
+
+class ApprovalSchema(Schema):
+    # Approve without the customer's agreement: the manager's reason, kept on the timeline.
+    customer_override_reason = fields.String(validate=validate.Length(min=1, max=2000))
 
 
 class ChangeInputSchema(Schema):
@@ -302,10 +338,27 @@ class ChangeRequestCreateSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
+class ChangeImpactSchema(Schema):
+    """What sales or the manager complete on a pending change request (a customer's arrives
+    without it): the requirement changes, schedule and cost impact, optionally the reason."""
+
+    changes = fields.List(
+        fields.Nested(ChangeInputSchema), required=True, validate=validate.Length(max=200)
+    )
+    schedule_impact_days = fields.Integer(
+        required=True, validate=validate.Range(min=-3650, max=3650)
+    )
+    cost_impact = fields.Nested(CostImpactSchema, required=True)
+    reason = fields.String(validate=validate.Length(min=1, max=2000))
+
+
 class ChangeRequestSchema(Schema):
     id = fields.UUID()
     order_id = fields.UUID()
     status = fields.String()
+    raised_by_customer = fields.Boolean()
+    title = fields.String(allow_none=True)
+    wished_date = fields.Date(allow_none=True)
     changes = fields.List(fields.Dict())
     schedule_impact_days = fields.Integer()
     cost_impact = fields.Method("dump_cost_impact")

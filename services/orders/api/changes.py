@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from services.orders.api.support import roles_for, with_etag
 from services.orders.schemas import (
+    ChangeImpactSchema,
     ChangeRequestCreateSchema,
     ChangeRequestQueryArgsSchema,
     ChangeRequestSchema,
@@ -13,6 +14,7 @@ from services.orders.schemas import (
 from services.orders.usecases.changes import (
     approve_change,
     change_requests_query,
+    complete_change_impact,
     read_change_request,
     reject_change,
     request_change,
@@ -59,6 +61,21 @@ class ChangeRequestsById(MethodView):
     def get(self, order_id, change_request_id):
         """Read a change request"""
         change = read_change_request(db_session(), order_id, change_request_id, current_principal())
+        return with_etag(change)
+
+
+@blp.route("/<uuid:change_request_id>/impact")
+class ChangeRequestImpact(MethodView):
+    @roles_for("request_change")
+    @blp.arguments(ChangeImpactSchema)
+    @blp.response(200, ChangeRequestSchema)
+    @if_match_optional
+    def put(self, data, order_id, change_request_id):
+        """Complete a pending change request (e.g. the customer's): requirement changes,
+        schedule and cost impact"""
+        change = complete_change_impact(
+            db_session(), order_id, change_request_id, data, current_principal(), if_match(False)
+        )
         return with_etag(change)
 
 

@@ -3,18 +3,23 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.orders.api.support import roles_for, with_etag
+from services.orders.api.support import roles_for, settings, with_etag
 from services.orders.schemas import (
+    ApprovalSchema,
     CommentSchema,
+    CustomerReviewCreateSchema,
     OrderSchema,
     ReviewCreateSchema,
     ReviewDecisionSchema,
+    ReviewSummarySchema,
 )
 from services.orders.usecases.reviews import (
     approve_order,
+    record_customer_review,
     record_review,
     request_changes,
     review_decisions,
+    review_summary,
     submit_order,
 )
 from shared.http.auth import STAFF, current_principal, roles_required
@@ -37,7 +42,13 @@ class OrderSubmission(MethodView):
     @if_match_optional
     def post(self, order_id):
         """Submit a draft order for review (each requirement needs an acceptance criterion)"""
-        order = submit_order(db_session(), order_id, current_principal(), if_match(False))
+        order = submit_order(
+            db_session(),
+            order_id,
+            current_principal(),
+            if_match(False),
+            portal_url=settings().public_base_url,
+        )
         return with_etag(order)
 
 
@@ -58,14 +69,44 @@ class Reviews(MethodView):
         return review_decisions(db_session(), order_id, current_principal())
 
 
+@blp.route("/customer-review")
+class CustomerReview(MethodView):
+    @roles_required("customer")
+    @blp.arguments(CustomerReviewCreateSchema)
+    @blp.response(201, ReviewDecisionSchema(many=True))
+    def post(self, data, order_id):
+        """The customer agrees to requirements of its submitted order or asks for changes"""
+        return record_customer_review(
+            db_session(), order_id, data["decisions"], current_principal()
+        )
+
+
+@blp.route("/review-summary")
+class ReviewSummary(MethodView):
+    @roles_required(*STAFF)
+    @blp.response(200, ReviewSummarySchema(many=True))
+    def get(self, order_id):
+        """Per requirement of the current round: the reviewers' verdict beside the customer's
+        decision and comment, and what still blocks approval"""
+        return review_summary(db_session(), order_id, current_principal())
+
+
 @blp.route("/approve")
 class OrderApproval(MethodView):
     @roles_for("approve")
+    @blp.arguments(ApprovalSchema)
     @blp.response(200, OrderSchema)
     @if_match_optional
-    def post(self, order_id):
-        """Approve the review: the order is confirmed and its requirements go to planning"""
-        order = approve_order(db_session(), order_id, current_principal(), if_match(False))
+    def post(self, data, order_id):
+        """Approve the review: the order is confirmed and its requirements go to planning.
+        Without the customer's agreement the manager gives customer_override_reason"""
+        order = approve_order(
+            db_session(),
+            order_id,
+            current_principal(),
+            if_match(False),
+            data.get("customer_override_reason"),
+        )
         return with_etag(order)
 
 

@@ -2,7 +2,10 @@
 reviewers' decisions allow approval, and where sending the order back leaves each requirement.
 
 A reviewer's latest decision on a requirement counts; one reviewer asking for changes outweighs
-the others approving. Approval needs every live requirement approved in the current round.
+the others approving. Two parties decide: the staff reviewers and the customer (on the portal).
+Approval needs every live requirement approved by the staff in the current round, and agreed
+by the customer — unless the manager overrides the customer's side with a recorded reason.
+A requirement sent back (changes requested) must be revised before it is submitted again.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from shared.errors import Conflict, RuleViolation
 
 APPROVED, CHANGES_REQUESTED = "approved", "changes_requested"
 DECISIONS = (APPROVED, CHANGES_REQUESTED)
+STAFF, CUSTOMER = "staff", "customer"
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,7 @@ class Decision:
     reviewer: str
     decision: str
     decided_at: datetime
+    party: str = STAFF
 
 
 def submission_problems(criteria_counts: dict[object, int]) -> list[str]:
@@ -48,16 +53,48 @@ def verdicts(decisions: Iterable[Decision]) -> dict[object, str]:
     return result
 
 
-def approval_blockers(requirement_ids: Iterable[object], decisions: Iterable[Decision]) -> dict:
-    """The requirements that keep the order from approval, each with the reason."""
-    verdict = verdicts(decisions)
+def approval_blockers(
+    requirement_ids: Iterable[object],
+    decisions: Iterable[Decision],
+    customer_overridden: bool = False,
+) -> dict:
+    """The requirements that keep the order from approval, each with the reasons."""
+    decisions = list(decisions)
+    staff = verdicts(d for d in decisions if d.party == STAFF)
+    customer = verdicts(d for d in decisions if d.party == CUSTOMER)
     blockers = {}
     for requirement_id in requirement_ids:
-        if requirement_id not in verdict:
-            blockers[str(requirement_id)] = "No reviewer has decided on it yet."
-        elif verdict[requirement_id] == CHANGES_REQUESTED:
-            blockers[str(requirement_id)] = "A reviewer requested changes."
+        reasons = []
+        if requirement_id not in staff:
+            reasons.append("No reviewer has decided on it yet.")
+        elif staff[requirement_id] == CHANGES_REQUESTED:
+            reasons.append("A reviewer requested changes.")
+        if not customer_overridden and requirement_id not in customer:
+            reasons.append("The customer has not agreed to it yet.")
+        elif not customer_overridden and customer[requirement_id] == CHANGES_REQUESTED:
+            reasons.append("The customer asked for a change.")
+        if reasons:
+            blockers[str(requirement_id)] = " ".join(reasons)
     return blockers
+
+
+def unchanged_since_sent_back(requirements: Iterable[tuple[object, int, int | None]]) -> list:
+    """The requirements (id, revision, revision sent back) submitted again without a revision."""
+    return [
+        requirement_id
+        for requirement_id, revision, sent_back in requirements
+        if sent_back is not None and revision <= sent_back
+    ]
+
+
+def check_resubmission(requirements: Iterable[tuple[object, int, int | None]]) -> None:
+    """Conflict (naming them) when a requirement sent back is submitted again unchanged."""
+    unchanged = unchanged_since_sent_back(requirements)
+    if unchanged:
+        raise Conflict(
+            "Requirements sent back in review must be revised before the order is submitted again.",
+            unchanged_requirements=[str(requirement_id) for requirement_id in unchanged],
+        )
 
 
 def check_submission(criteria_counts: dict[object, int]) -> None:
@@ -79,11 +116,20 @@ def check_decisions(requirement_ids: list[object], in_review: Iterable[object]) 
         raise RuleViolation(unknown, "Some decisions name other requirements.")
 
 
-def check_approval(requirement_ids: Iterable[object], decisions: Iterable[Decision]) -> None:
-    """Conflict (naming the `blockers`) unless every requirement has an approving decision."""
-    blockers = approval_blockers(requirement_ids, decisions)
+def check_approval(
+    requirement_ids: Iterable[object],
+    decisions: Iterable[Decision],
+    customer_overridden: bool = False,
+) -> None:
+    """Conflict (naming the `blockers`) unless every requirement is approved by the staff and
+    agreed by the customer (or the customer's side is overridden)."""
+    blockers = approval_blockers(requirement_ids, decisions, customer_overridden)
     if blockers:
-        raise Conflict("Every requirement needs an approving decision first.", blockers=blockers)
+        raise Conflict(
+            "Every requirement needs the reviewers' approval and the customer's agreement "
+            "first (or a manager's override of the customer's side, with a reason).",
+            blockers=blockers,
+        )
 
 
 def statuses_after_changes_requested(

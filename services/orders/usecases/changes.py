@@ -12,7 +12,7 @@ from services.orders.domain.change_impact import check_change_request, new_due_d
 from services.orders.domain.status import ORDER_STATUS
 from services.orders.models import ChangeRequest, Order, Requirement
 from services.orders.usecases import publish
-from services.orders.usecases.orders import money, readable_order
+from services.orders.usecases.orders import money, order_to_change, readable_order
 from services.orders.usecases.requirements import (
     NotOnOrder,
     live_requirements,
@@ -80,6 +80,71 @@ def request_change(
     session.add(change)
     session.flush()
     return change
+
+
+def request_customer_change(
+    session: Session,
+    order_id,
+    title: str,
+    description: str,
+    wished_date,
+    actor: Principal,
+    if_match: IfMatch = ANY_VERSION,
+) -> ChangeRequest:
+    """The customer asks for a change (title, description, wished date): a pending change
+    request without requirement changes or impact, which sales or the manager complete
+    (`complete_change_impact`) before deciding as for any other."""
+    order = order_to_change(session, order_id, actor, if_match)
+    ORDER_STATUS.require(order.status, "request_change")
+    change = ChangeRequest(
+        order_id=order.id,
+        raised_by_customer=True,
+        title=title,
+        wished_date=wished_date,
+        changes=[],
+        schedule_impact_days=0,
+        cost_impact_amount=0,
+        cost_impact_currency=order.currency,
+        reason=description,
+        requested_by=actor.sub,
+    )
+    session.add(change)
+    session.flush()
+    return change
+
+
+def complete_change_impact(
+    session: Session,
+    order_id,
+    change_request_id,
+    request: dict,
+    actor: Principal = SYSTEM,
+    if_match: IfMatch = ANY_VERSION,
+) -> ChangeRequest:
+    """Sales or the manager set a pending change request's requirement changes, schedule and
+    cost impact (a customer's request arrives without them); the reason is kept unless given."""
+    order = readable_order(session, order_id, actor)
+    change = pending_change(session, order, change_request_id, if_match)
+    ORDER_STATUS.require(order.status, "request_change")
+    check_against(order, request)
+    change.changes = to_primitives({"changes": request["changes"]})["changes"]
+    change.schedule_impact_days = request["schedule_impact_days"]
+    change.cost_impact_amount = request["cost_impact"]["amount"]
+    change.cost_impact_currency = request["cost_impact"]["currency"]
+    change.reason = request.get("reason") or change.reason
+    session.flush()
+    return change
+
+
+def customer_change_requests(session: Session, order: Order) -> list[ChangeRequest]:
+    """The change requests the order's customer raised, newest first."""
+    return list(
+        session.scalars(
+            sa.select(ChangeRequest)
+            .where(ChangeRequest.order_id == order.id, ChangeRequest.raised_by_customer)
+            .order_by(ChangeRequest.created_at.desc())
+        )
+    )
 
 
 def change_requests_query(

@@ -30,6 +30,7 @@ from shared.events.contracts.orders import (
     OrderConfirmed,
     OrderCreated,
     OrderSubmitted,
+    RequirementsCustomerReviewed,
 )
 from shared.events.contracts.planning import (
     ActionItemOverdue,
@@ -57,7 +58,10 @@ SUMMARIES = {
     for event, template in {
         OrderCreated: "Order {number} created",
         OrderSubmitted: "Order {number} submitted for review with {requirement_count} requirements",
-        OrderConfirmed: "Order {number} confirmed with {requirement_total} approved requirements",
+        OrderConfirmed: "Order {number} confirmed with {requirement_total} approved "
+        "requirements{override_text}",
+        RequirementsCustomerReviewed: "The customer reviewed the requirements: {agreed_total} "
+        "agreed, {changes_total} asked to change",
         OrderChangeApproved: "Change approved: {change_total} requirement changes, "
         "{schedule_impact_days} days schedule impact",
         OrderCancelled: "Order cancelled while {previous_status}: {reason}",
@@ -119,6 +123,14 @@ def summary(event: Envelope) -> str:
     data["decision_total"] = counted(len(data.get("decisions", [])), "decision", "decisions")
     data["action_total"] = counted(len(data.get("action_items", [])), "action item", "action items")
     data["rag_upper"] = str(data.get("rag", "")).upper()
+    data["override_text"] = (
+        f" without the customer's agreement (manager's reason: {data['customer_override_reason']})"
+        if data.get("customer_override_reason")
+        else ""
+    )
+    verdicts = [d.get("decision") for d in data.get("decisions", []) if isinstance(d, dict)]
+    data["agreed_total"] = verdicts.count("approved")
+    data["changes_total"] = verdicts.count("changes_requested")
     if not data.get("email"):
         data["email"] = "the customer"
     data["requirement_ids_count"] = counted(

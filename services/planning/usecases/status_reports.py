@@ -300,8 +300,22 @@ def publish_status_report(
         open_issues=summary["open_issues"],
         open_action_items=summary["open_action_items"],
         mailed_to=mailed,
+        milestones=milestone_forecasts(session, plan, report.status_date),
     )
     return report
+
+
+def milestone_forecasts(session: Session, plan: Plan, status_date: date) -> list[dict]:
+    """Every milestone of the plan as of `status_date`: baseline, forecast and reached days."""
+    return [
+        {
+            "name": milestone["name"],
+            "planned_date": milestone["baseline_date"],
+            "forecast_date": milestone["finish_date"],
+            "reached_on": milestone["reached_on"],
+        }
+        for milestone in status_report(session, plan.id, status_date)["milestones"]
+    ]
 
 
 def status_report_document(

@@ -107,6 +107,8 @@ class OrderConfirmed(OrderEvent):
     # customer gets a pulse survey after each accepted increment.
     packages_per_increment = fields.Boolean(load_default=False)
     pulse_surveys = fields.Boolean(load_default=False)
+    # Set when the manager approved without the customer's agreement: the recorded reason.
+    customer_override_reason = fields.String(allow_none=True, load_default=None)
 
 
 class RequirementChange(Schema):
@@ -145,3 +147,26 @@ class OrderCancelled(OrderEvent):
 @contract("ordo.order.closed", "orders", ("feedback",), "The order is closed")
 class OrderClosed(OrderEvent):
     closed_by = fields.String(required=True, validate=validate.OneOf(("retrospective", "manager")))
+
+
+class CustomerDecision(Schema):
+    requirement_id = fields.UUID(required=True)
+    revision = fields.Integer(required=True)
+    decision = fields.String(
+        required=True, validate=validate.OneOf(("approved", "changes_requested"))
+    )
+    comment = fields.String(load_default="")
+
+
+@contract(
+    "ordo.requirements.customer_reviewed",
+    "orders",
+    (),
+    "The customer agreed to requirements or asked for changes (the customer's side of the "
+    "requirements review)",
+)
+class RequirementsCustomerReviewed(OrderEvent):
+    review_round = fields.Integer(required=True)
+    decisions = fields.List(fields.Nested(CustomerDecision), required=True)
+    # Whether every live requirement of the round now has the customer's agreement.
+    all_agreed = fields.Boolean(required=True)

@@ -224,6 +224,15 @@ class ActionItemClosed(ActionItemEvent):
     on_time = fields.Boolean(required=True)
 
 
+class MilestoneForecast(Schema):
+    """A milestone as a status report states it: baseline day, forecast day, reached day."""
+
+    name = fields.String(required=True)
+    planned_date = fields.Date(allow_none=True, load_default=None)
+    forecast_date = fields.Date(allow_none=True, load_default=None)
+    reached_on = fields.Date(allow_none=True, load_default=None)
+
+
 @contract(
     "ordo.status_report.published",
     "planning",
@@ -242,3 +251,6 @@ class StatusReportPublished(PlanEvent):
     open_issues = fields.Integer(required=True)
     open_action_items = fields.Integer(required=True)
     mailed_to = fields.Integer(required=True)
+    # Every milestone as of the status date (added for the customer portal; older reports
+    # carry none).
+    milestones = fields.List(fields.Nested(MilestoneForecast), load_default=list)

@@ -92,6 +92,21 @@ class OrderFlow:
         ]
         response = self.post(f"/orders/{order_id}/reviews", {"decisions": decisions}, role)
         assert response.status_code == 201, response.json
+        self.customer_agrees(order_id, requirements)
+
+    def customer_agrees(self, order_id, requirements=None):
+        """The customer's side of the review: it agrees to every requirement."""
+        requirements = (
+            requirements
+            or self.client.get(f"/orders/{order_id}/requirements", headers=auth("sales")).json
+        )
+        decisions = [{"requirement_id": r["id"], "decision": "approved"} for r in requirements]
+        response = self.client.post(
+            f"/orders/{order_id}/customer-review",
+            json={"decisions": decisions},
+            headers=auth("customer", self.customer_id),
+        )
+        assert response.status_code == 201, response.json
 
     def confirmed(self, requirements=1):
         order = self.submitted(requirements)

@@ -90,13 +90,17 @@ def test_timeline_shows_every_event_oldest_first_with_a_summary(app, flow, clien
     assert [entry["type"] for entry in timeline] == [
         "ordo.order.created",
         "ordo.order.submitted",
+        "ordo.requirements.customer_reviewed",
         "ordo.order.confirmed",
         "ordo.plan.activated",
     ]
-    assert (
-        timeline[2]["summary"] == f"Order {order['number']} confirmed with 1 approved requirements"
+    assert timeline[2]["summary"] == (
+        "The customer reviewed the requirements: 1 agreed, 0 asked to change"
     )
-    assert timeline[3]["summary"].startswith("Plan activated: work starts 2027-01-04")
+    assert (
+        timeline[3]["summary"] == f"Order {order['number']} confirmed with 1 approved requirements"
+    )
+    assert timeline[4]["summary"].startswith("Plan activated: work starts 2027-01-04")
 
 
 def test_own_events_coming_back_from_the_broker_are_not_doubled_on_the_timeline(app, flow, client):

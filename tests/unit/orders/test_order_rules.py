@@ -60,13 +60,17 @@ def test_decisions_about_requirements_not_in_review_are_refused_per_index():
 def test_approval_is_a_conflict_naming_each_blocker():
     decisions = [Decision(R1, "ann", "approved", T0)]
     with pytest.raises(Conflict) as refused:
-        check_approval([R1, R2], decisions)
-    assert refused.value.detail == "Every requirement needs an approving decision first."
+        check_approval([R1, R2], decisions, customer_overridden=True)
+    assert refused.value.detail.startswith("Every requirement needs the reviewers' approval")
     assert refused.value.extra["blockers"] == {str(R2): "No reviewer has decided on it yet."}
 
 
-def test_approval_passes_when_every_requirement_is_approved():
-    check_approval([R1], [Decision(R1, "ann", "approved", T0)])
+def test_approval_passes_when_every_requirement_is_approved_and_agreed():
+    check_approval(
+        [R1],
+        [Decision(R1, "ann", "approved", T0), Decision(R1, "c", "approved", T0, "customer")],
+    )
+    check_approval([R1], [Decision(R1, "ann", "approved", T0)], customer_overridden=True)
 
 
 def test_back_in_draft_only_challenged_requirements_are_changes_requested():

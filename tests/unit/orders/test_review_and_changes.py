@@ -8,7 +8,9 @@ import pytest
 from services.orders.domain.approval import (
     Decision,
     approval_blockers,
+    check_resubmission,
     submission_problems,
+    unchanged_since_sent_back,
     verdicts,
 )
 from services.orders.domain.change_impact import (
@@ -18,6 +20,7 @@ from services.orders.domain.change_impact import (
     new_value,
 )
 from services.orders.domain.deliveries import DeliveryState, catch_up_moves, react
+from shared.errors import Conflict
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -50,10 +53,32 @@ def test_one_reviewer_asking_for_changes_outweighs_another_approving():
 
 def test_approval_is_blocked_by_undecided_and_challenged_requirements():
     decisions = [decision("r1", "ann", "approved"), decision("r2", "ann", "changes_requested")]
-    assert approval_blockers(["r1", "r2", "r3"], decisions) == {
+    assert approval_blockers(["r1", "r2", "r3"], decisions, customer_overridden=True) == {
         "r2": "A reviewer requested changes.",
         "r3": "No reviewer has decided on it yet.",
     }
+
+
+def test_approval_needs_the_customers_agreement_on_each_requirement():
+    decisions = [
+        decision("r1", "ann", "approved"),
+        decision("r2", "ann", "approved"),
+        Decision("r1", "customer", "approved", T0, party="customer"),
+        Decision("r2", "customer", "changes_requested", T0, party="customer"),
+    ]
+    assert approval_blockers(["r1", "r2"], decisions) == {"r2": "The customer asked for a change."}
+    assert approval_blockers(["r1", "r2"], decisions[:2]) == {
+        "r1": "The customer has not agreed to it yet.",
+        "r2": "The customer has not agreed to it yet.",
+    }
+    assert approval_blockers(["r1", "r2"], decisions, customer_overridden=True) == {}
+
+
+def test_a_requirement_sent_back_must_be_revised_before_it_is_submitted_again():
+    assert unchanged_since_sent_back([("r1", 2, 2), ("r2", 3, 2), ("r3", 1, None)]) == ["r1"]
+    with pytest.raises(Conflict) as refused:
+        check_resubmission([("r1", 2, 2)])
+    assert refused.value.extra["unchanged_requirements"] == ["r1"]
 
 
 def test_changes_must_name_live_requirements_once():

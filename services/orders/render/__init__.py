@@ -1,0 +1,1 @@
+"""What the orders service renders: its mails to customers and its portal pages."""
