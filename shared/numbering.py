@@ -7,7 +7,7 @@ it, `INSERT … ON CONFLICT (name) DO UPDATE SET last = last + 1 RETURNING last`
 numbers of a year never race (the conflict makes the second insert an update) and nothing
 is read and then written.
 
-On PostgreSQL the statement runs in a short transaction of its own, beside the caller's:
+On PostgreSQL the statement runs in a transaction of its own (autocommit), beside the caller's:
 the counter's row is locked for that one statement, not until the caller commits, so
 concurrent creates never queue behind each other. The price is that a number taken by a
 create that then fails is not handed out again: numbers are unique and increasing, not
@@ -38,5 +38,9 @@ def next_number(session: Session, counter: str) -> int:
     if dialect is sqlite:
         return session.execute(statement).scalar_one()
     engine = bind if isinstance(bind, sa.Engine) else bind.engine
-    with engine.begin() as connection:
-        return connection.execute(statement).scalar_one()
+    with engine.connect() as connection:  # one statement, its own transaction: autocommit
+        return (
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+            .execute(statement)
+            .scalar_one()
+        )

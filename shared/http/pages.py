@@ -8,9 +8,9 @@ Every list answers `{items, page_size, total, total_exact, pages, page, next_cur
   the list's index, so page 400 costs what page 1 does. The cursor is opaque and signed
   (itsdangerous, with the service's secret), and bound to the list's path, its filters and
   its order: a cursor altered or used on another filter is refused with 400.
-- `total` is exact up to ESTIMATE_ABOVE rows; beyond, counting would cost the whole filtered
-  set, so the answer gives PostgreSQL's planner estimate (`total_exact: false`) unless the
-  caller asks `?total=exact`.
+- `total` (and `pages`) are counted up to ESTIMATE_ABOVE matching rows, at a bounded cost;
+  beyond, counting would cost the whole filtered set, so they are left out (`total_exact:
+  false`) unless the caller asks `?total=exact`. On the last page the total is known anyway.
 
 A list's order is its query's ORDER BY with the table's primary key added as the tie-breaker,
 so that every row has one place; a cursor is offered where that order is plain non-null
@@ -57,7 +57,7 @@ class PageArgsSchema(Schema):
         validate=validate.OneOf(["estimate", "exact"]),
         metadata={
             "description": f"`exact` counts every matching row; `estimate` (default) counts up "
-            f"to {ESTIMATE_ABOVE} and estimates beyond (see `total_exact`)"
+            f"to {ESTIMATE_ABOVE} and leaves `total` out beyond (see `total_exact`)"
         },
     )
 
@@ -66,7 +66,9 @@ class PageSchema(Schema):
     page = fields.Integer(metadata={"description": "The page number (absent for a cursor)"})
     page_size = fields.Integer()
     total = fields.Integer()
-    total_exact = fields.Boolean(metadata={"description": "False when `total` is an estimate"})
+    total_exact = fields.Boolean(
+        metadata={"description": "False when `total` was not counted (more than 1,000 rows)"}
+    )
     pages = fields.Integer()
     next_cursor = fields.String(
         metadata={"description": "Pass as `cursor` for the next page; absent on the last"}
@@ -105,50 +107,41 @@ def paginate(session: Session, query: sa.Select, args: dict, rows: bool = False)
         paged = paged.offset((answer["page"] - 1) * size)
     result = session.execute(paged.limit(size + 1))
     items = result.all() if rows else result.scalars().all()
-    if len(items) > size:
+    more = len(items) > size
+    if more:
         items = items[:size]
         if keys is not None:
             answer["next_cursor"] = _cursor(order, [_value(items[-1], c, rows) for c in keys])
-    total, exact = count(session, query, args.get("total") == "exact")
-    answer.update(
-        items=items, total=total, total_exact=exact, pages=math.ceil(total / size) if total else 0
-    )
+    if "page" in answer and not more and (items or answer["page"] == 1):
+        total, exact = (answer["page"] - 1) * size + len(items), True  # the last page: known
+    else:
+        total, exact = count(session, query, args.get("total") == "exact")
+    answer.update(items=items, total_exact=exact)
+    if total is not None:
+        answer.update(total=total, pages=math.ceil(total / size))
     return answer
 
 
-def count(session: Session, query: sa.Select, exact: bool) -> tuple[int, bool]:
-    """How many rows `query` matches, and whether that is exact (see the module's docstring)."""
+def count(session: Session, query: sa.Select, exact: bool) -> tuple[int | None, bool]:
+    """How many rows `query` matches: exactly when asked, else up to ESTIMATE_ABOVE (counting
+    at most one more row, so the cost stays bounded); None beyond."""
     query = query.order_by(None)
     if exact:
         return session.scalar(sa.select(sa.func.count()).select_from(query.subquery())), True
     bounded = query.limit(ESTIMATE_ABOVE + 1).subquery()
     counted = session.scalar(sa.select(sa.func.count()).select_from(bounded))
-    if counted <= ESTIMATE_ABOVE or session.get_bind().dialect.name != "postgresql":
-        if counted > ESTIMATE_ABOVE:
-            counted = session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-        return counted, True
-    plan = session.execute(
-        sa.text("EXPLAIN (FORMAT JSON) " + _literal_sql(session, query))
-    ).scalar_one()
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    return max(int(plan[0]["Plan"]["Plan Rows"]), counted), False
-
-
-def _literal_sql(session: Session, query: sa.Select) -> str:
-    return str(
-        query.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True})
-    )
+    return (counted, True) if counted <= ESTIMATE_ABOVE else (None, False)
 
 
 def _total_order(query: sa.Select) -> list:
     """The query's ORDER BY, with the primary key of its first table added as tie-breaker."""
     order = list(query._order_by_clauses)
-    table = query.get_final_froms()[0]
     columns = {_column(item) for item in order} - {None}
-    if any(column.unique or column.primary_key for column in columns):
-        return order  # already one place per row
+    if not columns or any(column.unique or column.primary_key for column in columns):
+        return order  # already one place per row (or an order by expressions alone)
+    table = next(iter(columns)).table
     descending = bool(order) and _is_descending(order[-1])
-    for key in getattr(table, "primary_key", ()):
+    for key in table.primary_key:
         if key not in columns:
             order.append(key.desc() if descending else key.asc())
     return order
@@ -203,7 +196,13 @@ def _list_digest(order: list) -> str:
         for name, value in request.args.items(multi=True)
         if name not in PAGING_PARAMETERS
     )
-    text = json.dumps([request.path, chosen, [str(item) for item in order]])
+    ordering = [
+        f"{_column(item)} {'desc' if _is_descending(item) else 'asc'}"
+        if _column(item) is not None
+        else str(item)
+        for item in order
+    ]
+    text = json.dumps([request.path, chosen, ordering])
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -234,7 +233,7 @@ def _plain(value):
 
 def _typed(column: sa.Column, value):
     try:
-        kind = column.type.python_type
+        kind = getattr(column.type, "impl", column.type).python_type  # a TypeDecorator's own
     except NotImplementedError:
         return value
     if value is None or isinstance(value, kind):

@@ -22,7 +22,7 @@ def random_events(rng: random.Random, orders: int) -> list[tuple[str, dict, date
         created = START + timedelta(minutes=rng.randrange(0, 60 * 24 * 330))
         due = (created + timedelta(days=rng.randrange(10, 90))).date().isoformat()
 
-        def later(days=40):
+        def later(days=40, created=created):
             return created + timedelta(minutes=rng.randrange(1, 60 * 24 * days))
 
         choices = [
