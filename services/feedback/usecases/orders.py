@@ -218,10 +218,12 @@ def kpi_months(session: Session, months: int, customer_id: uuid.UUID | None = No
     return [TrendPoint(month, kpis_from(sums.get(month, {}))) for month in recent]
 
 
+_SUMS = [sa.func.sum(kpi_sums.c[name]).label(name) for name in CONTRIBUTIONS]
+
+
 def _summed(session: Session, group: str | None, where: list) -> list[tuple[str | None, dict]]:
     """The kept sums added up over `where`, in one group or per month or customer, by key."""
-    columns = [sa.func.sum(kpi_sums.c[name]).label(name) for name in CONTRIBUTIONS]
-    query = sa.select(*columns).where(*where)
+    query = sa.select(*_SUMS).where(*where)
     if group is not None:
         query = query.add_columns(kpi_sums.c[group]).group_by(kpi_sums.c[group])
         query = query.order_by(kpi_sums.c[group])
