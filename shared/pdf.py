@@ -3,9 +3,14 @@
 `UnicodePdf` is an `FPDF` whose family `UnicodePdf.FAMILY` ("ordo-sans") is that font: the file
 named by `ORDO_PDF_FONT`, else the first of the OS packages' CJK fonts found (Noto Sans CJK,
 WenQuanYi, ...). fpdf2 embeds only the glyphs a document uses, so a page of Chinese stays a
-few kilobytes. Styles the font has no face for (italic always, bold without a bold file) fall
-back to its regular face. When no font is found the PDF still renders with Helvetica, every
-character it lacks replaced, and the log says once which font is missing and how to set one.
+few kilobytes. Styles the font has no face for (italic always, bold unless `bold_path` names
+one) fall back to its regular face. When no font is found the PDF still renders with Helvetica,
+every character it lacks replaced, and the log says once which font is missing and how to set
+one.
+
+Cost: fpdf2 reads a CJK font (tens of thousands of glyphs) and subsets it for every document,
+about 0.7 s per face on an idle core; so only the regular face is used (a bold face doubles
+it), and callers that serve the same PDF again should keep it (the certificate does).
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ class PdfFont:
 _NOTO = Path("/usr/share/fonts/opentype/noto")
 _TRUETYPE = Path("/usr/share/fonts/truetype")
 OS_FONTS = (
-    PdfFont(_NOTO / "NotoSansCJK-Regular.ttc", 2, _NOTO / "NotoSansCJK-Bold.ttc"),
+    PdfFont(_NOTO / "NotoSansCJK-Regular.ttc", 2),
     PdfFont(_TRUETYPE / "wqy/wqy-microhei.ttc"),
     PdfFont(_TRUETYPE / "noto-cjk/NotoSansCJK-Regular.ttc", 2),
     PdfFont(_TRUETYPE / "wqy/wqy-zenhei.ttc"),

@@ -4,6 +4,9 @@ Drawn in the customer's language (en or zh-CN) with Ordo's Unicode font (shared.
 criteria and comments keep their Chinese; it lists the package's documents with their SHA-256.
 """
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -12,7 +15,7 @@ from fpdf.enums import TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace
 
 from services.delivery.domain.decisions import Decision, PunchItem, PunchItemStatus, Verdict
-from shared.pdf import UnicodePdf
+from shared.pdf import UnicodePdf, configured_font
 
 # Any text a person wrote (names, criteria, comments) may be Chinese: it is drawn in the
 # Unicode font; digests stay in Courier.
@@ -209,8 +212,30 @@ class CertificateData:
             object.__setattr__(self, "locale", "en")
 
 
+# Drawing with the CJK font costs about a second, and the same certificate is fetched again
+# (the customer's confirmation page, staff): the newest ones are kept, by what they show.
+KEPT_CERTIFICATES = 32
+_kept: OrderedDict[str, bytes] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
 def render_certificate(data: CertificateData) -> bytes:
-    """The certificate as PDF bytes; the same data always gives the same bytes."""
+    """The certificate as PDF bytes, drawn or kept from an earlier drawing of the same data."""
+    key = hashlib.sha256(repr((data, configured_font())).encode()).hexdigest()
+    with _kept_lock:
+        if key in _kept:
+            _kept.move_to_end(key)
+            return _kept[key]
+    pdf = draw_certificate(data)
+    with _kept_lock:
+        _kept[key] = pdf
+        while len(_kept) > KEPT_CERTIFICATES:
+            _kept.popitem(last=False)
+    return pdf
+
+
+def draw_certificate(data: CertificateData) -> bytes:
+    """The certificate drawn as PDF bytes; the same data always gives the same bytes."""
     pdf = _CertificatePdf(data)
     pdf.add_page()
     _heading(pdf, data)

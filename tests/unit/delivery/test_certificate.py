@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+import services.delivery.render.certificate as certificate_module
 import shared.pdf
 from services.delivery.domain.decisions import Decision, PunchItem, Verdict
 from services.delivery.render.certificate import (
@@ -19,6 +20,7 @@ from services.delivery.render.certificate import (
     CertificateDeliverable,
     CertificateDocument,
     SignatureBlock,
+    draw_certificate,
     render_certificate,
 )
 from tests.pdf_text import pdf_text
@@ -82,11 +84,20 @@ def core_fonts(monkeypatch):
 
 
 def test_the_certificate_is_a_reproducible_pdf(core_fonts):
-    pdf = render_certificate(certificate())
+    pdf = draw_certificate(certificate())
 
     assert pdf.startswith(b"%PDF-")
     assert pdf.rstrip().endswith(b"%%EOF")
-    assert render_certificate(certificate()) == pdf
+    assert draw_certificate(certificate()) == pdf
+
+
+def test_a_certificate_drawn_before_is_served_again_without_drawing(core_fonts, monkeypatch):
+    data = certificate(order_number="ORD-2026-0099")
+    first = render_certificate(data)
+    monkeypatch.setattr(certificate_module, "draw_certificate", lambda data: b"drawn again")
+
+    assert render_certificate(data) == first
+    assert render_certificate(certificate(order_number="ORD-2026-0100")) == b"drawn again"
 
 
 def test_the_certificate_shows_order_customer_package_and_decision(core_fonts):
