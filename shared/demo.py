@@ -218,6 +218,16 @@ class Demo:
                 ]
             },
         )
+        customer = self.client("orders", "customer", order["customer_id"])
+        customer.post(
+            f"/orders/{order['id']}/customer-review",
+            {
+                "decisions": [
+                    {"requirement_id": r["id"], "decision": "approved"} for r in requirements
+                ]
+            },
+        )
+        self.log("customer", "agreed to every requirement (the portal's review, by API here)")
         confirmed = manager.post(f"/orders/{order['id']}/approve")
         self.log("manager", f"approved every requirement; order is {confirmed['status']}")
 

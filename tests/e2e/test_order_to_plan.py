@@ -37,6 +37,10 @@ def test_a_confirmed_order_gets_a_plan_and_the_plan_shows_on_the_order_timeline(
         f"/orders/{order['id']}/reviews",
         {"decisions": [{"requirement_id": requirement["id"], "decision": "approved"}]},
     )
+    suite.client("orders", "customer", customer["id"]).post(
+        f"/orders/{order['id']}/customer-review",
+        {"decisions": [{"requirement_id": requirement["id"], "decision": "approved"}]},
+    )
     confirmed = manager.post(f"/orders/{order['id']}/approve")
     started = time.monotonic()
     assert confirmed["status"] == "confirmed"
