@@ -234,8 +234,26 @@ class _Leveller:
             if task.critical or task_id in pinned
         }
         self.tasks_of: dict[ResourceId, list[TaskId]] = defaultdict(list)
+        self.hours_of: dict[TaskId, dict[ResourceId, float]] = defaultdict(
+            lambda: defaultdict(float)
+        )
         for allocation in allocations:
             self.tasks_of[allocation.resource_id].append(allocation.task_id)
+            if allocation.resource_id in capacities:
+                self.hours_of[allocation.task_id][allocation.resource_id] += (
+                    allocation.hours_per_day
+                )
+        self._load: tuple[Schedule, Load] | None = None
+        # What a delay pushes: each link as the least gap between the two starts; links into
+        # a pinned task do not bind it.
+        self.pinned = pinned
+        durations = {task.id: task.duration for task in tasks}
+        self.pushes: dict[TaskId, list[tuple[TaskId, int]]] = defaultdict(list)
+        for dependency in dependencies:
+            if dependency.successor not in pinned:
+                self.pushes[dependency.predecessor].append(
+                    (dependency.successor, start_offset(dependency, durations))
+                )
         self.position = {task.id: number for number, task in enumerate(tasks)}
 
     def run(self, bounds: Bounds = UNBOUNDED) -> LevellingResult:
@@ -306,27 +324,99 @@ class _Leveller:
             < current.tasks[task_id].early_finish
         ]
         candidates.sort(key=lambda task: -task.total_float)
+        load = self._load_of(current)
         best = None
         for candidate in candidates:
             number = self.position[candidate.id]
             latest_start = candidate.early_start + candidate.total_float
             for new_start in range(target.day + 1, latest_start + 1):
                 if stop():
-                    return best
-                trial_tasks = list(tasks)
-                trial_tasks[number] = replace(tasks[number], not_before=new_start)
-                trial = schedule(trial_tasks, self.dependencies)
-                if not self._keeps_plan_shape(trial):
+                    return self._materialised(best, tasks, clashing)
+                starts = self._pushed(current, candidate.id, new_start)
+                if starts is None:  # it would move a critical or pinned task, or the finish
                     continue
-                trial_excess, trial_overs = self._excess(trial)
-                if not (
-                    trial_excess < excess - _TOLERANCE
+                trial_excess, fits = self._moved(load, current, starts, excess, clashing)
+                if (
+                    fits
+                    and trial_excess < excess - _TOLERANCE
                     and (best is None or trial_excess < best[2])
-                    and all((over.resource_id, over.day) in clashing for over in trial_overs)
                 ):
-                    continue
-                best = trial_tasks, trial, trial_excess, trial_overs
-        return best
+                    best = (number, new_start, trial_excess)
+        return self._materialised(best, tasks, clashing)
+
+    def _materialised(self, best, tasks: list[Task], clashing: set):
+        """The best trial as (tasks, schedule, excess, over-allocations): scheduled now, once,
+        the trials having been judged by the starts they push and the load they shift."""
+        if best is None:
+            return None
+        number, new_start, _ = best
+        trial_tasks = list(tasks)
+        trial_tasks[number] = replace(tasks[number], not_before=new_start)
+        trial = schedule(trial_tasks, self.dependencies)
+        trial_excess, trial_overs = self._excess(trial)
+        if not self._keeps_plan_shape(trial) or not all(
+            (over.resource_id, over.day) in clashing for over in trial_overs
+        ):
+            return None  # what the judgement promised, checked on the real schedule
+        return trial_tasks, trial, trial_excess, trial_overs
+
+    def _load_of(self, current: Schedule) -> Load:
+        if self._load is None or self._load[0] is not current:
+            self._load = current, daily_load(current, self.allocations, self.existing_load)
+        return self._load[1]
+
+    def _pushed(self, current: Schedule, task_id: TaskId, new_start: int) -> dict | None:
+        """The early starts that change when ``task_id`` may start no earlier than
+        ``new_start`` (a forward pass over what it pushes, as the scheduler would give), or
+        None if that moves a critical or pinned task or the project finish."""
+        starts = {task_id: new_start}
+        waiting = [task_id]
+        while waiting:
+            before = waiting.pop()
+            for after, offset in self.pushes.get(before, ()):
+                bound = starts[before] + offset
+                if bound > starts.get(after, current.tasks[after].early_start):
+                    if after in self.fixed_starts:
+                        return None
+                    starts[after] = bound
+                    waiting.append(after)
+        finish = current.project_finish
+        if any(start + current.tasks[moved].duration > finish for moved, start in starts.items()):
+            return None
+        return starts
+
+    def _moved(
+        self,
+        load: Load,
+        current: Schedule,
+        starts: Mapping[TaskId, int],
+        excess: float,
+        clashing: set[tuple[ResourceId, int]],
+    ) -> tuple[float, bool]:
+        """The total excess once the tasks of ``starts`` start there, and whether that
+        over-allocates no (resource, day) that is not over-allocated now."""
+        change: dict[tuple[ResourceId, int], float] = defaultdict(float)
+        for task_id, start in starts.items():
+            planned = current.tasks[task_id]
+            shift = start - planned.early_start
+            for resource_id, hours in self.hours_of.get(task_id, {}).items():
+                for day in range(planned.early_start, planned.early_finish):
+                    change[resource_id, day] -= hours
+                    change[resource_id, day + shift] += hours
+        fits = True
+        for (resource_id, day), delta in change.items():
+            capacity = self.capacities[resource_id]
+            before = load.get(resource_id, {}).get(day, 0.0)
+            after = before + delta
+            excess += _over(after, capacity) - _over(before, capacity)
+            if after > capacity + _TOLERANCE and (resource_id, day) not in clashing:
+                fits = False
+        return excess, fits
+
+
+def _over(load: float, capacity: float) -> float:
+    """What a day's load adds to the excess: as over_allocations counts it."""
+    return load - capacity if load > capacity + _TOLERANCE else 0.0
 
 
 def level_to_capacity(
