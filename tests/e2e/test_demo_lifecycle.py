@@ -1,6 +1,8 @@
 """`ordo demo` drives one order from draft to closed across the running suite, in both modes."""
 
 import json
+import re
+from pathlib import Path
 
 from shared.demo import Demo, report
 from tests.helpers import JWT_SECRET
@@ -59,3 +61,37 @@ def test_one_order_goes_from_draft_to_closed_with_a_reworked_check_and_every_cri
     assert result.kpis["feedback_count"] == 1
     assert result.kpis["first_pass_acceptance_rate"] == 100.0
     assert result.kpis["csat"] == 100.0 and result.kpis["nps"] == 100.0
+
+    assert_no_secret_in(suite.log)
+
+
+# What no log line may hold: a token (links' and bearer tokens are JWTs), a customer's link with
+# its token, a bearer credential, a password in a URL (kombu prints its own as **).
+LEAKS = {
+    "a token": re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    "a link": re.compile(
+        r"/(?:acceptance|surveys/by-token|portal/sign-in)/(?!\[redacted\])[^\s\"'?/]+"
+    ),
+    "a bearer credential": re.compile(r"Bearer (?!\[redacted\])[^\s\"]+"),
+    "a URL password": re.compile(r"://[^/\s:@\"]+:(?!\[redacted\]|\*\*)[^@\s\"/]+@"),
+}
+
+
+def assert_no_secret_in(log: Path) -> None:
+    """Every process's log of the whole run: JSON lines with ids, and no secret or link."""
+    text = log.read_text()
+    lines = [line for line in text.splitlines() if line.startswith("{")]
+    assert len(lines) > 50, text[-2000:]  # the run was logged
+    records = [record for line in lines if (record := _json(line)) is not None]
+    assert any(record.get("request_id") for record in records)
+    assert JWT_SECRET not in text
+    for what, pattern in LEAKS.items():
+        found = pattern.findall(text)
+        assert not found, f"{what} in the logs: {found[:3]}"
+
+
+def _json(line: str) -> dict | None:
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None
