@@ -11,9 +11,10 @@ from services.planning.models import Dependency, Plan, Task
 from services.planning.usecases.network import (
     dependencies_of,
     link,
-    network,
     plan_allowing,
     replan,
+    tasks_of,
+    wbs_tree,
 )
 from shared.errors import Conflict, RuleViolation
 from shared.usecases import find
@@ -50,7 +51,8 @@ def link_tasks(
             raise _refused(field, "No such task in this plan.")
         tasks.append(task)
     before, after = tasks
-    tree = network(session, plan).tree
+    planned = tasks_of(session, plan)  # read once: the outline check and scheduling share them
+    tree = wbs_tree(planned)
     if before.id in tree.descendants(after.id) or after.id in tree.descendants(before.id):
         raise _refused("successor_id", "A task cannot depend on a task above or below it.")
     exists = session.scalar(
@@ -61,7 +63,7 @@ def link_tasks(
     if exists is not None:
         raise Conflict("These tasks are already linked.")
     dependency = link(session, plan, before, after, type, lag)
-    replan(session, plan)
+    replan(session, plan, planned)
     return dependency
 
 

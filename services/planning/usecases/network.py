@@ -83,6 +83,15 @@ def dependencies_of(session: Session, plan: Plan) -> list[Dependency]:
     return list(session.scalars(query.order_by(Dependency.created_at)))
 
 
+def links_of(session: Session, plan: Plan) -> list[sa.Row]:
+    """The plan's links as plain rows (predecessor_id, successor_id, type, lag): what the
+    scheduler reads, without the cost of an ORM object each."""
+    query = sa.select(
+        Dependency.predecessor_id, Dependency.successor_id, Dependency.type, Dependency.lag
+    ).where(Dependency.plan_id == plan.id)
+    return list(session.execute(query.order_by(Dependency.created_at)))
+
+
 def outline_order(tasks: list[Task]) -> list[Task]:
     """Tasks sorted as the WBS reads: 1, 1.1, 1.2, 2 …"""
     return sorted(tasks, key=lambda task: [int(part) for part in task.wbs_code.split(".") if part])
@@ -123,7 +132,7 @@ def network(
     status_index = None if status_date is None else calendar.to_index(status_date)
     built.inputs = [scheduler_task(task, calendar, status_index) for task in leaves]
     if dependencies is None:
-        dependencies = dependencies_of(session, plan)
+        dependencies = links_of(session, plan)
     for link in dependencies:
         for before in built.leaves_under(link.predecessor_id):
             for after in built.leaves_under(link.successor_id):
@@ -223,24 +232,33 @@ def _replan(
     scheduled = schedule(built.inputs, built.links)
     codes = built.tree.codes()
     for node in built.tree.nodes():
-        task = built.tasks[node.id]
-        task.position = node.position
-        task.wbs_code = codes[node.id]
-        task.level = codes[node.id].count(".")
-        task.summary = bool(built.tree.children(node.id))
+        code = codes[node.id]
+        assign(
+            built.tasks[node.id],
+            position=node.position,
+            wbs_code=code,
+            level=code.count("."),
+            summary=bool(built.tree.children(node.id)),
+        )
     if not new:
         _apply_allocations(session, built.leaves)
     figures = {}
     for task in built.leaves:
         result = scheduled.tasks[task.id]
-        task.start_date, task.finish_date = index_span_to_dates(
-            built.calendar, result.early_start, result.early_finish
-        )
-        task.late_start, task.late_finish = index_span_to_dates(
+        start, finish = index_span_to_dates(built.calendar, result.early_start, result.early_finish)
+        late_start, late_end = index_span_to_dates(
             built.calendar, result.late_start, result.late_finish
         )
-        task.total_float, task.free_float = result.total_float, result.free_float
-        task.critical = result.critical
+        assign(
+            task,
+            start_date=start,
+            finish_date=finish,
+            late_start=late_start,
+            late_finish=late_end,
+            total_float=result.total_float,
+            free_float=result.free_float,
+            critical=result.critical,
+        )
         figures[task.id] = WorkFigures(
             task.start_date,
             task.finish_date,
@@ -251,20 +269,24 @@ def _replan(
         )
     rollups = roll_up(built.tree, figures)
     for task_id, rollup in rollups.items():
-        task = built.tasks[task_id]
         below = [scheduled.tasks[leaf] for leaf in built.leaves_under(task_id)]
-        task.start_date, task.finish_date = rollup.start, rollup.finish
-        task.late_start = min(built.calendar.to_date(item.late_start) for item in below)
-        task.late_finish = max(late_finish(built, item) for item in below)
-        task.effort_hours, task.cost = rollup.effort, rollup.cost
-        task.percent_complete = round(rollup.percent_complete, 2)
-        task.duration = built.calendar.working_days_between(
-            rollup.start, rollup.finish + timedelta(days=1)
+        assign(
+            built.tasks[task_id],
+            start_date=rollup.start,
+            finish_date=rollup.finish,
+            late_start=min(built.calendar.to_date(item.late_start) for item in below),
+            late_finish=max(late_finish(built, item) for item in below),
+            effort_hours=rollup.effort,
+            cost=rollup.cost,
+            percent_complete=round(rollup.percent_complete, 2),
+            duration=built.calendar.working_days_between(
+                rollup.start, rollup.finish + timedelta(days=1)
+            ),
+            total_float=min(item.total_float for item in below),
+            free_float=min(item.free_float for item in below),
+            critical=any(item.critical for item in below),
+            milestone=False,
         )
-        task.total_float = min(item.total_float for item in below)
-        task.free_float = min(item.free_float for item in below)
-        task.critical = any(item.critical for item in below)
-        task.milestone = False
     check_costs(built.tree, {task_id: task.cost for task_id, task in built.tasks.items()})
     if built.leaves:
         plan.finish_date = max(task.finish_date for task in built.leaves)
@@ -274,6 +296,14 @@ def _replan(
     if not new:
         session.flush()
     return scheduled
+
+
+def assign(row, **values) -> None:
+    """Set the values that differ: a row rescheduled to where it was stays out of the flush,
+    so a change costs the rows it moves, not the whole plan."""
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
 
 
 @contextmanager
@@ -320,19 +350,20 @@ def _apply_allocations(session: Session, leaves: list[Task]) -> None:
         rows = session.execute(
             sa.select(Allocation.task_id, Allocation.hours_per_day, Resource.cost_rate)
             .join(Resource, Resource.id == Allocation.resource_id)
-            .where(Allocation.task_id.in_([task.id for task in leaves]))
+            .join(Task, Task.id == Allocation.task_id)
+            .where(Task.plan_id == leaves[0].plan_id)
         ).all()
     per_task: dict[uuid.UUID, list[tuple[float, Decimal]]] = defaultdict(list)
     for task_id, hours, rate in rows:
         per_task[task_id].append((hours, rate))
     for task in leaves:
         if task.milestone:
-            task.effort_hours, task.cost = 0.0, Decimal("0.00")
+            assign(task, effort_hours=0.0, cost=Decimal("0.00"))
         elif task.id in per_task:
             hours = sum(hours for hours, _ in per_task[task.id])
             money = sum((Decimal(str(h)) * rate for h, rate in per_task[task.id]), Decimal(0))
-            task.effort_hours = hours * task.duration
-            task.cost = (money * task.duration).quantize(Decimal("0.01"))
+            cost = (money * task.duration).quantize(Decimal("0.01"))
+            assign(task, effort_hours=hours * task.duration, cost=cost)
 
 
 def new_task(plan: Plan, *, name: str, duration: int, milestone: bool = False, **fields) -> Task:
@@ -356,11 +387,19 @@ def new_task(plan: Plan, *, name: str, duration: int, milestone: bool = False, *
     )
 
 
-def place(session: Session, plan: Plan, task: Task, parent_id, position: int | None) -> None:
-    """Insert ``task`` under ``parent_id`` at ``position`` among its siblings (default last)."""
+def place(
+    session: Session,
+    plan: Plan,
+    task: Task,
+    parent_id,
+    position: int | None,
+    tasks: list[Task] | None = None,
+) -> None:
+    """Insert ``task`` under ``parent_id`` at ``position`` among its siblings (default last),
+    among the plan's `tasks` if the caller has read them."""
     siblings = [
         sibling
-        for sibling in tasks_of(session, plan)
+        for sibling in (tasks_of(session, plan) if tasks is None else tasks)
         if sibling.parent_id == parent_id and sibling.id != task.id
     ]
     siblings.sort(key=lambda sibling: sibling.position)
@@ -368,7 +407,7 @@ def place(session: Session, plan: Plan, task: Task, parent_id, position: int | N
     siblings.insert(position, task)
     task.parent_id = parent_id
     for rank, sibling in enumerate(siblings):
-        sibling.position = rank
+        assign(sibling, position=rank)
 
 
 def delete_subtree(session: Session, plan: Plan, task: Task) -> list[uuid.UUID]:

@@ -240,8 +240,13 @@ def plan_baselines(session: Session, plan_id: uuid.UUID) -> list[Baseline]:
     return baselines_of(session, read_plan(session, plan_id))
 
 
-def baseline_tasks(session: Session, baseline: Baseline) -> list[BaselineTask]:
+def baseline_tasks(
+    session: Session, baseline: Baseline, task_ids: list[uuid.UUID] | None = None
+) -> list[BaselineTask]:
+    """The baseline's rows, of the given tasks only if `task_ids` is given."""
     query = sa.select(BaselineTask).where(BaselineTask.baseline_id == baseline.id)
+    if task_ids is not None:
+        query = query.where(BaselineTask.task_id.in_(task_ids))
     return list(session.scalars(query))
 
 
@@ -481,7 +486,9 @@ def late_work(
     if baseline is None:
         return {}
     calendar = calendar_of(plan)
-    planned = {row.task_id: row for row in baseline_tasks(session, baseline)}
+    few = tasks is not None and len(tasks) <= 100  # one task's response needs one row
+    rows = baseline_tasks(session, baseline, [task.id for task in tasks] if few else None)
+    planned = {row.task_id: row for row in rows}
     result = {}
     for task in tasks_of(session, plan) if tasks is None else tasks:
         before = planned.get(task.id)

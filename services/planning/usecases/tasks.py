@@ -45,7 +45,7 @@ def _invalid(field: str, message: str) -> RuleViolation:
 def with_lateness(session: Session, plan: Plan, tasks: list[Task]) -> list[Task]:
     """The tasks, each told its `finish_variance_days` against the latest baseline and whether
     it is `late` (read-model attributes for the responses, not stored)."""
-    lateness = late_work(session, plan)
+    lateness = late_work(session, plan, tasks)
     for task in tasks:
         task.finish_variance_days, task.late = lateness.get(task.id, (None, False))
     return tasks
@@ -90,13 +90,13 @@ def add_task(
 ) -> Task:
     """Add a task or milestone under a parent (or at the top) and reschedule."""
     plan = plan_allowing(session, plan_id)
-    check_parent(session, plan, None, parent_id)
+    tasks = tasks_of(session, plan)  # read once: checking, placing and scheduling share them
+    check_parent(session, plan, None, parent_id, tasks)
     shape = new_task_shape(milestone, duration)
     task = new_task(plan, name=name, milestone=shape.milestone, duration=shape.duration, **fields)
     session.add(task)
-    session.flush()
-    place(session, plan, task, parent_id, position)
-    replan(session, plan)
+    place(session, plan, task, parent_id, position, tasks)
+    replan(session, plan, [*tasks, task])
     return with_lateness(session, plan, [task])[0]
 
 
@@ -110,15 +110,16 @@ def change_task(
     task, plan = task_allowing(session, task_id)
     if_match.check(task.version)
     shape = changed_shape(task.summary, Shape(task.milestone, task.duration), changes)
+    tasks = tasks_of(session, plan)  # read once: checking, placing and scheduling share them
     task.milestone, task.duration = shape.milestone, shape.duration
     if "parent_id" in changes or "position" in changes:
         parent_id = changes.get("parent_id", task.parent_id)
-        check_parent(session, plan, task, parent_id)
-        place(session, plan, task, parent_id, changes.get("position"))
+        check_parent(session, plan, task, parent_id, tasks)
+        place(session, plan, task, parent_id, changes.get("position"), tasks)
     for name in PLAIN_FIELDS:
         if name in changes:
             setattr(task, name, changes[name])
-    replan(session, plan)
+    replan(session, plan, tasks)
     return with_lateness(session, plan, [task])[0]
 
 
@@ -130,7 +131,9 @@ def delete_task(session: Session, task_id: uuid.UUID, if_match: IfMatch = ANY_VE
     replan(session, plan)
 
 
-def check_parent(session: Session, plan: Plan, task: Task | None, parent_id) -> None:
+def check_parent(
+    session: Session, plan: Plan, task: Task | None, parent_id, tasks: list[Task] | None = None
+) -> None:
     """The parent must be a task of the same plan, not a milestone, not the task or below it,
     not so deep that the WBS would pass MAX_LEVELS, and not linked to the moved tasks (nor may
     anything above it be)."""
@@ -142,7 +145,7 @@ def check_parent(session: Session, plan: Plan, task: Task | None, parent_id) -> 
     if parent.milestone:
         raise _invalid("parent_id", "A milestone cannot have tasks below it.")
     # The outline only: the links are not needed to place a task.
-    tasks = tasks_of(session, plan)
+    tasks = tasks_of(session, plan) if tasks is None else tasks
     tree = wbs_tree(tasks)
     if task is not None:
         moved = {task.id, *tree.descendants(task.id)}

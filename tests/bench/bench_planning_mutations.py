@@ -1,0 +1,180 @@
+"""Benchmark: what one change costs on plans of 50, 500, 2,000 and 10,000 tasks.
+
+Run with ``python tests/bench/bench_planning_mutations.py [sizes…]`` against PostgreSQL on
+127.0.0.1 (or ORDO_TEST_POSTGRES_URL). Each plan is built through the WBS import (phases of ten
+tasks chained FS, phases chained last to first; 2,000 rows a request) and activated; then, in
+the planning app's test client (the whole request: auth, validation, use case, commit, JSON),
+it times adding a task, linking two tasks and reporting progress, 15 times each, and prints
+p50 and p99 next to the baseline measured in the same run: the pure CPM scheduler on the same
+network, which every change needs at least once.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from services.planning.app import create_app  # noqa: E402
+from services.planning.domain.scheduling import schedule  # noqa: E402
+from services.planning.models import Plan  # noqa: E402
+from services.planning.usecases.network import network  # noqa: E402
+from tests.helpers import JWT_SECRET, PORTAL_SECRET, auth, deliver  # noqa: E402
+from tests.integration.workers import confirmed_order  # noqa: E402
+
+POSTGRES_URL = os.environ.get("ORDO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
+PHASE = 10
+CHUNK = 2000
+REPEATS = 15
+START = date.today() - timedelta(days=20)
+
+
+def rows(first: int, count: int) -> dict:
+    """`count` rows from number `first`: a summary per phase, nine tasks below it, chained."""
+    tasks, links = [], []
+    for number in range(first, first + count):
+        phase = number // PHASE
+        if number % PHASE == 0:
+            tasks.append({"key": f"p{phase}", "name": f"Phase {phase}"})
+            if phase:
+                links.append({"predecessor": f"t{number - 1}", "successor": f"t{number + 1}"})
+            continue
+        tasks.append(
+            {
+                "key": f"t{number}",
+                "name": f"Task {number}",
+                "parent": f"p{phase}",
+                "duration": 1 + number % 4,
+            }
+        )
+        if number % PHASE > 1:
+            links.append({"predecessor": f"t{number - 1}", "successor": f"t{number}"})
+    return {"tasks": tasks, "links": links}
+
+
+def import_in_chunks(client, plan_id, size: int) -> tuple[dict, float]:
+    """Import `size` rows, CHUNK a request, earlier chunks' keys given as ids; the ids by key
+    and the time of the first request."""
+    ids: dict[str, str] = {}
+    first_took = None
+    for first in range(0, size, CHUNK):
+        body = rows(first, min(CHUNK, size - first))
+        for row in body["tasks"]:
+            if row.get("parent") in ids:
+                row["parent"] = ids[row["parent"]]
+        for link in body["links"]:
+            for end in ("predecessor", "successor"):
+                link[end] = ids.get(link[end], link[end])
+        started = time.perf_counter()
+        response = client.post(f"/plans/{plan_id}/wbs", json=body, headers=auth("planner"))
+        took = time.perf_counter() - started
+        assert response.status_code == 200, response.json
+        first_took = first_took or took
+        ids.update({key: str(value) for key, value in response.json["created"].items()})
+    return ids, first_took
+
+
+def timed(action) -> list[float]:
+    times = []
+    for number in range(REPEATS):
+        started = time.perf_counter()
+        response = action(number)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code in (200, 201), response.json
+    return times
+
+
+def p(times: list[float], q: float) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def measure(app, size: int) -> None:
+    client = app.test_client()
+    data = confirmed_order()
+    data["requirements"] = []
+    assert deliver(app, "ordo.order.confirmed", data) == "processed"
+    with app.extensions["ordo"].db.sessions() as session:
+        plan = session.query(Plan).filter_by(order_id=data["order_id"]).one()
+        plan_id = plan.id
+    ids, import_took = import_in_chunks(client, plan_id, size)
+    activated = client.post(
+        f"/plans/{plan_id}/activate",
+        json={"start_date": START.isoformat()},
+        headers=auth("planner"),
+    )
+    assert activated.status_code == 200, activated.json
+    with app.extensions["ordo"].db.sessions() as session:
+        plan = session.get(Plan, plan_id)
+        built = network(session, plan)
+        started = time.perf_counter()
+        for _ in range(5):
+            schedule(built.inputs, built.links)
+        scheduler = (time.perf_counter() - started) / 5 * 1000
+    leaves = [ids[key] for key in sorted((k for k in ids if k[0] == "t"), key=lambda k: int(k[1:]))]
+    phase = ids["p1"] if "p1" in ids else ids["p0"]
+    add = timed(
+        lambda n: client.post(
+            f"/plans/{plan_id}/tasks",
+            json={"name": f"Added {n}", "duration": 2, "parent_id": phase},
+            headers=auth("planner"),
+        )
+    )
+    link = timed(
+        lambda n: client.post(
+            f"/plans/{plan_id}/dependencies",
+            json={"predecessor_id": leaves[n], "successor_id": leaves[-1 - n]},
+            headers=auth("planner"),
+        )
+    )
+    today = date.today().isoformat()
+    progress = timed(
+        lambda n: client.post(
+            f"/tasks/{leaves[n]}/progress",
+            json={"percent_complete": 50, "actual_start": START.isoformat(), "status_date": today},
+            headers=auth("engineer"),
+        )
+    )
+    print(
+        f"{size:>6} tasks | scheduler {scheduler:7.1f} ms | import {len(ids) and min(size, CHUNK)}"
+        f" rows {import_took:6.2f} s"
+    )
+    for name, times in (("add a task", add), ("link two tasks", link), ("progress", progress)):
+        print(
+            f"        {name:<15} p50 {p(times, 0.5):7.1f} ms  p99 {p(times, 0.99):7.1f} ms"
+            f"  = {p(times, 0.5) / scheduler:5.1f}x the scheduler"
+        )
+
+
+def main(sizes: list[int]) -> None:
+    name = f"ordo_p19bmut{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    app = create_app(
+        {
+            "database_url": f"{POSTGRES_URL}/{name}",
+            "broker_url": "memory://",
+            "jwt_secret": JWT_SECRET,
+            "portal_secret": PORTAL_SECRET,
+            "max_body_bytes": 8 * 1024 * 1024,
+        }
+    )
+    try:
+        app.extensions["ordo"].db.create_all()
+        for size in sizes:
+            measure(app, size)
+    finally:
+        app.extensions["ordo"].db.dispose()
+        with psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main([int(size) for size in sys.argv[1:]] or [50, 500, 2000, 10_000])
