@@ -27,16 +27,23 @@ from tests.services.orders.conftest import OrderFlow
 
 
 @pytest.fixture
-def spans():
+def tracing_off_after():
+    yield
+    provider = trace.get_tracer_provider()
+    trace._TRACER_PROVIDER_SET_ONCE = Once()  # what opentelemetry's own test helpers reset
+    trace._TRACER_PROVIDER = None
+    if isinstance(provider, TracerProvider):
+        provider.shutdown()
+
+
+@pytest.fixture
+def spans(tracing_off_after):
     """Spans recorded in memory, as the OTLP exporter would send them; tracing off after."""
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     tracing.install(provider)
-    yield exporter
-    trace._TRACER_PROVIDER_SET_ONCE = Once()  # what opentelemetry's own test helpers reset
-    trace._TRACER_PROVIDER = None
-    provider.shutdown()
+    return exporter
 
 
 def test_a_confirmed_order_is_one_trace_from_the_request_to_planning_and_back(backend, spans):
@@ -123,3 +130,13 @@ def test_tracing_is_off_without_an_endpoint(make_app):
         headers=auth("sales"),
     )
     assert published(app) and all(event.traceparent is None for event in published(app))
+
+
+def test_an_otlp_endpoint_turns_tracing_on_for_the_process(monkeypatch, tracing_off_after):
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9")
+    tracing.setup_tracing("planning")
+    provider = trace.get_tracer_provider()
+    assert tracing.enabled()
+    assert provider.resource.attributes["service.name"] == "ordo-planning"
+    tracing.setup_tracing("planning")  # once per process: a second call changes nothing
+    assert trace.get_tracer_provider() is provider
