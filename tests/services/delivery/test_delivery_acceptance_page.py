@@ -309,6 +309,10 @@ def test_html_in_customer_text_is_escaped_on_the_pages_and_printed_as_text_in_th
     assert html.escape(hostile, quote=False) in decided.replace("&#34;", '"')
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in decided
     assert "Export <b>CSV</b>" in certificate and "<script>alert(2)</script>" in certificate
+    request = mailed(flow.app, "acceptance_request")[-1]
+    assert (
+        "Export &lt;b&gt;CSV&lt;/b&gt;" in request.html_body and "<b>CSV" not in request.html_body
+    )
 
 
 def test_after_deciding_the_link_shows_the_decision_and_no_form(flow, opened):
