@@ -15,7 +15,14 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from shared.config import SERVICES, load_settings, port, portal_secret_refusal, var_dir
+from shared.config import (
+    SERVICES,
+    database_url,
+    load_settings,
+    port,
+    portal_secret_refusal,
+    var_dir,
+)
 from shared.db import alembic_config, migrate
 from shared.http.auth import ROLES, mint_token
 from shared.supervisor import Program, Supervisor, read_status, status_table
@@ -33,7 +40,8 @@ def migrations_dir(service: str) -> Path:
 
 def cmd_migrate(args) -> int:
     for service in args.service or SERVICES:
-        migrate(migrations_dir(service), load_settings(service).database_url)
+        # Only the database URL: a migration signs nothing, so it needs no secret (k8s Jobs).
+        migrate(migrations_dir(service), database_url(service))
         print(f"migrated {service}", file=sys.stderr)
     return 0
 

@@ -4,7 +4,8 @@ deploy/entrypoint.sh runs this before it hands over to gunicorn, the worker or t
 so bad input at start ends in one line naming the variable or the host and a non-zero exit,
 not in a traceback per gunicorn worker or a restart storm:
 
-- the settings (a missing or placeholder secret, a bad number) → exit 78 (EX_CONFIG);
+- the settings of web and worker (a missing or placeholder secret, a bad number) → exit 78
+  (EX_CONFIG); a migration needs its database URL only;
 - the database (every process) and the broker (workers; web publishes through its outbox and
   stays up without one) must accept a TCP connection. An unreachable one is tried again with
   backoff (0.5 s doubling to 5 s) for ORDO_STARTUP_TIMEOUT seconds (30), so an orchestrator
@@ -22,7 +23,7 @@ import sys
 import time
 from urllib.parse import urlsplit
 
-from shared.config import SERVICES, load_settings
+from shared.config import SERVICES, database_url, load_settings, portal_secret_refusal
 
 EX_UNAVAILABLE = 69
 EX_CONFIG = 78
@@ -61,15 +62,22 @@ def wait_for(host: str, port: int, deadline: float) -> str | None:
 
 def check(service: str, process: str) -> tuple[int, str] | None:
     """(exit code, the one line to print) when the process cannot start, else None."""
-    try:
-        settings = load_settings(service)
-    except ValueError as error:
-        return EX_CONFIG, str(error)
+    if process == "migrate":  # it needs its database only: no secret, no broker
+        database = database_url(service)
+    else:
+        try:
+            settings = load_settings(service)
+        except ValueError as error:
+            return EX_CONFIG, str(error)
+        refusal = portal_secret_refusal(settings) if process == "web" else None
+        if refusal:
+            return EX_CONFIG, refusal
+        database = settings.database_url
     try:
         timeout = float(os.environ.get("ORDO_STARTUP_TIMEOUT") or 30)
     except ValueError:
         return EX_CONFIG, "ORDO_STARTUP_TIMEOUT must be a number of seconds"
-    targets = [("database", f"ORDO_{service.upper()}_DATABASE_URL", settings.database_url)]
+    targets = [("database", f"ORDO_{service.upper()}_DATABASE_URL", database)]
     if process == "worker":
         targets.append(("broker", "ORDO_BROKER_URL", settings.broker_url))
     deadline = time.monotonic() + timeout

@@ -11,12 +11,13 @@ import os
 import shutil
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from shared.client import RequestFailed, ServiceClient
+from shared.client import RequestFailed, ServiceClient, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAGE = os.environ.get("ORDO_TEST_IMAGE", "localhost/ordo:test")
@@ -156,6 +157,27 @@ def run_detached(
     podman("run", "--detach", "--name", name, *RUNTIME, *LIMITS, "--network", "host",
            *options, IMAGE, *arguments)  # fmt: skip
     return container
+
+
+def wait_ready(containers: dict[str, Container], seconds: float) -> None:
+    """Until every container answers /readyz; a failure names the late ones with their logs."""
+    try:
+        wait_until(lambda: all(c.is_ready() for c in containers.values()), seconds, 0.2)
+    except TimeoutError:
+        late = [key for key, c in containers.items() if c.ready_after is None]
+        logs = "\n".join(f"--- {key}:\n{containers[key].logs(15)}" for key in late)
+        raise AssertionError(f"not ready after {seconds} s: {late}\n{logs}") from None
+
+
+def stop_all(containers: dict[str, Container]) -> dict[str, tuple[int, float]]:
+    """SIGTERM to every container at once, each allowed its grace period from deploy/k8s:
+    {key: (exit code, seconds)}; `key` is "<service>-<component>"."""
+
+    def stop(key: str) -> tuple[int, float]:
+        return containers[key].stop(grace_seconds(*key.split("-")))
+
+    with ThreadPoolExecutor(max(1, len(containers))) as pool:
+        return dict(zip(containers, pool.map(stop, containers), strict=True))
 
 
 def run_once(arguments: list[str], options: list[str], timeout: float = 120):

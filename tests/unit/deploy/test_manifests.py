@@ -90,12 +90,16 @@ def test_compose_runs_migration_then_web_and_worker_for_each_service(service):
     assert web["command"] == [service, "web"]
     assert worker["command"] == [service, "worker"]
     for process in (web, worker):
-        assert process["depends_on"][f"{service}-migrate"] == {
-            "condition": "service_completed_successfully"
+        # Only the migration: it waits for both backends (so deploy/compose.host.yml can drop
+        # them by resetting the migration's dependencies alone).
+        assert process["depends_on"] == {
+            f"{service}-migrate": {"condition": "service_completed_successfully"}
         }
-        assert process["depends_on"]["rabbitmq"] == {"condition": "service_healthy"}
         assert "healthcheck" in process
-    assert migrate["depends_on"]["postgres"] == {"condition": "service_healthy"}
+    assert migrate["depends_on"] == {
+        "postgres": {"condition": "service_healthy"},
+        "rabbitmq": {"condition": "service_healthy"},
+    }
     port = DEFAULT_PORTS[service]
     assert web["ports"] == [f"${{ORDO_{service.upper()}_PORT:-{port}}}:{port}"]
     assert f"{port}/readyz" in " ".join(web["healthcheck"]["test"])

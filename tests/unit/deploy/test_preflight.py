@@ -87,3 +87,13 @@ def test_endpoints_of_urls():
     assert endpoint("amqps://u:p@mq/") == ("mq", 5671)
     assert endpoint("sqlite:////var/lib/ordo/orders.db") is None
     assert endpoint("filesystem://") is None
+
+
+def test_a_migration_needs_no_secret_only_its_database():
+    result = preflight(
+        "orders",
+        "migrate",
+        ORDO_ORDERS_DATABASE_URL="sqlite:////tmp/orders.db",
+        ORDO_BROKER_URL="amqp://guest:guest@127.0.0.1:1//",
+    )
+    assert (result.returncode, result.stderr) == (0, "")
