@@ -98,14 +98,17 @@ class PageRateLimited(HTTPException):
     code = 429
 
 
-def limit_page(scope: str, limit: str):
-    """Allow `limit` (e.g. "5 per minute") requests to the page per client address, shared by
-    every replica that uses the same ORDO_RATE_LIMIT_STORAGE; over it, a 429 page."""
+def limit_page(scope: str, limit: str, methods: tuple[str, ...] = ("POST",)):
+    """Allow `limit` (e.g. "5 per minute") `methods` requests (the form's posts: they send mail
+    or check codes) to the page per client address, shared by every replica that uses the same
+    ORDO_RATE_LIMIT_STORAGE; over it, a 429 page."""
     rate = parse(limit)
 
     def decorate(view):
         @functools.wraps(view)
         def limited(*args, **kwargs):
+            if request.method not in methods:
+                return view(*args, **kwargs)
             state = current_app.extensions["ordo_portal"]
             if state.get("limiter") is None:
                 settings = current_app.extensions["ordo"].settings
