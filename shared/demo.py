@@ -167,6 +167,11 @@ class Demo:
         self.accept(order, self.mailed_link("the acceptance request is mailed", "/acceptance/"))
         self.answer_survey(order)
         self.retrospective(order)
+        self.log(
+            "customer",
+            f"can follow the order at {self.urls['orders']}/portal/ "
+            f"(sign in with {self.customer_email}; the link arrives by mail)",
+        )
         return self.result(order, plan)
 
     def sell(self) -> tuple[dict, list[dict]]:
