@@ -270,10 +270,9 @@ class PulseSurvey(Base):
     comment: Mapped[str | None] = mapped_column(sa.Text)
 
 
-
 # The sums of the orders' contributions to the KPIs (domain/kpi_totals.py) per creation month
 # and customer ("" while unknown), kept up by the fold as events change an order, so that
-# the KPIs of any span of months are a sum over a few rows (migration kpi_sums).
+# the KPIs of any span of months are a sum over a few rows (migration 0007_kpi_sums).
 kpi_sums = sa.Table(
     "kpi_sums",
     Base.metadata,
