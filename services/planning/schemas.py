@@ -4,7 +4,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from services.planning.domain.levelling import LevellingMode
 from services.planning.domain.template import DEPARTMENTS
-from shared.http.fields import Day
+from shared.http.fields import EARLIEST_DAY, LATEST_DAY, Day
 from shared.http.requests import PageArgsSchema
 from shared.money import MAX_MONEY
 
@@ -769,7 +769,11 @@ class AttendeeSchema(Schema):
 class MeetingCreateSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(MEETING_KINDS))
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    starts_at = fields.AwareDateTime(required=True, default_timezone=None)
+    starts_at = fields.AwareDateTime(
+        required=True,
+        validate=lambda moment: EARLIEST_DAY <= moment.date() <= LATEST_DAY,
+        metadata={"description": "With its time zone; between 1900-01-01 and 2999-12-31"},
+    )
     duration_minutes = fields.Integer(load_default=60, validate=validate.Range(min=5, max=600))
     place = fields.String(load_default=None, validate=validate.Length(max=200))
     call_url = fields.Url(

@@ -56,7 +56,8 @@ class StatusReportsById(MethodView):
     @blp.response(200, StatusReportSchema)
     def get(self, report_id):
         """Read a status report (a customer: a published one, without internal items)"""
-        return read_status_report_view(db_session(), report_id, current_principal())
+        report = read_status_report_view(db_session(), report_id, current_principal())
+        return report if isinstance(report, dict) else versioned(report)
 
     @roles_required(*MANAGERS)
     @blp.arguments(StatusReportNarrativeSchema)

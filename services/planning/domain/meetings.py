@@ -58,7 +58,7 @@ def occurrences(starts_at: datetime, recurrence: str | None) -> list[datetime]:
     text = recurrence.strip().removeprefix("RRULE:")
     try:
         rule = rrulestr(text, dtstart=starts_at)
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as error:
         raise _refused("recurrence", f"The RRULE cannot be read: {error}.") from None
     parts = {part.split("=", 1)[0].upper() for part in text.split(";") if "=" in part}
     if rule._freq != WEEKLY:
@@ -66,12 +66,15 @@ def occurrences(starts_at: datetime, recurrence: str | None) -> list[datetime]:
     if not parts & {"COUNT", "UNTIL"}:
         raise _refused("recurrence", "A recurrence must end: give COUNT or UNTIL.")
     days = []
-    for day in rule:
-        days.append(day)
-        if len(days) > MAX_OCCURRENCES:
-            raise _refused(
-                "recurrence", f"A recurrence may hold at most {MAX_OCCURRENCES} meetings."
-            )
+    try:
+        for day in rule:
+            days.append(day)
+            if len(days) > MAX_OCCURRENCES:
+                raise _refused(
+                    "recurrence", f"A recurrence may hold at most {MAX_OCCURRENCES} meetings."
+                )
+    except (ValueError, OverflowError) as error:  # UNTIL of another time zone kind, year 9999
+        raise _refused("recurrence", f"The RRULE cannot be followed: {error}.") from None
     if not days:
         raise _refused("recurrence", "The recurrence gives no meeting at all.")
     return days
