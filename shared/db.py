@@ -128,6 +128,7 @@ def infrastructure_tables(metadata: sa.MetaData) -> Infrastructure:
         sa.Column("processed_at", UTCDateTime),
         # The retention job's deletes (shared.retention) find old processed rows by range.
         sa.Index("ix_inbox_processed", "status", "processed_at"),
+        sa.Index("ix_inbox_list", "received_at"),  # the admin list, newest first
     )
     idempotency = sa.Table(
         "idempotency_keys",
@@ -160,6 +161,7 @@ def infrastructure_tables(metadata: sa.MetaData) -> Infrastructure:
         sa.Column("sent_at", UTCDateTime),
         sa.Index("ix_mail_outbox_due", "status", "next_attempt_at"),
         sa.Index("ix_mail_outbox_sent", "status", "sent_at"),  # sent mail past its retention
+        sa.Index("ix_mail_outbox_list", "created_at", "id"),  # the admin list, newest first
     )
     counters = sa.Table(
         "counters",

@@ -24,6 +24,8 @@ def upgrade() -> None:
         sa.Column("last", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("name"),
     )
+    op.create_index("ix_inbox_list", "inbox", ["received_at"])
+    op.create_index("ix_mail_outbox_list", "mail_outbox", ["created_at", "id"])
     connection = op.get_bind()
     deliveries = sa.table(
         "deliveries", sa.column("order_id", sa.Uuid), sa.column("package_version")
@@ -61,4 +63,6 @@ def downgrade() -> None:
     op.drop_index("ix_non_conformances_list", table_name="non_conformances")
     op.drop_index("ix_deliveries_list", table_name="deliveries")
     op.drop_index("ix_deliverables_list", table_name="deliverables")
+    op.drop_index("ix_mail_outbox_list", table_name="mail_outbox")
+    op.drop_index("ix_inbox_list", table_name="inbox")
     op.drop_table("counters")

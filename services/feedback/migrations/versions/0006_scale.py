@@ -31,6 +31,8 @@ def upgrade() -> None:
         sa.Column("last", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("name"),
     )
+    op.create_index("ix_inbox_list", "inbox", ["received_at"])
+    op.create_index("ix_mail_outbox_list", "mail_outbox", ["created_at", "id"])
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns)
 
@@ -38,4 +40,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     for name, table, _ in reversed(INDEXES):
         op.drop_index(name, table_name=table)
+    op.drop_index("ix_mail_outbox_list", table_name="mail_outbox")
+    op.drop_index("ix_inbox_list", table_name="inbox")
     op.drop_table("counters")

@@ -23,6 +23,8 @@ def upgrade() -> None:
         sa.Column("last", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("name"),
     )
+    op.create_index("ix_inbox_list", "inbox", ["received_at"])
+    op.create_index("ix_mail_outbox_list", "mail_outbox", ["created_at", "id"])
     op.execute(
         "INSERT INTO counters (name, last) "
         "SELECT 'order_number:' || CAST(year AS VARCHAR), last FROM order_number_sequences"
@@ -55,4 +57,6 @@ def downgrade() -> None:
         "SELECT CAST(substr(name, 14) AS INTEGER), last FROM counters "
         "WHERE name LIKE 'order_number:%'"
     )
+    op.drop_index("ix_mail_outbox_list", table_name="mail_outbox")
+    op.drop_index("ix_inbox_list", table_name="inbox")
     op.drop_table("counters")

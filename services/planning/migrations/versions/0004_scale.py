@@ -23,6 +23,8 @@ def upgrade() -> None:
         sa.Column("last", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("name"),
     )
+    op.create_index("ix_inbox_list", "inbox", ["received_at"])
+    op.create_index("ix_mail_outbox_list", "mail_outbox", ["created_at", "id"])
     op.create_index("ix_plans_list", "plans", ["created_at", "id"])
     op.create_index("ix_plans_status_list", "plans", ["status", "created_at", "id"])
     op.create_index("ix_resources_list", "resources", ["name", "id"])
@@ -40,4 +42,6 @@ def downgrade() -> None:
         ("ix_plans_list", "plans"),
     ):
         op.drop_index(name, table_name=table)
+    op.drop_index("ix_mail_outbox_list", table_name="mail_outbox")
+    op.drop_index("ix_inbox_list", table_name="inbox")
     op.drop_table("counters")
