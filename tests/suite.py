@@ -68,19 +68,24 @@ def running_suite(backend: Backend, **environment: str) -> Iterator[Suite]:
         try:
             wait_until(lambda: all(_ready(url) for url in urls.values()), STARTUP_SECONDS, 0.5)
         except TimeoutError:
-            process.kill()
+            _stop(process)  # its processes too: a killed supervisor would leave them running
             raise SuiteFailed("the suite did not become ready:\n" + _tail(log_path)) from None
         try:
             yield Suite(mode, urls, Path(backend.root) / "mail", log_path)
         finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                exit_code = process.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                exit_code = "killed"
+            exit_code = _stop(process)
     if exit_code != 0:
         raise SuiteFailed(f"ordo up did not stop cleanly ({exit_code}):\n" + _tail(log_path))
+
+
+def _stop(process: subprocess.Popen) -> int | str:
+    """Ctrl-C for `ordo up`, which stops its processes and exits; killed if it does not."""
+    process.send_signal(signal.SIGINT)
+    try:
+        return process.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return "killed"
 
 
 def _ready(url: str) -> bool:
