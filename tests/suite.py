@@ -41,8 +41,11 @@ class SuiteFailed(RuntimeError):
 
 
 @contextmanager
-def running_suite(backend: Backend, **environment: str) -> Iterator[Suite]:
-    """`ordo up` on the backend's databases and broker; stopped with Ctrl-C (SIGINT) after."""
+def running_suite(
+    backend: Backend, services: tuple[str, ...] = SERVICES, **environment: str
+) -> Iterator[Suite]:
+    """`ordo up` of `services` (all by default) on the backend's databases and broker; stopped
+    with Ctrl-C (SIGINT) after."""
     mode = "real" if backend.real else "embedded"
     env = {key: value for key, value in os.environ.items() if not key.startswith("ORDO_")}
     env.update(ORDO_VAR_DIR=backend.root, ORDO_WEB_WORKERS="1", ORDO_WEB_THREADS="8")
@@ -59,14 +62,15 @@ def running_suite(backend: Backend, **environment: str) -> Iterator[Suite]:
     log_path = Path(backend.root) / "ordo-up.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", "up"],
+            [sys.executable, "-m", "shared.cli", "up"]
+            + [f"--service={service}" for service in services if services != SERVICES],
             env=env,
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_until(lambda: all(_ready(url) for url in urls.values()), STARTUP_SECONDS, 0.5)
+            wait_until(lambda: all(_ready(urls[s]) for s in services), STARTUP_SECONDS, 0.5)
         except TimeoutError:
             _stop(process)  # its processes too: a killed supervisor would leave them running
             raise SuiteFailed("the suite did not become ready:\n" + _tail(log_path)) from None

@@ -2,12 +2,12 @@
 
     .venv/bin/python tests/faults/fault_figures.py [--rate 3] [--min-orders 440]
 
-Runs the whole suite with `ordo up` on PostgreSQL and RabbitMQ, every process's broker line and
-the orders and planning databases' lines through TCP proxies this script controls, and drives
-orders from draft to confirmed at a bounded rate (a few client threads, each order six requests:
-create, requirement, submit, read, review, approve; creates carry an Idempotency-Key, and a 503
-or a broken connection is retried after a second, as a client following Retry-After would). While
-the load runs it injects, one after the other:
+Runs orders and planning (web and worker each) with `ordo up` on PostgreSQL and RabbitMQ,
+every process's broker line and the orders and planning databases' lines through TCP proxies
+this script controls, and drives orders from draft to confirmed at a bounded rate (a few client
+threads, each order six requests: create, requirement, submit, read, review, approve; creates
+carry an Idempotency-Key, and a 503 or a broken connection is retried after a second, as a
+client following Retry-After would). While the load runs it injects, one after the other:
 
 - broker cut 20 s (every process's line to RabbitMQ),
 - planning worker SIGKILL (`ordo up` restarts it),
@@ -48,7 +48,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from shared.config import SERVICES, load_settings  # noqa: E402
+from shared.config import load_settings  # noqa: E402
 from shared.db import Database, make_engine, utcnow  # noqa: E402
 from shared.retention import prune_expired  # noqa: E402
 from tests import suite as suite_module  # noqa: E402
@@ -58,6 +58,7 @@ from tests.integration.proxy import TcpProxy  # noqa: E402
 from tests.suite import running_suite  # noqa: E402
 
 RETRY_SECONDS = 1.0
+RUNNING = ("orders", "planning")
 GIVE_UP_SECONDS = 120.0
 
 
@@ -218,6 +219,7 @@ def main() -> int:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     options.add_argument("--rate", type=float, default=3.0, help="orders per second at most")
     options.add_argument("--min-orders", type=int, default=440)
+    options.add_argument("--threads", type=int, default=4, help="concurrent clients")
     args = options.parse_args()
     suite_module.STARTUP_SECONDS = 300  # eight processes starting on a busy machine
 
@@ -229,7 +231,7 @@ def main() -> int:
     for proxy in (broker, orders_db, planning_db):
         proxy.up()
     with backend_for(True, root) as backend:
-        direct = {service: backend.database_url(service) for service in SERVICES}
+        direct = {service: backend.database_url(service) for service in RUNNING}
         environment = {
             "ORDO_BROKER_URL": f"amqp://guest:guest@127.0.0.1:{broker.port}//",
             "ORDO_ORDERS_DATABASE_URL": direct["orders"].replace(":5432/", f":{orders_db.port}/"),
@@ -238,7 +240,8 @@ def main() -> int:
             ),
             "ORDO_WEB_WORKERS": "2",
         }
-        with running_suite(backend, **environment) as suite:
+        # Only the two services the orders' path crosses: half the processes on a busy machine.
+        with running_suite(backend, RUNNING, **environment) as suite:
             figures = drive(args, suite, root, direct, broker, orders_db, planning_db)
         figures["tables"] = table_figures(backend, direct, figures["confirmed"])
     print(json.dumps(figures, indent=2))
@@ -246,7 +249,7 @@ def main() -> int:
 
 
 def drive(args, suite, root, direct, broker, orders_db, planning_db) -> dict:
-    load = Load(suite.urls["orders"], args.rate)
+    load = Load(suite.urls["orders"], args.rate, args.threads)
     status, customer = load.call(
         "POST",
         "/customers",
@@ -375,7 +378,7 @@ def table_figures(backend, direct: dict[str, str], orders: int) -> dict:
     """Rows per confirmed order in the shared tables, extrapolated to 10,000 orders, and what
     the retention job leaves once the rows are past their retention."""
     figures = {}
-    for service in SERVICES:
+    for service in RUNNING:
         module = __import__(f"services.{service}.models", fromlist=["Base"])
         db = Database(direct[service], module.Base.metadata, service)
         tables = db.tables
