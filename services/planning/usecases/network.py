@@ -19,6 +19,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from services.planning.domain.calendar import WorkCalendar
 from services.planning.domain.scheduling import (
@@ -230,10 +231,11 @@ def _replan(
 ) -> Schedule:
     built = network(session, plan, tasks, dependencies)
     scheduled = schedule(built.inputs, built.links)
+    write = ScheduleWrites()
     codes = built.tree.codes()
     for node in built.tree.nodes():
         code = codes[node.id]
-        assign(
+        write(
             built.tasks[node.id],
             position=node.position,
             wbs_code=code,
@@ -241,7 +243,7 @@ def _replan(
             summary=bool(built.tree.children(node.id)),
         )
     if not new:
-        _apply_allocations(session, built.leaves)
+        _apply_allocations(session, built.leaves, write)
     figures = {}
     for task in built.leaves:
         result = scheduled.tasks[task.id]
@@ -249,7 +251,7 @@ def _replan(
         late_start, late_end = index_span_to_dates(
             built.calendar, result.late_start, result.late_finish
         )
-        assign(
+        write(
             task,
             start_date=start,
             finish_date=finish,
@@ -270,7 +272,7 @@ def _replan(
     rollups = roll_up(built.tree, figures)
     for task_id, rollup in rollups.items():
         below = [scheduled.tasks[leaf] for leaf in built.leaves_under(task_id)]
-        assign(
+        write(
             built.tasks[task_id],
             start_date=rollup.start,
             finish_date=rollup.finish,
@@ -294,6 +296,7 @@ def _replan(
         plan.finish_date = plan.start_date
     plan.updated_at = utcnow()
     if not new:
+        write.flush(session)
         session.flush()
     return scheduled
 
@@ -304,6 +307,47 @@ def assign(row, **values) -> None:
     for name, value in values.items():
         if getattr(row, name) != value:
             setattr(row, name, value)
+
+
+class ScheduleWrites:
+    """The figures a replan gives the rows: a row the caller has changed takes them through the
+    ORM (its own UPDATE, version-checked, at flush); a row the replan alone moves takes them as
+    committed values, written for all such rows by one executemany UPDATE per set of columns
+    (`flush`), its version raised by one. The ORM cannot batch versioned UPDATEs, and a
+    progress report that moves a chain moves hundreds of rows. The plan's own version guards
+    against a concurrent replan: its UPDATE at flush is version-checked."""
+
+    def __init__(self) -> None:
+        self.pending: dict[uuid.UUID, tuple[Task, dict]] = {}
+
+    def __call__(self, row: Task, **values) -> None:
+        changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+        if not changed:
+            return
+        state = sa.inspect(row)
+        if not state.persistent or state.modified:
+            for name, value in changed.items():
+                setattr(row, name, value)
+            return
+        for name, value in changed.items():
+            set_committed_value(row, name, value)
+        self.pending.setdefault(row.id, (row, {}))[1].update(changed)
+
+    def flush(self, session: Session) -> None:
+        table = Task.__table__
+        groups: dict[frozenset, list[dict]] = defaultdict(list)
+        for task_id, (row, changed) in self.pending.items():
+            groups[frozenset(changed)].append({"task_id": task_id, **changed})
+            set_committed_value(row, "version", row.version + 1)
+        for columns, rows in groups.items():
+            update = (
+                sa.update(table)
+                .where(table.c.id == sa.bindparam("task_id"))
+                .values({name: sa.bindparam(name) for name in columns})
+                .values(version=table.c.version + 1)
+            )
+            session.execute(update, rows)
+        self.pending.clear()
 
 
 @contextmanager
@@ -341,7 +385,7 @@ def late_finish(built: Network, item: ScheduledTask) -> date:
     return index_span_to_dates(built.calendar, item.late_start, item.late_finish)[1]
 
 
-def _apply_allocations(session: Session, leaves: list[Task]) -> None:
+def _apply_allocations(session: Session, leaves: list[Task], write=assign) -> None:
     """Effort and cost of allocated tasks follow their allocations; others keep their own."""
     if not leaves:
         return
@@ -358,12 +402,12 @@ def _apply_allocations(session: Session, leaves: list[Task]) -> None:
         per_task[task_id].append((hours, rate))
     for task in leaves:
         if task.milestone:
-            assign(task, effort_hours=0.0, cost=Decimal("0.00"))
+            write(task, effort_hours=0.0, cost=Decimal("0.00"))
         elif task.id in per_task:
             hours = sum(hours for hours, _ in per_task[task.id])
             money = sum((Decimal(str(h)) * rate for h, rate in per_task[task.id]), Decimal(0))
             cost = (money * task.duration).quantize(Decimal("0.01"))
-            assign(task, effort_hours=hours * task.duration, cost=cost)
+            write(task, effort_hours=hours * task.duration, cost=cost)
 
 
 def new_task(plan: Plan, *, name: str, duration: int, milestone: bool = False, **fields) -> Task:
