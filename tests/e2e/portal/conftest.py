@@ -28,9 +28,12 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
+import tests.suite
 from shared.client import wait_until
 from tests.backends import free_port, provide_backend
 from tests.conftest import REAL_BACKENDS
@@ -38,7 +41,8 @@ from tests.helpers import PORTAL_SECRET
 from tests.suite import Suite, running_suite
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
-MAIL_SECONDS = 30
+MAIL_SECONDS = 60
+STARTUP_SECONDS = 300
 
 
 class Mailbox:
@@ -120,6 +124,9 @@ def portal(tmp_path_factory, smtp):
     each test signs in as a customer of its own."""
     root = tmp_path_factory.mktemp("portal-suite")
     with pytest.MonkeyPatch.context() as monkeypatch:
+        # Eight gunicorn and worker processes importing Ordo take minutes on a loaded 2-core
+        # machine; the browser steps themselves are quick.
+        monkeypatch.setattr(tests.suite, "STARTUP_SECONDS", STARTUP_SECONDS)
         yield from _running_portal(root, monkeypatch, smtp)
 
 
@@ -149,6 +156,16 @@ class Browser:
         path = self.folder / f"{name}.png"
         self.driver.save_screenshot(str(path))
         return path
+
+    def wait_until(self, condition, timeout: float = 30):
+        """`condition()`'s first truthy value, tried while a page loads (a click on a form's
+        button returns before the next page is there)."""
+        waiting = WebDriverWait(
+            self.driver,
+            timeout,
+            ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
+        )
+        return waiting.until(lambda driver: condition())
 
     def text(self) -> str:
         """The page's visible text."""
