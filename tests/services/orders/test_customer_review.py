@@ -4,6 +4,8 @@ the JSON API (the portal's pages call the same use cases: test_orders_portal_pag
 import uuid
 from datetime import date
 
+from conftest import OrderFlow
+
 from services.orders.usecases.changes import request_customer_change
 from shared.usecases import Principal
 from tests.helpers import auth, link_in, mailed, problem, published
@@ -139,3 +141,12 @@ def test_a_customers_change_request_waits_for_sales_to_complete_its_impact(app, 
     approved = flow.post(f"{path}/approve", {"comment": "Fine"})
     assert approved.status_code == 200 and approved.json["status"] == "approved"
     assert client.put(f"{path}/impact", json=impact, headers=auth("sales")).status_code == 409
+
+
+def test_html_in_customer_text_is_escaped_in_the_invitation_mail(app, client):
+    body = {"name": "<b>Acme</b>", "email": "x@acme.example", "contact_name": "<i>Ada</i>"}
+    customer = client.post("/customers", json=body, headers=auth("sales")).json
+    flow = OrderFlow(client, customer["id"])
+    flow.submitted()
+    [invitation] = mailed(app, "review_invitation")
+    assert "&lt;i&gt;Ada&lt;/i&gt;" in invitation.html_body and "<i>Ada" not in invitation.html_body
