@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+import tests.suite  # noqa: E402
 from shared.client import RequestFailed, wait_until  # noqa: E402
 from tests.backends import backend_for  # noqa: E402
 from tests.suite import running_suite  # noqa: E402
@@ -134,6 +135,7 @@ def measure(suite, order, work, customer) -> tuple[list[float], list[float]]:
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    tests.suite.STARTUP_SECONDS = 600  # migrations and twelve processes on a busy machine
     with (
         tempfile.TemporaryDirectory() as root,
         backend_for(True, root) as backend,

@@ -17,6 +17,8 @@ from tests.suite import running_suite
 def real_suite(tmp_path, monkeypatch):
     if not REAL_BACKENDS:
         pytest.skip("PostgreSQL and RabbitMQ are not reachable here")
+    # Twelve processes start on a shared machine: give them more than the suite's default.
+    monkeypatch.setattr("tests.suite.STARTUP_SECONDS", 600)
     for backend in provide_backend(True, tmp_path, monkeypatch):
         with running_suite(backend, ORDO_WEB_WORKERS="1") as suite:
             yield suite
