@@ -54,6 +54,7 @@ class RiskIssue(MethodView):
     @idempotent
     @blp.arguments(IssueFromRiskSchema)
     @blp.response(201, IssueSchema)
+    @blp.doc(operationId="risks.raiseIssue")
     def post(self, data, risk_id):
         """The risk occurred: it becomes an issue linked to it, and is marked occurred"""
         issue = issue_from_risk(db_session(), risk_id, data, current_principal())

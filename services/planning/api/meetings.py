@@ -73,6 +73,7 @@ class MeetingsById(MethodView):
 class MeetingInvitation(MethodView):
     @roles_required(*CUSTOMER_READERS)
     @blp.response(200, content_type="text/calendar")
+    @blp.doc(operationId="meetings.invitation")
     def get(self, meeting_id):
         """The iCalendar invitation (a weekly series with its RRULE)"""
         ics = invitation_of(db_session(), meeting_id, current_principal())
@@ -88,6 +89,7 @@ class MeetingMinutes(MethodView):
     @roles_required(*EDITORS)
     @blp.arguments(MinutesSchema)
     @blp.response(200, MeetingSchema)
+    @blp.doc(operationId="meetings.writeMinutes")
     def put(self, data, meeting_id):
         """Draft the minutes, decisions and action items (If-Match); 409 once published"""
         meeting = write_minutes(db_session(), meeting_id, data, if_match())
@@ -99,6 +101,7 @@ class MeetingMinutesPublish(MethodView):
     @roles_required(*EDITORS)
     @if_match_optional
     @blp.response(200, MeetingSchema)
+    @blp.doc(operationId="meetings.publishMinutes")
     def post(self, meeting_id):
         """Publish the minutes: action items are made and attendees mailed; no edits after"""
         return _with_etag(publish_minutes(db_session(), meeting_id, if_match(required=False)))
@@ -109,6 +112,7 @@ class PlanActionItems(MethodView):
     @roles_required(*READERS)
     @blp.arguments(ActionItemQueryArgsSchema, location="query")
     @blp.response(200, page_of(ActionItemSchema))
+    @blp.doc(operationId="actionItems.list")
     def get(self, args, plan_id):
         """The order's action items, earliest due first"""
         session = db_session()

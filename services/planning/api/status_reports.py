@@ -86,6 +86,7 @@ class StatusReportHtml(MethodView):
     @roles_required(*CUSTOMER_READERS)
     @blp.arguments(StatusReportDocumentArgsSchema, location="query")
     @blp.response(200, content_type="text/html")
+    @blp.doc(operationId="statusReports.html")
     def get(self, args, report_id):
         """The status report as a page, in English or Chinese"""
         page = status_report_document(
@@ -99,6 +100,7 @@ class StatusReportPdf(MethodView):
     @roles_required(*CUSTOMER_READERS)
     @blp.arguments(StatusReportDocumentArgsSchema, location="query")
     @blp.response(200, content_type="application/pdf")
+    @blp.doc(operationId="statusReports.pdf")
     def get(self, args, report_id):
         """The status report as PDF (Chinese-capable font), in English or Chinese"""
         pdf = status_report_document(
