@@ -15,10 +15,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from services.orders.domain.approval import CUSTOMER
-from services.orders.models import ChangeRequest, Customer, Order, ReviewDecision, TimelineEntry
+from services.orders.models import (
+    ChangeRequest,
+    Customer,
+    Order,
+    Requirement,
+    ReviewDecision,
+    TimelineEntry,
+)
 from services.orders.usecases.changes import customer_change_requests
 from services.orders.usecases.requirements import live_requirements
 from shared.errors import NotFound
@@ -104,7 +111,9 @@ class OrderPage:
 
 def customer_order(session: Session, order_id, customer_id) -> Order:
     """The customer's order; NotFound for an unknown order and for another customer's alike."""
-    order = session.get(Order, order_id)
+    # The page shows every requirement with its criteria: loaded in two queries, not one each.
+    loading = selectinload(Order.requirements).selectinload(Requirement.criteria)
+    order = session.get(Order, order_id, options=[loading])
     if order is None or order.customer_id != customer_id:
         raise NotFound("order", order_id)
     return order
