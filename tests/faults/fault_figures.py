@@ -173,11 +173,17 @@ class Load:
 
 
 def planned(planning_url: str) -> set[str]:
-    engine = make_engine(planning_url)
-    with engine.connect() as connection:
-        ids = {str(row[0]) for row in connection.execute(sa.text("SELECT order_id FROM plans"))}
-    engine.dispose()
-    return ids
+    for _ in range(60):  # a busy server may refuse a connection for a while
+        engine = make_engine(planning_url)
+        try:
+            with engine.connect() as connection:
+                rows = connection.execute(sa.text("SELECT order_id FROM plans"))
+                return {str(row[0]) for row in rows}
+        except sa.exc.OperationalError:
+            time.sleep(1)
+        finally:
+            engine.dispose()
+    raise RuntimeError("the planning database refused every connection for a minute")
 
 
 def wait_planned(planning_url: str, orders: set[str], timeout: float = 180.0) -> float | None:
