@@ -172,6 +172,7 @@ def main(sizes: list[int]) -> None:
             "jwt_secret": JWT_SECRET,
             "portal_secret": PORTAL_SECRET,
             "max_body_bytes": 8 * 1024 * 1024,
+            "request_timeout_seconds": 600,  # the cost is measured here, not the deadline
         }
     )
     try:
