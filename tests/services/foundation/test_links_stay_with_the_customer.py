@@ -81,11 +81,13 @@ def a_whole_order(apps) -> dict:
 
 
 def link_tokens(apps) -> set[str]:
-    """The token of every link mailed to the customer."""
+    """The token of every acceptance and survey link mailed to the customer (other mails, such
+    as the invitation to review the requirements, link to pages behind the sign-in)."""
+    paths = (
+        urlsplit(link_in(mail.text_body)).path for app in apps.values() for mail in mailed(app)
+    )
     return {
-        urlsplit(link_in(mail.text_body)).path.rsplit("/", 1)[1]
-        for app in apps.values()
-        for mail in mailed(app)
+        path.rsplit("/", 1)[1] for path in paths if "/acceptance/" in path or "/surveys/" in path
     }
 
 
