@@ -64,6 +64,7 @@ def prepare(suite, count: int):
             {
                 "title": f"Feature {n}",
                 "kind": "core",
+                "source": "interview",
                 "priority": "must",
                 "estimate_days": 1,
                 "acceptance_criteria": [{"text": f"Feature {n} works"}],
@@ -74,6 +75,10 @@ def prepare(suite, count: int):
     sales.post(f"/orders/{order['id']}/submit")
     manager.post(
         f"/orders/{order['id']}/reviews",
+        {"decisions": [{"requirement_id": r["id"], "decision": "approved"} for r in requirements]},
+    )
+    suite.client("orders", "customer", customer["id"]).post(
+        f"/orders/{order['id']}/customer-review",
         {"decisions": [{"requirement_id": r["id"], "decision": "approved"} for r in requirements]},
     )
     manager.post(f"/orders/{order['id']}/approve")
