@@ -82,6 +82,7 @@ class IncrementBurndown(MethodView):
 @blp.route("/<uuid:plan_id>/increments/<uuid:increment_id>/burndown.svg")
 class IncrementBurndownChart(MethodView):
     @roles_required(*READERS)
+    @blp.doc(operationId="increments.burndownChart")
     @blp.arguments(BurndownArgsSchema, location="query")
     @blp.response(200, content_type="image/svg+xml")
     def get(self, args, plan_id, increment_id):
