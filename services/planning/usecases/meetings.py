@@ -104,26 +104,20 @@ def schedule_meeting(session: Session, plan_id: uuid.UUID, fields: dict[str, Any
     )
     ics = meeting_ics(first).decode()
     for person in attendees:
-        if person.get("email"):
-            queue_mail(
-                session,
-                meeting_invitation(
-                    to=person["email"],
-                    to_name=person.get("name"),
-                    locale=_locale_of(plan, person),
-                    order_id=plan.order_id,
-                    order_number=plan.order_number,
-                    order_title=plan.title,
-                    title=first.title,
-                    when=_when(first.starts_at),
-                    duration_minutes=first.duration_minutes,
-                    occurrences=[_when(row.starts_at) for row in meetings],
-                    place=first.place,
-                    call_url=first.call_url,
-                    agenda=first.agenda,
-                    ics=ics,
-                ),
-            )
+        _mail_attendee(
+            session,
+            plan,
+            person,
+            meeting_invitation,
+            title=first.title,
+            when=_when(first.starts_at),
+            duration_minutes=first.duration_minutes,
+            occurrences=[_when(row.starts_at) for row in meetings],
+            place=first.place,
+            call_url=first.call_url,
+            agenda=first.agenda,
+            ics=ics,
+        )
     return first
 
 
@@ -395,25 +389,36 @@ def _mail_minutes(session: Session, plan: Plan, meeting: Meeting, items: list[Ac
         for item in items
     ]
     for person in meeting.attendees:
-        if not person.get("email"):
-            continue
         customer = person["kind"] == "customer"
-        queue_mail(
+        _mail_attendee(
             session,
-            meeting_minutes(
-                to=person["email"],
-                to_name=person.get("name"),
-                locale=_locale_of(plan, person),
-                order_id=plan.order_id,
-                order_number=plan.order_number,
-                order_title=plan.title,
-                title=meeting.title,
-                when=_when(meeting.starts_at),
-                minutes=meeting.minutes,
-                decisions=for_customer(meeting.decisions) if customer else meeting.decisions,
-                action_items=for_customer(every_item) if customer else every_item,
-            ),
+            plan,
+            person,
+            meeting_minutes,
+            title=meeting.title,
+            when=_when(meeting.starts_at),
+            minutes=meeting.minutes,
+            decisions=for_customer(meeting.decisions) if customer else meeting.decisions,
+            action_items=for_customer(every_item) if customer else every_item,
         )
+
+
+def _mail_attendee(session: Session, plan: Plan, person: dict, render, **context) -> None:
+    """Queue the mail `render` makes for an attendee with an address, in their language."""
+    if not person.get("email"):
+        return
+    queue_mail(
+        session,
+        render(
+            to=person["email"],
+            to_name=person.get("name"),
+            locale=_locale_of(plan, person),
+            order_id=plan.order_id,
+            order_number=plan.order_number,
+            order_title=plan.title,
+            **context,
+        ),
+    )
 
 
 def plan_action_items(session: Session, plan_id: uuid.UUID, status: str | None = None) -> sa.Select:
