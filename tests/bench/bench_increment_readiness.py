@@ -97,7 +97,7 @@ def prepare(suite, count: int):
             },
         )
     planner.post(f"/plans/{plan['id']}/activate", {})
-    tasks = planner.get(f"/plans/{plan['id']}/tasks?page_size=200")["items"]
+    tasks = planner.get(f"/plans/{plan['id']}/tasks?page_size=100")["items"]
     analysis = next(task for task in tasks if task["origin"] == "analysis")
     suite.client("planning", "engineer").post(
         f"/tasks/{analysis['id']}/progress", {"percent_complete": 100}
@@ -127,7 +127,7 @@ def measure(suite, order, work, customer) -> tuple[list[float], list[float]]:
     ready, baseline = [], []
     deliverables = {
         d["requirement_id"]: d["id"]
-        for d in quality.get(f"/deliverables?order_id={order['id']}&page_size=200")["items"]
+        for d in quality.get(f"/deliverables?order_id={order['id']}&page_size=100")["items"]
     }
     for requirement_id, task_id in work:
         engineer.post(f"/tasks/{task_id}/progress", {"percent_complete": 100})
