@@ -172,12 +172,13 @@ class AgileDemo(Demo):
         final = number == 3
         orders = self.client("orders", "manager")
         wanted = "accepted" if final else "in_progress"
-        shown = self.wait(
-            f"the order is {wanted} after increment {number}",
-            lambda: (lambda o: o if o["status"] == wanted else None)(
-                orders.get(f"/orders/{order['id']}")
-            ),
-        )
+
+        def counted():
+            shown = orders.get(f"/orders/{order['id']}")
+            accepted = (shown.get("delivery_progress") or {}).get("accepted")
+            return shown if shown["status"] == wanted and accepted == number else None
+
+        shown = self.wait(f"the order is {wanted} with {number} accepted", counted)
         progress = shown.get("delivery_progress") or {}
         self.log(
             "manager",
