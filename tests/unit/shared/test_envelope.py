@@ -119,8 +119,23 @@ def test_an_unknown_event_type_is_refused():
         validated_for_publish("ordo.order.teleported", {"order_id": ORDER_ID})
 
 
+# The events DESIGN.md §2 and §8 name that Ordo publishes (§8's materials and lessons are not built).
+DESIGNED_EVENTS = {
+    "ordo.order.created",
+    "ordo.order.confirmed",
+    "ordo.order.change_approved",
+    "ordo.requirements.customer_reviewed",
+    "ordo.meeting.scheduled",
+    "ordo.meeting.minutes_published",
+    "ordo.action_item.overdue",
+    "ordo.status_report.published",
+    "ordo.increment.planned",
+    "ordo.increment.completed",
+}
+
+
 def test_the_catalog_holds_every_event_type_of_the_design():
-    assert len(CATALOG) == 24
+    assert DESIGNED_EVENTS <= set(CATALOG)
     for contract in CATALOG.values():
         assert contract.type.startswith("ordo.")
         assert contract.dataschema == f"urn:ordo:event:{contract.type}:1"
