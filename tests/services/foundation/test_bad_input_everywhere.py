@@ -9,7 +9,7 @@ from shared.config import SERVICES
 from tests.helpers import auth, published
 
 BODY_METHODS = ("POST", "PUT", "PATCH")
-# The portal's pages answer bad forms with pages (tests/services/foundation/test_portal_mechanism.py).
+# The portal's pages answer bad forms with pages (see test_portal_mechanism.py).
 SKIPPED = ("/openapi.json", "/docs", "/static", "/portal/")
 
 
