@@ -103,9 +103,7 @@ def burndown(work: Sequence[Work], start: date, finish: date, today: date) -> li
         day = start + timedelta(days=offset)
         ideal = max(total * (1 - offset / span), 0.0)
         remaining = sum(
-            item.effort_hours
-            for item in work
-            if item.finished_on is None or item.finished_on > day
+            item.effort_hours for item in work if item.finished_on is None or item.finished_on > day
         )
         days.append(BurndownDay(day, round(ideal, 1), None if day > today else round(remaining, 1)))
     return days

@@ -2,9 +2,8 @@
 
 from datetime import date
 
-from conftest import requirement
-
 from tests.helpers import auth, deliver, problem
+from tests.services.planning.conftest import requirement
 
 
 def three_requirements(planning):
@@ -52,7 +51,9 @@ def test_moving_a_requirement_between_increments_replans(planning):
         headers=auth("planner"),
     )
     assert response.status_code == 200, response.json
-    moved = {item["requirement_id"]: item["increment_number"] for item in response.json["scheduled"]}
+    moved = {
+        item["requirement_id"]: item["increment_number"] for item in response.json["scheduled"]
+    }
     assert moved == {r1: 2, r2: 2}
     assert planning.task(plan["id"], "Feature 1")["start_date"] >= "2027-01-18"
     # An engineer may read but not move.
@@ -92,9 +93,7 @@ def test_work_done_per_requirement_burndown_and_velocity(planning):
     planning.finish_all(plan["id"], date(2027, 1, 11), names=["Requirements analysis"])
     planning.finish_all(plan["id"], date(2027, 1, 12), names=["Feature 1"])
     done = planning.events("ordo.work_package.completed")
-    assert [(e.data["requirement_id"], e.data["increment_id"]) for e in done] == [
-        (r1, first["id"])
-    ]
+    assert [(e.data["requirement_id"], e.data["increment_id"]) for e in done] == [(r1, first["id"])]
     assert planning.events("ordo.increment.completed") == []
     planning.finish_all(plan["id"], date(2027, 1, 14), names=["Feature 2"])
     [completed] = planning.events("ordo.increment.completed")
