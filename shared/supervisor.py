@@ -12,8 +12,10 @@ that `ordo ps` reads.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -70,6 +72,15 @@ class _Child:
     restarts: int = 0
     exits: list[float] = field(default_factory=list)
     restart_at: float | None = None  # monotonic
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _stop_with_parent() -> None:
+    """In the child: a SIGTERM when the supervisor dies, even by SIGKILL (Linux), so no orphans."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class Supervisor:
@@ -140,7 +151,9 @@ class Supervisor:
 
     def _start(self, child: _Child) -> None:
         program = child.program
-        child.process = subprocess.Popen(program.argv, env=program.env, cwd=program.cwd)
+        child.process = subprocess.Popen(
+            program.argv, env=program.env, cwd=program.cwd, preexec_fn=_stop_with_parent
+        )
         child.started_at = time.time()
         child.restart_at = None
 

@@ -4,6 +4,7 @@ again; one that keeps failing stops the suite, named."""
 import json
 import os
 import signal
+import subprocess
 import sys
 import threading
 import urllib.request
@@ -102,3 +103,28 @@ def test_a_process_failing_more_often_than_allowed_stops_the_suite_naming_it(
     assert all(
         child.process is None or child.process.poll() is not None for child in supervisor.children
     )
+
+
+def test_the_processes_stop_when_the_supervisor_itself_is_killed(tmp_path):
+    status_file = tmp_path / "ordo-up.json"
+    supervisor_script = (
+        "import sys; from pathlib import Path;"
+        "from shared.supervisor import Program, Supervisor;"
+        f"Supervisor([Program('sleeper', {SLEEPER!r})], Path({str(status_file)!r})).run()"
+    )
+    supervisor = subprocess.Popen([sys.executable, "-c", supervisor_script])
+    try:
+        assert wait_for(lambda: "sleeper" in status(status_file), timeout=30)
+        sleeper_pid = status(status_file)["sleeper"]["pid"]
+    finally:
+        supervisor.kill()  # SIGKILL: the supervisor gets no chance to stop anything
+        supervisor.wait()
+    assert wait_for(lambda: not alive(sleeper_pid), timeout=10), "the sleeper outlived ordo up"
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
