@@ -42,6 +42,9 @@ class Site:
     backend: Backend
     mail_dir: Path
     smtp_port: int
+    #: One connection per service database, opened before any container starts: the shared
+    #: PostgreSQL of a test machine may have no slot left for a new one when the checks run.
+    connections: dict[str, psycopg.Connection]
 
     def environment(self, web_ports: dict[str, int]) -> dict[str, str]:
         environment = self.backend.environment() | {
@@ -76,9 +79,8 @@ class Site:
             "mail_unsent": "SELECT count(*) FROM mail_outbox WHERE status <> 'sent'",
         }
         pending = {}
-        for service, url in self.backend.databases.items():
-            with psycopg.connect(url) as connection:
-                counts = {k: connection.execute(q).fetchone()[0] for k, q in queries.items()}
+        for service, connection in self.connections.items():
+            counts = {k: connection.execute(q).fetchone()[0] for k, q in queries.items()}
             if any(counts.values()):
                 pending[service] = counts
         return pending
@@ -96,8 +98,8 @@ class Site:
 
 @contextmanager
 def site(root: Path, smtp_port: int) -> Iterator[Site]:
-    """Databases `p20<id>_<service>`, namespace `p20<id>`, an SMTP sink; all removed after."""
-    namespace = f"p20{uuid.uuid4().hex[:8]}"
+    """Databases `p20c<id>_<service>`, namespace `p20c<id>`, an SMTP sink; all removed after."""
+    namespace = f"p20c{uuid.uuid4().hex[:8]}"
     mail_dir = root / "mail"
     mail_dir.mkdir()
     databases = {}
@@ -107,11 +109,16 @@ def site(root: Path, smtp_port: int) -> Iterator[Site]:
             databases[service] = f"{POSTGRES_URL}/{namespace}_{service}"
     backend = Backend(True, namespace, str(root), databases)
     sink = Controller(MailSink(mail_dir), hostname="127.0.0.1", port=smtp_port)
+    connections = {
+        service: psycopg.connect(url, autocommit=True) for service, url in databases.items()
+    }
     sink.start()
     try:
-        yield Site(backend, mail_dir, smtp_port)
+        yield Site(backend, mail_dir, smtp_port, connections)
     finally:
         sink.stop()
+        for connection in connections.values():
+            connection.close()
         settings = backend.settings("orders")
         with connect(settings) as connection:
             delete_topology(connection, settings)

@@ -13,6 +13,7 @@ import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
@@ -135,16 +136,21 @@ class Container:
         return podman("exec", self.name, *command, check=False)
 
     def stop(self, grace: float) -> tuple[int, float]:
-        """SIGTERM, then wait for the exit: (exit code, seconds). Killed after `grace`."""
-        started = time.monotonic()
-        podman("kill", "--signal", "TERM", self.name)
-        try:
-            waited = podman("wait", self.name, timeout=grace + 5)
-            code = int(waited.stdout.strip().splitlines()[-1])
-        except subprocess.TimeoutExpired:
-            podman("kill", self.name, check=False)
-            code = -9
-        return code, time.monotonic() - started
+        """Stop it as compose and the kubelet do: SIGTERM, SIGKILL after `grace` seconds.
+        (exit code, seconds from SIGTERM to the process's exit); 137 means it was killed.
+
+        Not `podman kill --signal TERM`: under a restart policy (compose's `unless-stopped`,
+        a Pod's `Always`) that reads as a crash, podman starts the container again at once
+        and `podman wait` measures the restart, not the stop."""
+        sent = datetime.now(UTC)
+        podman("stop", "--time", str(int(grace)), self.name, timeout=grace + 60)
+        state = podman(
+            "inspect", "--format",
+            '{{.State.ExitCode}} {{.State.FinishedAt.Format "2006-01-02T15:04:05.000000Z07:00"}}',
+            self.name,
+        ).stdout.split()  # fmt: skip
+        finished = datetime.fromisoformat(state[1].replace("Z", "+00:00"))
+        return int(state[0]), (finished - sent).total_seconds()
 
     def remove(self) -> None:
         podman("rm", "--force", "--time", "0", self.name, check=False)
@@ -170,7 +176,7 @@ def wait_ready(containers: dict[str, Container], seconds: float) -> None:
 
 
 def stop_all(containers: dict[str, Container]) -> dict[str, tuple[int, float]]:
-    """SIGTERM to every container at once, each allowed its grace period from deploy/k8s:
+    """Stop every container at once, each allowed its grace period from deploy/k8s:
     {key: (exit code, seconds)}; `key` is "<service>-<component>"."""
 
     def stop(key: str) -> tuple[int, float]:

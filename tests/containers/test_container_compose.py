@@ -56,13 +56,18 @@ def test_compose_with_the_host_override_runs_the_lifecycle_and_stops_cleanly(ima
             compose("up", "--detach")
             wait_ready({k: c for k, c in containers.items() if k.endswith("web")}, 180)
             assert all(c.running() for c in containers.values())
-            result = where.run_demo(WEB_PORTS)
+            try:
+                result = where.run_demo(WEB_PORTS)
+            except Exception as error:  # name what the containers said
+                logs = "\n".join(f"--- {k}:\n{c.logs(30)}" for k, c in containers.items())
+                raise AssertionError(f"{error}\n{logs}") from error
             FIGURES["demo lifecycle through compose"] = f"{result.seconds:.1f} s"
 
             stopped = stop_all({k: c for k, c in containers.items() if k.endswith("web")})
             wait_until(lambda: where.pending() == {}, 30, 0.2)
             stopped |= stop_all({k: c for k, c in containers.items() if k.endswith("worker")})
             for key, (code, seconds) in stopped.items():
+                FIGURES[f"SIGTERM to exit through compose: {key}"] = f"{seconds:.1f} s"
                 assert code == 0 and seconds < 30, (key, code, seconds, containers[key].logs())
             assert where.pending() == {}
             assert where.queued() == dict.fromkeys(SERVICES, 0)
