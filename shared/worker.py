@@ -7,6 +7,7 @@ import functools
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,8 @@ from shared.worker_metrics import MetricsServer, TableCollector
 logger = logging.getLogger(__name__)
 
 RETRY_POLL_SECONDS = 0.5
+#: How long a stopping worker waits for its relay, mail and periodic loops to finish, in all.
+STOP_SECONDS = 10.0
 
 Periodic = tuple[float, Callable[[Database], Any]]
 
@@ -88,8 +91,10 @@ class Worker:
             logger.info("worker: stopped while the broker was unreachable")
         finally:
             self.stopping.set()
+            # One budget for all of them, not 10 s each: a stop fits the 30 s grace period.
+            deadline = time.monotonic() + STOP_SECONDS
             for loop in loops:
-                loop.join(timeout=10)
+                loop.join(timeout=max(0.0, deadline - time.monotonic()))
             if metrics is not None:
                 metrics.stop()
             self.connection.release()

@@ -6,6 +6,7 @@ import json
 import runpy
 
 import pytest
+import yaml
 
 from tests.unit.deploy.support import ROOT
 
@@ -61,3 +62,20 @@ def test_access_log_lines_mask_the_token_of_a_customers_link():
     assert json.loads(line)["path"] == "/acceptance/[redacted]"
     assert token not in line
     assert not any(token in str(value) for value in atoms.values())
+
+
+def test_a_web_stop_fits_the_grace_period_of_kubernetes_and_compose():
+    """preStop's pause and gunicorn's graceful stop end before the kubelet's SIGKILL; compose
+    (no preStop) gives at least as long."""
+    graceful = runpy.run_path(str(CONFIG))["graceful_timeout"]
+    for service in ("orders", "planning", "delivery", "feedback"):
+        for manifest in yaml.safe_load_all(
+            (ROOT / "deploy" / "k8s" / f"{service}.yaml").read_text()
+        ):
+            if manifest["kind"] == "Deployment" and manifest["metadata"]["name"].endswith("-web"):
+                pod = manifest["spec"]["template"]["spec"]
+                pause = int(pod["containers"][0]["lifecycle"]["preStop"]["exec"]["command"][-1])
+                assert pause + graceful < pod["terminationGracePeriodSeconds"], service
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    grace = compose["x-ordo-process"]["stop_grace_period"]
+    assert graceful < int(grace.rstrip("s")), grace
