@@ -76,7 +76,9 @@ def _fill_knowledge(session: Session, order: Order, column, value) -> None:
 
 def list_retrospectives(filters: Mapping[str, Any]) -> sa.Select:
     """Retrospectives, newest first."""
-    query = sa.select(Retrospective).order_by(Retrospective.opened_at.desc(), Retrospective.id.desc())
+    query = sa.select(Retrospective).order_by(
+        Retrospective.opened_at.desc(), Retrospective.id.desc()
+    )
     return filter_by(
         query, filters, Retrospective.status, Retrospective.order_id, Retrospective.customer_id
     )

@@ -124,7 +124,7 @@ class IncrementEvent(PlanEvent):
 @contract(
     "ordo.increment.planned",
     "planning",
-    ("delivery", "feedback"),
+    ("delivery",),
     "An increment (iteration or release) of an incremental plan was planned or replanned: its "
     "dates and the requirements it delivers",
 )
