@@ -57,7 +57,12 @@ def test_a_confirmed_order_gets_a_plan_and_the_plan_shows_on_the_order_timeline(
     assert len(plans) == 1 and plans[0]["order_id"] == order["id"]
     assert timeline[0]["data"]["plan_id"] == plans[0]["id"]
     types = [entry["type"] for entry in sales.get(f"/orders/{order['id']}/timeline")]
-    assert types[:3] == ["ordo.order.created", "ordo.order.submitted", "ordo.order.confirmed"]
+    assert types[:4] == [
+        "ordo.order.created",
+        "ordo.order.submitted",
+        "ordo.requirements.customer_reviewed",  # the customer agrees before approval
+        "ordo.order.confirmed",
+    ]
 
 
 def test_metrics_count_the_requests_every_web_worker_answered(suite):

@@ -110,6 +110,23 @@ def test_an_order_goes_from_draft_to_plan_through_generated_clients(backend, tmp
         call("reviews.reviews_create").sync(
             order.id, client=manager, body=models.ReviewCreate(decisions=[decision])
         )
+        customer_client = orders.AuthenticatedClient(
+            base_url=suite.urls["orders"],
+            token=mint_token(JWT_SECRET, "customer-1", ["customer"], str(customer.id)),
+            raise_on_unexpected_status=True,
+        )
+        call("reviews.orders_customer_review").sync(
+            order.id,
+            client=customer_client,
+            body=models.CustomerReviewCreate(
+                decisions=[
+                    models.CustomerDecisionInput(
+                        requirement_id=requirement.id,
+                        decision=models.CustomerDecisionInputDecision.APPROVED,
+                    )
+                ]
+            ),
+        )
         confirmed = call("reviews.orders_approve").sync(order.id, client=manager)
         assert confirmed.status == "confirmed"
 
