@@ -152,6 +152,8 @@ def infrastructure_tables(metadata: sa.MetaData) -> Infrastructure:
         sa.Column("subject", sa.Text, nullable=False),
         sa.Column("text_body", sa.Text),  # erased once sent: a sent link stays with its reader
         sa.Column("html_body", sa.Text),
+        # [{filename, content_type, content (base64)}], erased with the bodies once sent
+        sa.Column("attachments", sa.JSON(none_as_null=True)),
         sa.Column("order_id", sa.Uuid, index=True),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("attempts", sa.Integer, nullable=False, default=0),

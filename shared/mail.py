@@ -15,10 +15,12 @@ is not; a variable the context lacks is an error, not an empty string.
 
 Sending. `MailSender.run` (a loop in every worker) claims one due row at a time (`sending`,
 FOR UPDATE SKIP LOCKED on PostgreSQL, so replicas never send the same mail), builds a
-multipart/alternative message (text and HTML, UTF-8, a Message-ID made from the mail's id) and
-hands it to the transport: SMTP (ORDO_SMTP_URL) or `.eml` files under `<ORDO_VAR_DIR>/mail/`.
-Then, in a second short transaction, the mail is `sent` and its bodies erased (a sent link
-stays with its reader), or what `after_refusal` decides:
+multipart/alternative message (text and HTML, UTF-8, a Message-ID made from the mail's id),
+inside multipart/mixed with the mail's attachments when it has any (a meeting's `.ics`, a
+report's PDF; stored base64 in the row's `attachments` column), and hands it to the transport:
+SMTP (ORDO_SMTP_URL) or `.eml` files under `<ORDO_VAR_DIR>/mail/`. Then, in a second short
+transaction, the mail is `sent` and its bodies and attachments erased (a sent link stays with
+its reader), or what `after_refusal` decides:
 
 - the server refused this mail for now (4xx): `failed`, retried after
   ORDO_MAIL_RETRY_BASE_SECONDS × 2^(attempts-1); `dead` once ORDO_MAIL_MAX_ATTEMPTS refusals;
@@ -43,6 +45,7 @@ import ssl
 import tempfile
 import threading
 import uuid
+from base64 import b64decode, b64encode
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.headerregistry import Address
@@ -82,6 +85,15 @@ IDLE_SECONDS = 0.5  # how often an idle sender looks for due mail where nothing 
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a mail: `invitation.ics` as text/calendar, `report.pdf`, …"""
+
+    filename: str
+    content_type: str  # "text/calendar" is sent with method=REQUEST (an invitation)
+    content: bytes
+
+
+@dataclass(frozen=True)
 class Mail:
     """One message to one person; `kind` names what it is for ("acceptance_request", …)."""
 
@@ -93,6 +105,7 @@ class Mail:
     to_name: str | None = None
     locale: str = DEFAULT_LOCALE
     order_id: uuid.UUID | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 # --- rules ---------------------------------------------------------------------------------
@@ -204,6 +217,15 @@ def queue_mail(session: Session, mail: Mail) -> uuid.UUID:
             text_body=mail.text,
             html_body=mail.html or None,
             order_id=mail.order_id,
+            attachments=[
+                {
+                    "filename": attachment.filename,
+                    "content_type": attachment.content_type,
+                    "content": b64encode(attachment.content).decode("ascii"),
+                }
+                for attachment in mail.attachments
+            ]
+            or None,
             status=PENDING,
             attempts=0,
             next_attempt_at=now,
@@ -235,6 +257,7 @@ class MailTemplates:
         to: str,
         to_name: str | None = None,
         order_id: uuid.UUID | None = None,
+        attachments: tuple[Attachment, ...] = (),
         **context,
     ) -> Mail:
         """Render the mail `name` in `locale` (English if the locale has no templates)."""
@@ -257,6 +280,7 @@ class MailTemplates:
             to_name=to_name,
             locale=locale,
             order_id=order_id,
+            attachments=attachments,
         )
 
 
@@ -273,7 +297,8 @@ def _subject_and_body(rendered: str, template: str | None) -> tuple[str, str]:
 def mail_listing(session: Session, status: str | None = None, kind: str | None = None):
     """The query for the admins' list, newest first: metadata only, never the bodies."""
     table = tables_of(session).mail
-    columns = [column for column in table.c if column.key not in ("text_body", "html_body")]
+    content = ("text_body", "html_body", "attachments")
+    columns = [column for column in table.c if column.key not in content]
     query = sa.select(*columns).order_by(table.c.created_at.desc(), table.c.id)
     if status:
         query = query.where(table.c.status == status)
@@ -466,7 +491,8 @@ def transport_for(settings: Settings) -> Transport:
 
 
 def build_message(row, mail_from: str, now: datetime) -> EmailMessage:
-    """The multipart/alternative message of a mail_outbox row (text, then HTML, UTF-8)."""
+    """The message of a mail_outbox row: text, then HTML (UTF-8), as multipart/alternative;
+    inside multipart/mixed with the row's attachments when it has any."""
     domain = parseaddr(mail_from)[1].rpartition("@")[2] or "ordo.invalid"
     message = EmailMessage()
     message["Subject"] = row.subject
@@ -479,6 +505,15 @@ def build_message(row, mail_from: str, now: datetime) -> EmailMessage:
     message.set_content(row.text_body, cte="quoted-printable")
     if row.html_body:
         message.add_alternative(row.html_body, subtype="html", cte="quoted-printable")
+    for attachment in row.attachments or ():
+        maintype, _, subtype = attachment["content_type"].partition("/")
+        message.add_attachment(
+            b64decode(attachment["content"]),
+            maintype=maintype,
+            subtype=subtype,
+            filename=attachment["filename"],
+            params={"method": "REQUEST"} if attachment["content_type"] == "text/calendar" else {},
+        )
     return message
 
 
@@ -595,6 +630,7 @@ class MailSender:
                     last_error=None,
                     text_body=None,
                     html_body=None,
+                    attachments=None,
                 )
             )
         logger.info("mail: %s (%s) sent", row.id, row.kind)

@@ -20,7 +20,7 @@ from aiosmtpd.controller import Controller
 from services.orders.app import create_app
 from services.orders.models import Base as OrdersBase
 from shared.db import Database
-from shared.mail import MailSender, MailTemplates, queue_mail
+from shared.mail import Attachment, MailSender, MailTemplates, queue_mail
 from tests.backends import free_port
 from tests.helpers import auth
 from tests.integration.conftest import create_schema
@@ -110,7 +110,9 @@ def sending(sender: MailSender) -> Iterator[MailSender]:
         thread.join(timeout=15)
 
 
-def queue(db: Database, to: str, number: str = "ORD-2026-00042") -> tuple[uuid.UUID, str]:
+def queue(
+    db: Database, to: str, number: str = "ORD-2026-00042", attachments: tuple = ()
+) -> tuple[uuid.UUID, str]:
     link = f"https://ordo.example.com/acceptance/{uuid.uuid4().hex}?from=mail&x=1"
     mail = TEMPLATES.mail(
         "decision_request",
@@ -122,6 +124,7 @@ def queue(db: Database, to: str, number: str = "ORD-2026-00042") -> tuple[uuid.U
         package="Package 1",
         link=link,
         expires="2026-12-15",
+        attachments=attachments,
     )
     with db.transaction() as session:
         return queue_mail(session, mail), link
@@ -148,6 +151,31 @@ def test_a_queued_mail_arrives_with_recipient_subject_both_parts_and_its_link(or
     row = mail_row(db, mail_id)
     assert (row.status, row.attempts) == ("sent", 1) and row.sent_at is not None
     assert row.text_body is None and row.html_body is None  # the link left with the mail
+
+
+def test_attachments_arrive_beside_the_text_and_are_erased_once_sent(orders, smtp):
+    db, settings = orders
+    ics = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+    pdf = b"%PDF-1.7\n\x00\xff\x80 binary"
+    attachments = (
+        Attachment("invitation.ics", "text/calendar", ics),
+        Attachment("report.pdf", "application/pdf", pdf),
+    )
+    with sending(MailSender(db, settings)):
+        mail_id, link = queue(db, "li.wei@example.cn", attachments=attachments)
+        [message] = wait_for(lambda: smtp.mailbox.to("li.wei@example.cn"))
+    assert message.get_content_type() == "multipart/mixed"
+    assert link in message.get_body(("plain",)).get_content()
+    calendar, report = message.iter_attachments()
+    assert (calendar.get_filename(), calendar.get_content_type()) == (
+        "invitation.ics",
+        "text/calendar",
+    )
+    assert calendar.get_param("method") == "REQUEST"
+    assert calendar.get_content().encode() == ics
+    assert (report.get_filename(), report.get_content()) == ("report.pdf", pdf)
+    row = mail_row(db, mail_id)
+    assert row.status == "sent" and row.attachments is None
 
 
 def test_an_outage_in_the_middle_of_sending_loses_no_mail_and_sends_none_twice(orders, smtp):
@@ -201,7 +229,7 @@ def test_a_refused_address_is_dead_at_once_listed_for_admins_and_blocks_nothing(
         assert item["id"] == str(refused) and item["to"] == REFUSED
         assert item["kind"] == "decision_request" and item["status"] == "dead"
         assert "550" in item["last_error"]
-        assert not {"text_body", "html_body", "text", "html"} & set(item)
+        assert not {"text_body", "html_body", "attachments", "text", "html"} & set(item)
         assert client.get("/admin/mail?status=dead", headers=auth("sales")).status_code == 403
 
         smtp.mailbox.refused.clear()  # the customer's mailbox exists now

@@ -1,5 +1,6 @@
 """The mailer's rules and rendering: addresses, locales, templates, backoff, messages."""
 
+import base64
 import email
 import email.policy
 import uuid
@@ -209,6 +210,7 @@ def row(**overrides):
         "text_body": "请打开 " + LINK + "\n",
         "html_body": f'<p><a href="{LINK}">打开</a></p>',
         "attempts": 0,
+        "attachments": None,
     }
     return SimpleNamespace(**{**values, **overrides})
 
@@ -225,6 +227,29 @@ def test_a_message_is_text_and_html_alternatives_in_utf8_with_a_message_id_from_
     assert parsed.get_body(("plain",)).get_content() == "请打开 " + LINK + "\n"
     assert LINK in parsed.get_body(("html",)).get_content()
     assert all(part.get_content_charset() == "utf-8" for part in parsed.iter_parts())
+
+
+def test_attachments_ride_in_multipart_mixed_beside_the_text_and_html_alternatives():
+    ics = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+    pdf = b"%PDF-1.4 \x00\xff binary"
+    stored = [
+        {"filename": "invitation.ics", "content_type": "text/calendar", "content": ics},
+        {"filename": "report.pdf", "content_type": "application/pdf", "content": pdf},
+    ]
+    for attachment in stored:
+        attachment["content"] = base64.b64encode(attachment["content"]).decode()
+    message = build_message(row(attachments=stored), "Ordo <ordo@supplier.example>", NOW)
+    parsed = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+    assert parsed.get_content_type() == "multipart/mixed"
+    assert parsed.get_body(("plain",)).get_content() == "请打开 " + LINK + "\n"
+    assert LINK in parsed.get_body(("html",)).get_content()
+    calendar, report = parsed.iter_attachments()
+    assert calendar.get_filename() == "invitation.ics"
+    assert calendar.get_content_type() == "text/calendar"
+    assert calendar.get_param("method") == "REQUEST"
+    assert calendar.get_payload(decode=True) == ics
+    assert report.get_filename() == "report.pdf" and report.get_content_type() == "application/pdf"
+    assert report.get_payload(decode=True) == pdf
 
 
 def test_the_embedded_transport_writes_eml_files_that_sort_by_time(tmp_path):
