@@ -1,4 +1,5 @@
-"""Data changes that more than one service's migrations make (their schema changes stay there).
+"""Changes that more than one service's migrations make: data changes, and the schema changes
+of the infrastructure tables every service has (shared.db.infrastructure_tables).
 
 Kept small and stable: an Alembic revision that calls one of these runs it as it reads when
 the revision is applied.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 
 import sqlalchemy as sa
+from alembic import op
 
 #: Links are credentials seen only by the customer: earlier versions put them in these events.
 LINK_FIELDS = ("acceptance_url", "survey_url")
@@ -43,3 +45,14 @@ def scrub_links_from_stored_events(connection: sa.Connection) -> None:
             if scrubbed != text:
                 body = scrubbed.encode() if binary else scrubbed
                 connection.execute(sa.update(table).where(table.c.id == row.id).values(body=body))
+
+
+def add_mail_attachments() -> None:
+    """mail_outbox.attachments (shared/mail.py): a mail's files as JSON, content base64."""
+    with op.batch_alter_table("mail_outbox") as batch_op:
+        batch_op.add_column(sa.Column("attachments", sa.JSON(), nullable=True))
+
+
+def drop_mail_attachments() -> None:
+    with op.batch_alter_table("mail_outbox") as batch_op:
+        batch_op.drop_column("attachments")

@@ -81,5 +81,9 @@ def test_a_published_status_report_reaches_the_timeline_and_the_customer_mailbox
     assert entry.summary.startswith("Status report 1 as of 2027-01-08 published:")
     assert message["Subject"].startswith("订单 ORD-2027-0001 第 1 期状态报告")
     assert "按计划进行。" in message.get_body(("plain",)).get_content()
+    [report] = message.iter_attachments()  # the report's PDF, as the contact reads it
+    assert report.get_filename() == "status-report-1.pdf"
+    assert report.get_content_type() == "application/pdf"
+    assert report.get_content().startswith(b"%PDF")
     assert len(smtp.mailbox.to(CONTACT)) == 1  # one mail per report
     ordo.db.dispose()

@@ -38,7 +38,7 @@ from shared.events.contracts.planning import (
     MeetingScheduled,
     MinutesPublished,
 )
-from shared.mail import queue_mail
+from shared.mail import Attachment, queue_mail
 from shared.usecases import ANY_VERSION, SYSTEM, IfMatch, Principal, find
 
 LINKS = (("task_id", Task, "task"), ("risk_id", Risk, "risk"), ("issue_id", Issue, "issue"))
@@ -102,7 +102,7 @@ def schedule_meeting(session: Session, plan_id: uuid.UUID, fields: dict[str, Any
         staff_attendees=sum(person.kind == "staff" for person in people),
         customer_attendees=sum(person.kind == "customer" for person in people),
     )
-    ics = meeting_ics(first).decode()
+    ics = Attachment("invitation.ics", "text/calendar", meeting_ics(first))
     for person in attendees:
         _mail_attendee(
             session,
@@ -116,7 +116,7 @@ def schedule_meeting(session: Session, plan_id: uuid.UUID, fields: dict[str, Any
             place=first.place,
             call_url=first.call_url,
             agenda=first.agenda,
-            ics=ics,
+            attachments=(ics,),
         )
     return first
 

@@ -9,6 +9,7 @@ reasons; the narrative is written on the draft; publishing makes it immutable, p
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -33,7 +34,7 @@ from shared.db import utcnow
 from shared.errors import Conflict, NotFound
 from shared.events.contracts.planning import StatusReportPublished
 from shared.events.envelope import to_primitives
-from shared.mail import queue_mail
+from shared.mail import Attachment, queue_mail
 from shared.usecases import ANY_VERSION, SYSTEM, IfMatch, Principal, find
 
 
@@ -260,28 +261,28 @@ def publish_status_report(
     if plan.customer_email:
         summary = report.content["summary"]
         content = customer_view(report)
-        queue_mail(
-            session,
-            status_report_mail(
-                to=plan.customer_email,
-                to_name=plan.contact_name,
-                locale=plan.customer_locale,
-                order_id=plan.order_id,
-                order_number=plan.order_number,
-                order_title=plan.title,
-                number=report.number,
-                status_date=report.status_date,
-                rag=report.rag,
-                reasons=report.reasons,
-                percent_complete=summary["percent_complete"],
-                forecast_finish=summary["forecast_finish"],
-                narrative=report.narrative,
-                milestones_done=content["milestones_done"],
-                milestones_due=content["milestones_due"],
-                open_issues=content["open_issues"],
-                changes=content["changes"],
-            ),
+        mail = status_report_mail(
+            to=plan.customer_email,
+            to_name=plan.contact_name,
+            locale=plan.customer_locale,
+            order_id=plan.order_id,
+            order_number=plan.order_number,
+            order_title=plan.title,
+            number=report.number,
+            status_date=report.status_date,
+            rag=report.rag,
+            reasons=report.reasons,
+            percent_complete=summary["percent_complete"],
+            forecast_finish=summary["forecast_finish"],
+            narrative=report.narrative,
+            milestones_done=content["milestones_done"],
+            milestones_due=content["milestones_due"],
+            open_issues=content["open_issues"],
+            changes=content["changes"],
         )
+        pdf = _document(report, content, "pdf", mail.locale)
+        attachment = Attachment(f"status-report-{report.number}.pdf", "application/pdf", pdf)
+        queue_mail(session, replace(mail, attachments=(attachment,)))
         mailed = 1
     session.flush()
     summary = report.content["summary"]
@@ -324,6 +325,10 @@ def status_report_document(
     """The report as HTML or PDF in `locale` (a customer's without internal items)."""
     report = read_status_report(session, report_id, actor)
     content = customer_view(report) if actor.is_customer else report.content
+    return _document(report, content, kind, locale)
+
+
+def _document(report: StatusReport, content: dict, kind: str, locale: str) -> bytes | str:
     render = report_pdf if kind == "pdf" else report_html
     return render(
         number=report.number,

@@ -2,6 +2,7 @@
 every endpoint, the customer's safe views, role checks, and bad input refused as problem+json
 with nothing written."""
 
+import base64
 import uuid
 from datetime import date
 
@@ -87,7 +88,12 @@ def test_a_kick_off_is_scheduled_announced_and_mailed_with_its_invitation(planni
     assert sorted(mail.to_address for mail in mails) == ["alice@ordo.example", CUSTOMER_MAIL]
     chinese = next(mail for mail in mails if mail.to_address == CUSTOMER_MAIL)
     assert chinese.locale == "zh-CN" and "会议邀请" in chinese.subject
-    assert "BEGIN:VCALENDAR" in chinese.text_body
+    assert "BEGIN:VCALENDAR" not in chinese.text_body and "invitation.ics" in chinese.text_body
+    [attachment] = chinese.attachments
+    assert attachment["filename"] == "invitation.ics"
+    assert attachment["content_type"] == "text/calendar"
+    [attached] = Calendar.from_ical(base64.b64decode(attachment["content"])).walk("VEVENT")
+    assert str(attached["summary"]) == "Kick-off"
     ics = planning.get(f"/meetings/{meeting['id']}/invitation.ics")
     assert ics.status_code == 200 and ics.mimetype == "text/calendar"
     [vevent] = Calendar.from_ical(ics.data).walk("VEVENT")
@@ -323,6 +329,10 @@ def test_a_status_report_is_drafted_judged_published_and_mailed(planning, order)
     assert mail.to_address == CUSTOMER_MAIL and mail.locale == "zh-CN"
     assert "吊车故障" in mail.text_body and "状态报告" in mail.subject
     assert "supplier price" not in mail.text_body
+    [attachment] = mail.attachments
+    assert attachment["filename"] == "status-report-1.pdf"
+    assert attachment["content_type"] == "application/pdf"
+    assert base64.b64decode(attachment["content"]).startswith(b"%PDF")
     # Published reports never change.
     edit = planning.patch(
         f"/status-reports/{report['id']}", {"narrative": "x"}, done.json["version"], role="manager"
