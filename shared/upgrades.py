@@ -56,3 +56,24 @@ def add_mail_attachments() -> None:
 def drop_mail_attachments() -> None:
     with op.batch_alter_table("mail_outbox") as batch_op:
         batch_op.drop_column("attachments")
+
+
+#: The retention job (shared/retention.py) deletes a batch at a time: each batch finds its rows
+#: by range through these indexes instead of scanning the table.
+RETENTION_INDEXES = (
+    ("inbox", "ix_inbox_processed", ["status", "processed_at"]),
+    ("idempotency_keys", "ix_idempotency_keys_created_at", ["created_at"]),
+    ("mail_outbox", "ix_mail_outbox_sent", ["status", "sent_at"]),
+)
+
+
+def add_retention_indexes() -> None:
+    for table, index, columns in RETENTION_INDEXES:
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.create_index(index, columns, unique=False)
+
+
+def drop_retention_indexes() -> None:
+    for table, index, _ in reversed(RETENTION_INDEXES):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_index(index)

@@ -7,29 +7,20 @@ Create Date: 2026-12-02 00:40:00
 The retention job (shared/retention.py) deletes processed inbox rows, expired idempotency keys
 and sent mail older than their retention, a batch at a time: these indexes let each batch find
 its rows by range instead of scanning the whole table.
+The same change in every service: shared.upgrades.add_retention_indexes.
 """
 
-from alembic import op
+from shared.upgrades import add_retention_indexes, drop_retention_indexes
 
-revision = '0004_retention_indexes'
-down_revision = '0005'
+revision = "0004_retention_indexes"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('inbox', schema=None) as batch_op:
-        batch_op.create_index('ix_inbox_processed', ['status', 'processed_at'], unique=False)
-    with op.batch_alter_table('idempotency_keys', schema=None) as batch_op:
-        batch_op.create_index('ix_idempotency_keys_created_at', ['created_at'], unique=False)
-    with op.batch_alter_table('mail_outbox', schema=None) as batch_op:
-        batch_op.create_index('ix_mail_outbox_sent', ['status', 'sent_at'], unique=False)
+    add_retention_indexes()
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('mail_outbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_mail_outbox_sent')
-    with op.batch_alter_table('idempotency_keys', schema=None) as batch_op:
-        batch_op.drop_index('ix_idempotency_keys_created_at')
-    with op.batch_alter_table('inbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_inbox_processed')
+    drop_retention_indexes()
