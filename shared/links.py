@@ -24,7 +24,9 @@ REDACTED = "[redacted]"
 # A JWT in compact form (header.claims.signature, each base64url): links' and bearer tokens.
 _TOKEN = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 # Whatever follows the public link paths is a token, even one too mangled to look like a JWT.
-_LINK_PATH = re.compile(r"(/acceptance/|/surveys/by-token/|/portal/sign-in/)[^/?#\s\"']+")
+_LINK_PATH = re.compile(
+    r"(/acceptance/|/surveys/by-token/|/portal/surveys/|/portal/sign-in/)[^/?#\s\"']+"
+)
 
 
 @dataclass(frozen=True)

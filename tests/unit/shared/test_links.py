@@ -32,5 +32,7 @@ def test_a_logged_path_or_link_shows_no_token():
 
 def test_a_mangled_token_behind_a_link_path_is_masked_too_and_staff_paths_are_kept():
     assert redact_links("/surveys/by-token/not-a-jwt") == f"/surveys/by-token/{REDACTED}"
+    for page in ("/portal/surveys/", "/portal/acceptance/", "/portal/sign-in/"):
+        assert redact_links(f"{page}not-a-jwt?lang=zh-CN") == f"{page}{REDACTED}?lang=zh-CN"
     staff = f"/deliveries/{uuid.uuid4()}/acceptance-link"
     assert redact_links(staff) == staff
