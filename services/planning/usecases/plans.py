@@ -33,7 +33,7 @@ from services.planning.models import (
     Reaction,
     Task,
 )
-from services.planning.usecases import publish_about
+from services.planning.usecases import publish, publish_about
 from services.planning.usecases.network import (
     calendar_of,
     dependencies_of,
@@ -45,6 +45,7 @@ from services.planning.usecases.network import (
     schedule_refusals,
     tasks_of,
 )
+from services.planning.usecases.new_plan import store_new_plan
 from services.planning.usecases.work_done import announce_finished_work
 from shared.db import new_id
 from shared.errors import Conflict, NotFound
@@ -96,12 +97,20 @@ def plan_of_order(session: Session, order_id: uuid.UUID) -> Plan | None:
     return None if plan.status == "cancelled" else plan
 
 
-def create_plan_for_order(session: Session, order: dict) -> Plan | None:
-    """Exactly one draft plan per order: analysis, a work package per requirement, QC, delivery."""
+def create_plan_for_order(session: Session, order: dict) -> uuid.UUID | None:
+    """Exactly one draft plan per order: analysis, a work package per requirement, QC, delivery.
+
+    Returns the new plan's id; None if the order has a plan already or was cancelled first."""
     order_id = order["order_id"]
-    if session.scalar(sa.select(Plan.id).where(Plan.order_id == order_id)):
+    planned, cancelled = session.execute(
+        sa.select(
+            sa.exists().where(Plan.order_id == order_id),
+            sa.exists().where(Reaction.order_id == order_id, Reaction.key == "cancelled"),
+        )
+    ).one()
+    if planned:
         return None
-    if Reaction.seen(session, order_id, "cancelled"):
+    if cancelled:
         logger.info("order %s was cancelled before its confirmation arrived", order_id)
         return None
     start = order["confirmed_at"].date()
@@ -125,19 +134,22 @@ def create_plan_for_order(session: Session, order: dict) -> Plan | None:
             for requirement in order["requirements"]
             for criterion in requirement["acceptance_criteria"]
         },
+        # Version 2, as plans were always announced: stored (1), then touched by the
+        # announcement of its creation, as every planning event touches its plan.
+        version=2,
     )
     template = standard_plan(order["requirements"])
     made: dict[str, Task] = {}
-    for position, planned in enumerate(template.tasks):
-        made[planned.key] = new_task(
+    for position, planned_task in enumerate(template.tasks):
+        made[planned_task.key] = new_task(
             plan,
-            name=planned.name,
-            duration=planned.duration,
-            milestone=planned.milestone,
-            origin=planned.origin,
-            department=planned.department,
-            requirement_id=planned.requirement_id,
-            parent_id=made[planned.parent].id if planned.parent else None,
+            name=planned_task.name,
+            duration=planned_task.duration,
+            milestone=planned_task.milestone,
+            origin=planned_task.origin,
+            department=planned_task.department,
+            requirement_id=planned_task.requirement_id,
+            parent_id=made[planned_task.parent].id if planned_task.parent else None,
             position=position,
         )
     tasks = list(made.values())
@@ -147,23 +159,22 @@ def create_plan_for_order(session: Session, order: dict) -> Plan | None:
         )
         for a, b in template.links
     ]
-    # Scheduled before anything is stored, so that each row is inserted once, complete: the
-    # plan, then its tasks, then the links between them (the flushes keep that order).
+    # Scheduled before anything is stored, so that each row is inserted once, complete.
     replan(session, plan, tasks, links, new=True)
-    session.add(plan)
-    session.flush()
-    session.add_all(tasks)
-    session.flush()
-    session.add_all(links)
-    publish_about(
+    store_new_plan(session, plan, tasks, links)
+    publish(
         session,
-        plan,
         PlanCreated,
-        start_date=plan.start_date,
-        finish_date=plan.finish_date,
-        requirement_tasks=requirement_tasks(session, plan, tasks),
+        {
+            "order_id": order_id,
+            "plan_id": plan.id,
+            "version": plan.version,
+            "start_date": plan.start_date,
+            "finish_date": plan.finish_date,
+            "requirement_tasks": requirement_tasks(session, plan, tasks),
+        },
     )
-    return plan
+    return plan.id
 
 
 def activate_plan(
