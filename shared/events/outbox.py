@@ -46,8 +46,27 @@ def record(
             created_at=utcnow(),
         )
     )
-    notify(session, NOTIFY_CHANNEL)
+    wake_relay(session)
     return envelope
+
+
+def wake_relay(session: Session) -> None:
+    """NOTIFY the relay at commit, once a transaction: a batch of handlers that publish an
+    event each sends one NOTIFY, not one a handler (PostgreSQL delivers one per channel and
+    transaction anyway). A NOTIFY sent in a savepoint is lost if the savepoint rolls back, so
+    it is sent again unless this transaction or one enclosing it has sent it."""
+    current = session.get_nested_transaction() or session.get_transaction()
+    sent = session.info.get(_NOTIFIED)
+    enclosing = current
+    while enclosing is not None:
+        if enclosing is sent:
+            return
+        enclosing = enclosing.parent
+    notify(session, NOTIFY_CHANNEL)
+    session.info[_NOTIFIED] = current
+
+
+_NOTIFIED = "outbox_notified_in"  # session.info: the transaction that sent the NOTIFY
 
 
 class Publisher:
