@@ -1,20 +1,27 @@
 """Request and response schemas of the planning API."""
 
+from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from services.planning.domain.levelling import LevellingMode
+from services.planning.domain.limits import (
+    LINK_TYPES,
+    MAX_DURATION,
+    MAX_EFFORT_HOURS,
+    MAX_IMPORT_ROWS,
+    MAX_LAG,
+    MAX_NAME_LENGTH,
+)
 from services.planning.domain.template import DEPARTMENTS
 from shared.http.fields import EARLIEST_DAY, LATEST_DAY, Day
 from shared.http.requests import PageArgsSchema
 from shared.money import MAX_MONEY
 
 PLAN_STATUSES = ("draft", "active", "completed", "cancelled")
-DEPENDENCY_TYPES = ("FS", "SS", "FF", "SF")
+DEPENDENCY_TYPES = LINK_TYPES
 RESOURCE_KINDS = ("person", "equipment")
 RISK_RESPONSES = ("avoid", "mitigate", "transfer", "accept")
 RISK_STATUSES = ("open", "closed", "occurred")
-MAX_DURATION = 2000
-MAX_LAG = 1000
 
 
 def money(**kwargs):
@@ -141,9 +148,6 @@ class TaskUpdateSchema(TaskFieldsSchema):
     pass
 
 
-MAX_IMPORT_ROWS = 5000
-
-
 class WbsTaskRowSchema(Schema):
     """One task of an import: new (with a `key`) or existing (with its `id`)."""
 
@@ -157,7 +161,7 @@ class WbsTaskRowSchema(Schema):
         validate=validate.Length(min=1, max=64),
         metadata={"description": "The key of a row above, or the id of a task of the plan"},
     )
-    name = fields.String(validate=validate.Length(min=1, max=200))
+    name = fields.String(validate=validate.Length(min=1, max=MAX_NAME_LENGTH))
     duration = fields.Integer(
         allow_none=True,
         validate=validate.Range(min=0, max=MAX_DURATION),
@@ -166,7 +170,7 @@ class WbsTaskRowSchema(Schema):
     milestone = fields.Boolean()
     department = fields.String(validate=validate.OneOf(DEPARTMENTS))
     requirement_id = fields.UUID(allow_none=True)
-    effort_hours = fields.Float(validate=validate.Range(min=0, max=1_000_000))
+    effort_hours = fields.Float(validate=validate.Range(min=0, max=MAX_EFFORT_HOURS))
     cost = money(validate=validate.Range(min=0))
     not_before = Day(allow_none=True)
 
@@ -204,6 +208,17 @@ class WbsImportSchema(Schema):
         fields.Nested(WbsLinkRowSchema),
         load_default=list,
         validate=validate.Length(max=2 * MAX_IMPORT_ROWS),
+    )
+
+
+class WbsFileSchema(Schema):
+    file = Upload(
+        required=True,
+        metadata={
+            "description": "A CSV sheet (text/csv, .csv) or a Microsoft Project XML export "
+            "(MSPDI: application/xml or text/xml, .xml); docs/planning.md lists the CSV's "
+            "columns and what is read of the XML"
+        },
     )
 
 

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from services.planning.api import support
 from services.planning.api.support import EDITORS, READERS, versioned
 from services.planning.domain.status import PLAN_STATUS
+from services.planning.domain.wbs_files import file_kind
 from services.planning.schemas import (
     AllocationCreateSchema,
     AllocationSchema,
@@ -14,6 +15,7 @@ from services.planning.schemas import (
     TaskQueryArgsSchema,
     TaskSchema,
     TaskUpdateSchema,
+    WbsFileSchema,
     WbsImportResultSchema,
     WbsImportSchema,
 )
@@ -28,9 +30,10 @@ from services.planning.usecases.tasks import (
     remove_allocation,
     task_allocations,
 )
-from services.planning.usecases.wbs_import import import_wbs
+from services.planning.usecases.wbs_import import import_wbs, import_wbs_file
 from shared.http.auth import roles_required
 from shared.http.contract import if_match_required
+from shared.http.errors import Problem
 from shared.http.idempotency import idempotent
 from shared.http.requests import db_session, if_match, page_of
 
@@ -80,6 +83,25 @@ class PlanWbsImport(MethodView):
         """Create and change many tasks and link them in one request (a whole WBS), validated
         as one unit: one bad row is refused by its place and field, with nothing written"""
         return import_wbs(db_session(), plan_id, data["tasks"], data["links"])
+
+
+@blp.route("/plans/<uuid:plan_id>/wbs-file")
+class PlanWbsFileImport(MethodView):
+    @roles_required(*EDITORS)
+    @blp.arguments(WbsFileSchema, location="files")
+    @blp.response(200, WbsImportResultSchema)
+    def post(self, files, plan_id):
+        """Import a WBS from a CSV sheet or a Microsoft Project XML export (multipart: file), as
+        one unit: a bad value is refused by its line or task and field, with nothing written"""
+        upload = files["file"]
+        kind = file_kind(upload.mimetype, upload.filename)
+        if kind is None:
+            raise Problem(
+                415,
+                "Send a CSV sheet (text/csv, .csv) or a Microsoft Project XML export "
+                f"(application/xml, .xml), not {upload.mimetype or 'a file of no type'}.",
+            )
+        return import_wbs_file(db_session(), plan_id, kind, upload.stream.read())
 
 
 @blp.route("/tasks/<uuid:task_id>")

@@ -6,6 +6,10 @@ that task as PATCH /tasks/{id} would (moves are PATCH's alone). Links name their
 or id. Every row is checked before anything is written; the bad ones are named
 (`tasks[3].parent`, `links[7].successor`) in one refusal and nothing is written. The plan is
 then scheduled once, however many rows there were.
+
+A WBS file (a CSV sheet or a Microsoft Project XML export, `domain/wbs_files.py`) is read into
+the same rows and imported the same way; its refusals name the file's lines or tasks and
+fields (`line 7.duration`, `Task UID 12.Duration`).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from services.planning.domain.task_shape import Shape, changed_shape, new_task_shape
 from services.planning.domain.wbs import MAX_LEVELS
+from services.planning.domain.wbs_files import MOST_ERRORS, read_wbs_file
 from services.planning.models import Dependency, Task
 from services.planning.usecases.network import (
     dependencies_of,
@@ -29,9 +34,6 @@ from services.planning.usecases.network import (
 )
 from services.planning.usecases.tasks import PLAIN_FIELDS
 from shared.errors import RuleViolation
-
-#: Refusals name at most this many rows: enough to fix a file, short enough to read.
-MOST_ERRORS = 50
 
 
 class _Rows:
@@ -121,6 +123,19 @@ def import_wbs(
         "linked": len(links),
         "finish_date": plan.finish_date,
     }
+
+
+def import_wbs_file(
+    session: Session, plan_id: uuid.UUID, kind: str, content: bytes
+) -> dict[str, Any]:
+    """Import the rows of a WBS file (`kind`: wbs_files.CSV or MSPDI) as import_wbs does; the
+    new tasks' ids come by the file's ids (CSV) or UIDs (MSPDI). RuleViolation naming each bad
+    place and field of the file, with nothing written."""
+    wbs = read_wbs_file(kind, content)
+    try:
+        return import_wbs(session, plan_id, wbs.tasks, wbs.links)
+    except RuleViolation as refused:
+        raise wbs.located(refused) from None
 
 
 def _change(rows: _Rows, where: str, row: dict) -> None:
