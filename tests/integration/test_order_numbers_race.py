@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from services.orders.app import create_app
-from shared.numbering import next_number
+from shared.numbering import next_in_sequence
 from tests.helpers import SECRETS, auth
 from tests.integration.conftest import create_schema
 
@@ -66,7 +66,7 @@ def test_a_create_does_not_wait_for_another_create_still_in_its_transaction(orde
     db = orders_app.extensions["ordo"].db
     with db.transaction() as session:  # a create that took its number and has not committed
         year = datetime.now(UTC).year
-        held = next_number(session, f"order_number:{year}")
+        held = next_in_sequence(session, f"order_number:{year}")
         began = time.monotonic()
         response = client.post(
             "/orders", json={"customer_id": customer["id"], "title": "Line"}, headers=auth("sales")

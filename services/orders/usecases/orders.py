@@ -22,7 +22,7 @@ from services.orders.usecases import publish
 from services.orders.usecases.progress import catch_up
 from shared.errors import Conflict, Forbidden, RuleViolation
 from shared.events.contracts.orders import OrderCancelled, OrderClosed, OrderCreated
-from shared.numbering import next_number
+from shared.numbering import next_in_sequence
 from shared.usecases import ANY_VERSION, SYSTEM, IfMatch, Principal, find
 
 
@@ -60,8 +60,8 @@ def set_value(order: Order, value: dict | None) -> None:
 
 
 def next_order_number(session: Session, year: int) -> str:
-    """ORD-<year>-<n>: the year's counter, never blocking another create (shared.numbering)."""
-    return order_number(year, next_number(session, f"order_number:{year}"))
+    """ORD-<year>-<n>: the year's sequence, never blocking another create (shared.numbering)."""
+    return order_number(year, next_in_sequence(session, f"order_number:{year}"))
 
 
 def create_order(session: Session, data: dict, actor: Principal = SYSTEM) -> Order:
