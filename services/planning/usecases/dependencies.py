@@ -12,8 +12,8 @@ from services.planning.usecases.network import (
     dependencies_of,
     link,
     plan_allowing,
+    plan_rows,
     replan,
-    tasks_of,
     wbs_tree,
 )
 from shared.errors import Conflict, RuleViolation
@@ -51,7 +51,7 @@ def link_tasks(
             raise _refused(field, "No such task in this plan.")
         tasks.append(task)
     before, after = tasks
-    planned = tasks_of(session, plan)  # read once: the outline check and scheduling share them
+    planned = plan_rows(session, plan)  # read once: the outline check and scheduling share them
     tree = wbs_tree(planned)
     if before.id in tree.descendants(after.id) or after.id in tree.descendants(before.id):
         raise _refused("successor_id", "A task cannot depend on a task above or below it.")
@@ -63,7 +63,7 @@ def link_tasks(
     if exists is not None:
         raise Conflict("These tasks are already linked.")
     dependency = link(session, plan, before, after, type, lag)
-    replan(session, plan, planned)
+    replan(session, plan, planned, changed=[])
     return dependency
 
 

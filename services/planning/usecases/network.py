@@ -4,6 +4,11 @@ Every change to a plan ends with :func:`replan`, which renumbers the WBS, schedu
 tasks (CPM in working-day indices) and rolls the figures up into the summary tasks. What the
 scheduler refuses (a cycle, dates past what a calendar holds, costs past what money holds)
 comes out as a RuleViolation naming the tasks at fault.
+
+A change reads the plan as plain rows (:func:`plan_rows`, :func:`plan_links`: the columns the
+outline, the scheduler and the roll-up need, no ORM object per task) with the few tasks the
+session holds as objects (the one a request changes, a new one) in their place, and writes only
+the rows whose stored figures moved, in one executemany UPDATE per set of columns.
 """
 
 from __future__ import annotations
@@ -13,9 +18,10 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -25,8 +31,6 @@ from services.planning.domain.calendar import WorkCalendar
 from services.planning.domain.scheduling import (
     CycleError,
     DependencyType,
-    Schedule,
-    ScheduledTask,
     ScheduleInputError,
     index_span_to_dates,
     schedule,
@@ -39,7 +43,6 @@ from services.planning.domain.wbs import (
     MAX_COST,
     CostRangeError,
     WbsError,
-    WbsNode,
     WbsTree,
     WorkFigures,
     check_costs,
@@ -93,6 +96,99 @@ def links_of(session: Session, plan: Plan) -> list[sa.Row]:
     return list(session.execute(query.order_by(Dependency.created_at)))
 
 
+@dataclass(slots=True)
+class TaskRow:
+    """A stored task as a replan reads it: the values of its row, without an ORM object.
+
+    Values set on it outside a replan (a sibling's position, a milestone reached) are named in
+    `unsaved`, so that the replan that follows writes them with its own."""
+
+    id: uuid.UUID
+    plan_id: uuid.UUID
+    parent_id: uuid.UUID | None
+    position: int
+    wbs_code: str
+    level: int
+    name: str
+    origin: str
+    requirement_id: uuid.UUID | None
+    milestone: bool
+    summary: bool
+    duration: int
+    effort_hours: float
+    cost: Decimal
+    not_before: date | None
+    percent_complete: float
+    actual_start: date | None
+    actual_finish: date | None
+    actual_cost: Decimal
+    start_date: date | None
+    finish_date: date | None
+    late_start: date | None
+    late_finish: date | None
+    total_float: int
+    free_float: int
+    critical: bool
+    unsaved: frozenset = frozenset()
+
+    @property
+    def done(self) -> bool:
+        return self.percent_complete >= 100
+
+
+_ROW_COLUMNS = [getattr(Task, field.name) for field in fields(TaskRow) if field.name != "unsaved"]
+
+
+def plan_rows(session: Session, plan: Plan) -> list[TaskRow | Task]:
+    """The plan's tasks in stored order as plain rows, except those the session holds as
+    objects (changed, new, or merely loaded), which stand in their own place: a replan then
+    writes those through the ORM, version-checked, and keeps them current. Nothing is flushed."""
+    # On the connection: no autoflush, and none of the ORM's per-row loading.
+    stored = session.connection().execute(
+        sa.select(*_ROW_COLUMNS)
+        .where(Task.plan_id == plan.id)
+        .order_by(Task.wbs_code, Task.created_at)
+    )
+    rows: list[TaskRow | Task] = [TaskRow(*row) for row in stored]
+    with session.no_autoflush:
+        held = {
+            task.id: task
+            for task in session.identity_map.values()
+            if isinstance(task, Task) and task.plan_id == plan.id
+        }
+    gone = {task.id for task in session.deleted if isinstance(task, Task)}
+    rows = [held.get(row.id, row) for row in rows if row.id not in gone]
+    rows.extend(task for task in session.new if isinstance(task, Task) and task.plan_id == plan.id)
+    return rows
+
+
+def plan_links(session: Session, plan: Plan) -> list:
+    """The plan's links as plain rows (as :func:`links_of` reads them, without a flush), with
+    the session's unflushed additions and removals applied."""
+    stored = (
+        session.connection()
+        .execute(
+            sa.select(
+                Dependency.predecessor_id, Dependency.successor_id, Dependency.type, Dependency.lag
+            )
+            .where(Dependency.plan_id == plan.id)
+            .order_by(Dependency.created_at)
+        )
+        .all()
+    )
+    gone = {
+        (link.predecessor_id, link.successor_id)
+        for link in session.deleted
+        if isinstance(link, Dependency)
+    }
+    if gone:
+        stored = [row for row in stored if (row.predecessor_id, row.successor_id) not in gone]
+    added = [
+        link for link in session.new if isinstance(link, Dependency) and link.plan_id == plan.id
+    ]
+    return [*stored, *added]
+
+
 def outline_order(tasks: list[Task]) -> list[Task]:
     """Tasks sorted as the WBS reads: 1, 1.1, 1.2, 2 …"""
     return sorted(tasks, key=lambda task: [int(part) for part in task.wbs_code.split(".") if part])
@@ -134,23 +230,33 @@ def network(
     built.inputs = [scheduler_task(task, calendar, status_index) for task in leaves]
     if dependencies is None:
         dependencies = links_of(session, plan)
+    expanded: dict[uuid.UUID, list[uuid.UUID]] = {}
     for link in dependencies:
-        for before in built.leaves_under(link.predecessor_id):
-            for after in built.leaves_under(link.successor_id):
+        befores = expanded.get(link.predecessor_id)
+        if befores is None:
+            befores = expanded[link.predecessor_id] = built.leaves_under(link.predecessor_id)
+        afters = expanded.get(link.successor_id)
+        if afters is None:
+            afters = expanded[link.successor_id] = built.leaves_under(link.successor_id)
+        kind = DependencyType(link.type)
+        for before in befores:
+            for after in afters:
                 if before != after:
-                    built.links.append(
-                        SchedulerDependency(before, after, DependencyType(link.type), link.lag)
-                    )
+                    built.links.append(SchedulerDependency(before, after, kind, link.lag))
     return built
 
 
-def wbs_tree(tasks: Iterable[Task]) -> WbsTree:
-    """The outline of `tasks`: who is below whom, in which position."""
-    return WbsTree.from_nodes(WbsNode(task.id, task.parent_id, task.position) for task in tasks)
+def wbs_tree(tasks: Iterable[Task | TaskRow]) -> WbsTree:
+    """The outline of `tasks`: who is below whom, in which position (a task is read as its
+    own WbsNode: it has the id, parent_id and position the tree reads)."""
+    return WbsTree.from_nodes(tasks)
 
 
-def scheduler_task(task: Task, calendar: WorkCalendar, status_index: int | None) -> SchedulerTask:
-    """A leaf as the scheduler sees it, as of the plan's status date (index; None: no report yet).
+def scheduler_task(
+    task: Task, calendar: WorkCalendar, status_index: int | None, key=None
+) -> SchedulerTask:
+    """A leaf as the scheduler sees it, as of the plan's status date (index; None: no report
+    yet), under its id (or `key`).
 
     Actuals are facts: a task with an actual start is pinned there (done: for the working days
     it took; in progress: until its remaining duration, duration x (1 - progress), has run
@@ -161,11 +267,13 @@ def scheduler_task(task: Task, calendar: WorkCalendar, status_index: int | None)
     if started is not None:
         # A milestone at index i marks the end of the working day before i.
         day = started + timedelta(days=1) if task.milestone else started
-        return SchedulerTask(task.id, duration, None, calendar.to_index(day))
+        return SchedulerTask(
+            task.id if key is None else key, duration, None, calendar.to_index(day)
+        )
     limit = not_before(task, calendar)
     if status_index is not None:
         limit = status_index if limit is None else max(limit, status_index)
-    return SchedulerTask(task.id, duration, limit)
+    return SchedulerTask(task.id if key is None else key, duration, limit)
 
 
 def effective_duration(task: Task, calendar: WorkCalendar, status_index: int | None = None) -> int:
@@ -207,138 +315,290 @@ def replan(
     dependencies: list[Dependency] | None = None,
     *,
     new: bool = False,
-) -> Schedule:
+    changed: Iterable[uuid.UUID] | None = None,
+) -> None:
     """Renumber the WBS, schedule the leaves, roll up the summaries and move the plan's finish.
 
-    A caller that has read the plan's `tasks` and `dependencies` passes them, so they are not
-    read again. A new plan passes them before they are stored (`new`: no allocations yet, and
-    nothing to flush), so that the caller writes each row once, complete. Raises RuleViolation
-    (a cycle, a self-dependency, a task's cost or the plan's total past MAX_COST) with nothing
-    changed that the caller's rollback would not undo.
+    A caller that has read the plan's `tasks` (:func:`plan_rows`) and `dependencies` passes
+    them, so they are not read again. A new plan passes them before they are stored (`new`: no
+    allocations yet, and nothing to flush), so that the caller writes each row once, complete.
+    A caller that knows which tasks it `changed` (their figures, or their place: the old parent
+    of a moved task too) names them: then only the summaries above those and above the leaves
+    the schedule moves are rolled up again; otherwise (a deletion, say) every summary is.
+    Raises RuleViolation (a cycle, a self-dependency, a task's cost or the plan's total past
+    MAX_COST) with nothing changed that the caller's rollback would not undo.
     """
     if tasks is None:
         session.flush()
     with schedule_refusals(session):
-        return _replan(session, plan, tasks, dependencies, new)
+        _replan(session, plan, tasks, dependencies, new, changed)
+
+
+class _Node(NamedTuple):
+    """A task's place in the outline, by its number among the plan's rows (a WbsNode)."""
+
+    id: int
+    parent_id: int | None
+    position: int
 
 
 def _replan(
     session: Session,
     plan: Plan,
-    tasks: list[Task] | None,
+    tasks: list[Task | TaskRow] | None,
     dependencies: list[Dependency] | None,
     new: bool,
-) -> Schedule:
-    built = network(session, plan, tasks, dependencies)
-    scheduled = schedule(built.inputs, built.links)
+    changed: Iterable[uuid.UUID] | None,
+) -> None:
+    # Tasks are numbered by their place in `rows`: every look-up below hashes an int, not a
+    # UUID (whose hash and equality are Python code), which is most of what a replan costs.
+    rows = plan_rows(session, plan) if tasks is None else tasks
+    if dependencies is None:
+        dependencies = plan_links(session, plan)
+    number = {row.id: n for n, row in enumerate(rows)}
+    try:
+        tree = WbsTree.from_nodes(
+            _Node(n, None if row.parent_id is None else number[row.parent_id], row.position)
+            for n, row in enumerate(rows)
+        )
+    except KeyError as missing:
+        raise WbsError(f"a task has unknown parent {missing.args[0]!r}") from None
+    calendar = calendar_of(plan)
+    codes = tree.codes()
+    summaries = {node for node in codes if tree.children(node)}
+    leaves = [n for n in range(len(rows)) if n not in summaries]
+    status_index = None if plan.status_date is None else calendar.to_index(plan.status_date)
+    inputs = [scheduler_task(rows[n], calendar, status_index, key=n) for n in leaves]
+    with _in_task_ids(rows):
+        scheduled = schedule(inputs, _leaf_links(tree, summaries, number, dependencies)).tasks
+
     write = ScheduleWrites()
-    codes = built.tree.codes()
-    for node in built.tree.nodes():
-        code = codes[node.id]
-        write(
-            built.tasks[node.id],
-            position=node.position,
-            wbs_code=code,
-            level=code.count("."),
-            summary=bool(built.tree.children(node.id)),
-        )
+    moved = {number[task_id] for task_id in changed or () if task_id in number}
+    for parent in (None, *summaries):
+        for position, node in enumerate(tree.children(parent)):
+            code, row = codes[node], rows[node]
+            summary = node in summaries
+            if (row.position, row.wbs_code, row.summary) == (position, code, summary):
+                continue  # the level follows the code
+            write(row, position=position, wbs_code=code, level=code.count("."), summary=summary)
+            moved.add(node)
     if not new:
-        _apply_allocations(session, built.leaves, write)
+        _apply_allocations(session, [rows[n] for n in leaves], write)
+    span = _SpanDates(calendar)
+    spans = {}
+    for n in leaves:
+        row, result = rows[n], scheduled[n]
+        start, finish = span(result.early_start, result.early_finish)
+        late_start, late_end = span(result.late_start, result.late_finish)
+        now = (start, finish, late_start, late_end, *result[6:9])
+        stored = (
+            row.start_date,
+            row.finish_date,
+            row.late_start,
+            row.late_finish,
+            row.total_float,
+            row.free_float,
+            row.critical,
+        )
+        if stored != now:
+            write(
+                row,
+                start_date=start,
+                finish_date=finish,
+                late_start=late_start,
+                late_finish=late_end,
+                total_float=result.total_float,
+                free_float=result.free_float,
+                critical=result.critical,
+            )
+            moved.add(n)
+        spans[n] = start, finish, result.duration
+    above = tree if changed is None else _outline_above(tree, moved)
     figures = {}
-    for task in built.leaves:
-        result = scheduled.tasks[task.id]
-        start, finish = index_span_to_dates(built.calendar, result.early_start, result.early_finish)
-        late_start, late_end = index_span_to_dates(
-            built.calendar, result.late_start, result.late_finish
-        )
+    for n in leaves:
+        if n in above:
+            row, (start, finish, duration) = rows[n], spans[n]
+            figures[n] = WorkFigures(
+                start, finish, row.effort_hours, row.cost, row.percent_complete, duration
+            )
+    for node, rollup in roll_up(above, figures).items():
+        below = [scheduled[leaf] for leaf in tree.descendants(node) if leaf not in summaries]
         write(
-            task,
-            start_date=start,
-            finish_date=finish,
-            late_start=late_start,
-            late_finish=late_end,
-            total_float=result.total_float,
-            free_float=result.free_float,
-            critical=result.critical,
-        )
-        figures[task.id] = WorkFigures(
-            task.start_date,
-            task.finish_date,
-            task.effort_hours,
-            task.cost,
-            task.percent_complete,
-            result.duration,
-        )
-    rollups = roll_up(built.tree, figures)
-    for task_id, rollup in rollups.items():
-        below = [scheduled.tasks[leaf] for leaf in built.leaves_under(task_id)]
-        write(
-            built.tasks[task_id],
+            rows[node],
             start_date=rollup.start,
             finish_date=rollup.finish,
-            late_start=min(built.calendar.to_date(item.late_start) for item in below),
-            late_finish=max(late_finish(built, item) for item in below),
+            late_start=span.day(min(item.late_start for item in below)),
+            late_finish=max(span(item.late_start, item.late_finish)[1] for item in below),
             effort_hours=rollup.effort,
             cost=rollup.cost,
             percent_complete=round(rollup.percent_complete, 2),
-            duration=built.calendar.working_days_between(
-                rollup.start, rollup.finish + timedelta(days=1)
-            ),
+            duration=calendar.working_days_between(rollup.start, rollup.finish + timedelta(days=1)),
             total_float=min(item.total_float for item in below),
             free_float=min(item.free_float for item in below),
             critical=any(item.critical for item in below),
             milestone=False,
         )
-    check_costs(built.tree, {task_id: task.cost for task_id, task in built.tasks.items()})
-    if built.leaves:
-        plan.finish_date = max(task.finish_date for task in built.leaves)
+    with _in_task_ids(rows):
+        check_costs(above, {n: rows[n].cost for n in above.codes()})
+    if leaves:
+        plan.finish_date = max(finish for _, finish, _ in spans.values())
     else:
         plan.finish_date = plan.start_date
     plan.updated_at = utcnow()
     if not new:
+        write.unsaved(rows)
         write.flush(session)
         session.flush()
-    return scheduled
+
+
+def _leaf_links(
+    tree: WbsTree,
+    summaries: set[int],
+    number: dict[uuid.UUID, int],
+    dependencies: Iterable,
+) -> list[SchedulerDependency]:
+    """The links between leaves: a link from or to a summary stands for links from or to every
+    leaf below it."""
+    below: dict[int, list[int]] = {}
+
+    def leaves_under(node: int) -> list[int]:
+        found = below.get(node)
+        if found is None:
+            if node in summaries:
+                found = [leaf for leaf in tree.descendants(node) if leaf not in summaries]
+            else:
+                found = [node]
+            below[node] = found
+        return found
+
+    links = []
+    for link in dependencies:
+        kind = _LINK_TYPES.get(link.type)
+        before, after = number.get(link.predecessor_id), number.get(link.successor_id)
+        if kind is None or before is None or after is None:
+            raise ScheduleInputError(
+                f"the link {link.predecessor_id} -> {link.successor_id} is not valid"
+            )
+        if before not in summaries and after not in summaries and before != after:
+            links.append(SchedulerDependency(before, after, kind, link.lag))
+            continue
+        for first in leaves_under(before):
+            for second in leaves_under(after):
+                if first != second:
+                    links.append(SchedulerDependency(first, second, kind, link.lag))
+    return links
+
+
+_LINK_TYPES = {str(kind): kind for kind in DependencyType}
+
+
+@contextmanager
+def _in_task_ids(rows: list[Task | TaskRow]) -> Iterator[None]:
+    """Refusals that name tasks by their number among `rows` name them by id instead."""
+    try:
+        yield
+    except CycleError as cycle:
+        raise CycleError([rows[n].id for n in cycle.cycle]) from None
+    except CostRangeError as refused:
+        node = None if refused.node_id is None else rows[refused.node_id].id
+        raise CostRangeError(node, refused.cost) from None
+
+
+def _outline_above(tree: WbsTree, moved: set[int]) -> WbsTree:
+    """The part of `tree` a roll-up of `moved` needs: the top level (whose costs make the
+    plan's total) and, under each top-level task above a moved one, everything below it."""
+    touched = set()
+    for node in moved:
+        while tree.parent(node) is not None:
+            node = tree.parent(node)
+        touched.add(node)
+    kept = []
+    for position, top in enumerate(tree.children(None)):
+        kept.append(_Node(top, None, position))
+        if top in touched:
+            # Outline order keeps the siblings' order among equal positions.
+            kept.extend(_Node(node, tree.parent(node), 0) for node in tree.descendants(top))
+    return WbsTree.from_nodes(kept)
+
+
+class _SpanDates:
+    """index_span_to_dates on one calendar, each working day looked up once: the tasks of a
+    plan share few distinct days."""
+
+    def __init__(self, calendar: WorkCalendar) -> None:
+        self.calendar = calendar
+        self.days: dict[int, date] = {}
+
+    def __call__(self, start: int, finish: int) -> tuple[date, date]:
+        return index_span_to_dates(self, start, finish)
+
+    def to_date(self, index: int) -> date:
+        found = self.days.get(index)
+        if found is None:
+            found = self.days[index] = self.calendar.to_date(index)
+        return found
+
+    day = to_date
 
 
 def assign(row, **values) -> None:
     """Set the values that differ: a row rescheduled to where it was stays out of the flush,
-    so a change costs the rows it moves, not the whole plan."""
+    so a change costs the rows it moves, not the whole plan. A plain row remembers them for
+    the replan that follows to write."""
     for name, value in values.items():
         if getattr(row, name) != value:
             setattr(row, name, value)
+            if isinstance(row, TaskRow):
+                row.unsaved |= {name}
 
 
 class ScheduleWrites:
-    """The figures a replan gives the rows: a row the caller has changed takes them through the
-    ORM (its own UPDATE, version-checked, at flush); a row the replan alone moves takes them as
-    committed values, written for all such rows by one executemany UPDATE per set of columns
-    (`flush`), its version raised by one. The ORM cannot batch versioned UPDATEs, and a
-    progress report that moves a chain moves hundreds of rows. The plan's own version guards
-    against a concurrent replan: its UPDATE at flush is version-checked."""
+    """The figures a replan gives the rows: a row the caller has changed (or a new one) takes
+    them through the ORM (its own UPDATE, version-checked, at flush); a plain row, or an object
+    the replan alone moves, takes them in place (an object as committed values), written for
+    all such rows by one executemany UPDATE per set of columns (`flush`), its version raised by
+    one. The ORM cannot batch versioned UPDATEs, and a progress report that moves a chain moves
+    hundreds of rows. The plan's own version guards against a concurrent replan: its UPDATE at
+    flush is version-checked."""
 
     def __init__(self) -> None:
-        self.pending: dict[uuid.UUID, tuple[Task, dict]] = {}
+        self.pending: dict[uuid.UUID, tuple[Task | TaskRow, dict]] = {}
 
-    def __call__(self, row: Task, **values) -> None:
+    def __call__(self, row: Task | TaskRow, **values) -> bool:
+        """Give `row` the `values` that differ; True if there were any."""
         changed = {name: value for name, value in values.items() if getattr(row, name) != value}
         if not changed:
-            return
+            return False
+        if isinstance(row, TaskRow):
+            for name, value in changed.items():
+                setattr(row, name, value)
+            self.pending.setdefault(row.id, (row, {}))[1].update(changed)
+            return True
         state = sa.inspect(row)
         if not state.persistent or state.modified:
             for name, value in changed.items():
                 setattr(row, name, value)
-            return
+            return True
         for name, value in changed.items():
             set_committed_value(row, name, value)
         self.pending.setdefault(row.id, (row, {}))[1].update(changed)
+        return True
+
+    def unsaved(self, rows: Iterable[Task | TaskRow]) -> None:
+        """Take over what was set on plain rows before the replan (see :func:`assign`)."""
+        for row in rows:
+            if isinstance(row, TaskRow) and row.unsaved:
+                values = {name: getattr(row, name) for name in row.unsaved}
+                self.pending.setdefault(row.id, (row, {}))[1].update(values)
+                row.unsaved = frozenset()
 
     def flush(self, session: Session) -> None:
         table = Task.__table__
         groups: dict[frozenset, list[dict]] = defaultdict(list)
         for task_id, (row, changed) in self.pending.items():
             groups[frozenset(changed)].append({"task_id": task_id, **changed})
-            set_committed_value(row, "version", row.version + 1)
+            if isinstance(row, Task):
+                set_committed_value(row, "version", row.version + 1)
         for columns, rows in groups.items():
             update = (
                 sa.update(table)
@@ -379,10 +639,6 @@ def schedule_refusals(session: Session) -> Iterator[None]:
         ) from None
     except (ScheduleInputError, WbsError) as refused:
         raise RuleViolation(detail=f"The plan cannot be scheduled: {refused}.") from None
-
-
-def late_finish(built: Network, item: ScheduledTask) -> date:
-    return index_span_to_dates(built.calendar, item.late_start, item.late_finish)[1]
 
 
 def _apply_allocations(session: Session, leaves: list[Task], write=assign) -> None:

@@ -25,9 +25,9 @@ from services.planning.usecases.network import (
     outline_order,
     place,
     plan_allowing,
+    plan_rows,
     replan,
     task_allowing,
-    tasks_of,
     wbs_tree,
 )
 from services.planning.usecases.plans import advance_plan_after_progress, late_work
@@ -90,13 +90,13 @@ def add_task(
 ) -> Task:
     """Add a task or milestone under a parent (or at the top) and reschedule."""
     plan = plan_allowing(session, plan_id)
-    tasks = tasks_of(session, plan)  # read once: checking, placing and scheduling share them
+    tasks = plan_rows(session, plan)  # read once: checking, placing and scheduling share them
     check_parent(session, plan, None, parent_id, tasks)
     shape = new_task_shape(milestone, duration)
     task = new_task(plan, name=name, milestone=shape.milestone, duration=shape.duration, **fields)
     session.add(task)
     place(session, plan, task, parent_id, position, tasks)
-    replan(session, plan, [*tasks, task])
+    replan(session, plan, [*tasks, task], changed=[task.id])
     return with_lateness(session, plan, [task])[0]
 
 
@@ -110,7 +110,8 @@ def change_task(
     task, plan = task_allowing(session, task_id)
     if_match.check(task.version)
     shape = changed_shape(task.summary, Shape(task.milestone, task.duration), changes)
-    tasks = tasks_of(session, plan)  # read once: checking, placing and scheduling share them
+    tasks = plan_rows(session, plan)  # read once: checking, placing and scheduling share them
+    changed = [task.id, task.parent_id]  # and the old parent of a moved task
     task.milestone, task.duration = shape.milestone, shape.duration
     if "parent_id" in changes or "position" in changes:
         parent_id = changes.get("parent_id", task.parent_id)
@@ -119,7 +120,7 @@ def change_task(
     for name in PLAIN_FIELDS:
         if name in changes:
             setattr(task, name, changes[name])
-    replan(session, plan, tasks)
+    replan(session, plan, tasks, changed=changed)
     return with_lateness(session, plan, [task])[0]
 
 
@@ -145,37 +146,39 @@ def check_parent(
     if parent.milestone:
         raise _invalid("parent_id", "A milestone cannot have tasks below it.")
     # The outline only: the links are not needed to place a task.
-    tasks = tasks_of(session, plan) if tasks is None else tasks
-    tree = wbs_tree(tasks)
-    if task is not None:
-        moved = {task.id, *tree.descendants(task.id)}
-        if parent_id in moved:
-            raise _invalid("parent_id", "A task cannot move below itself.")
-    groups = [row.id for row in tasks if row.origin == "work_packages"]
-    levels = 1 if task is None else levels_taken(tree, task.id, groups)
-    if tree.depth(parent_id) + levels > MAX_LEVELS:
-        raise _invalid("parent_id", f"The WBS would be more than {MAX_LEVELS} levels deep.")
-    if task is not None:
-        # The new parent and everything above it become summaries of the moved tasks, and a
-        # link between a task and its own summary is refused.
-        above, node = set(), parent_id
+    tasks = plan_rows(session, plan) if tasks is None else tasks
+    if task is None:
+        # A new task takes one level below the parent: the parent's depth is enough.
+        parents = {row.id: row.parent_id for row in tasks}
+        depth, node = 0, parent_id
         while node is not None:
-            above.add(node)
-            node = tree.parent(node)
-        linked = session.scalar(
-            sa.select(Dependency.id).where(
-                sa.or_(
-                    sa.and_(
-                        Dependency.predecessor_id.in_(moved), Dependency.successor_id.in_(above)
-                    ),
-                    sa.and_(
-                        Dependency.predecessor_id.in_(above), Dependency.successor_id.in_(moved)
-                    ),
-                )
+            depth, node = depth + 1, parents[node]
+        if depth + 1 > MAX_LEVELS:
+            raise _invalid("parent_id", f"The WBS would be more than {MAX_LEVELS} levels deep.")
+        return
+    tree = wbs_tree(tasks)
+    moved = {task.id, *tree.descendants(task.id)}
+    if parent_id in moved:
+        raise _invalid("parent_id", "A task cannot move below itself.")
+    groups = [row.id for row in tasks if row.origin == "work_packages"]
+    if tree.depth(parent_id) + levels_taken(tree, task.id, groups) > MAX_LEVELS:
+        raise _invalid("parent_id", f"The WBS would be more than {MAX_LEVELS} levels deep.")
+    # The new parent and everything above it become summaries of the moved tasks, and a
+    # link between a task and its own summary is refused.
+    above, node = set(), parent_id
+    while node is not None:
+        above.add(node)
+        node = tree.parent(node)
+    linked = session.scalar(
+        sa.select(Dependency.id).where(
+            sa.or_(
+                sa.and_(Dependency.predecessor_id.in_(moved), Dependency.successor_id.in_(above)),
+                sa.and_(Dependency.predecessor_id.in_(above), Dependency.successor_id.in_(moved)),
             )
         )
-        if linked is not None:
-            raise _invalid("parent_id", "A task cannot move below a task it is linked to.")
+    )
+    if linked is not None:
+        raise _invalid("parent_id", "A task cannot move below a task it is linked to.")
 
 
 def record_progress(
