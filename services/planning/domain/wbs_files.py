@@ -64,8 +64,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
-from fractions import Fraction
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from functools import partial
 from typing import Any, TypeVar
 from xml.etree.ElementTree import Element, ParseError
@@ -710,17 +709,17 @@ class _Reader:
         return found
 
 
-def _minutes(text: str, per_day: int) -> Fraction:
+def _minutes(text: str, per_day: int) -> Decimal:
     """The minutes of work an xsd:duration holds (PT16H0M0S; a D is a working day)."""
     match = DURATION.fullmatch(text)
     if match is None or text in ("P", "PT"):
         raise ValueError("Give a duration like PT16H0M0S.")
-    part = {name: Fraction(value or 0) for name, value in match.groupdict().items()}
+    part = {name: Decimal(value or 0) for name, value in match.groupdict().items()}
     return part["days"] * per_day + part["hours"] * 60 + part["minutes"] + part["seconds"] / 60
 
 
 def _task_days(text: str, per_day: int) -> int:
-    days = math.ceil(_minutes(text, per_day) / per_day)
+    days = int((_minutes(text, per_day) / per_day).to_integral_value(ROUND_CEILING))
     if days > MAX_DURATION:
         raise ValueError(f"A task lasts at most {MAX_DURATION} working days.")
     return days
@@ -753,6 +752,7 @@ def _lag_days(text: str, lag_format: int | None, per_day: int) -> int:
     """Tenths of a minute as working days, to the nearest day (half a day away from 0)."""
     if not re.fullmatch(r"-?\d{1,12}", text):
         raise ValueError("Give the lag in tenths of a minute.")
-    day = MINUTES_PER_ELAPSED_DAY if lag_format in ELAPSED_LAG_FORMATS else per_day
-    days = Fraction(abs(int(text)), 10 * day)
-    return _lag(int(math.copysign(math.floor(days + Fraction(1, 2)), int(text))))
+    tenths_a_day = 10 * (MINUTES_PER_ELAPSED_DAY if lag_format in ELAPSED_LAG_FORMATS else per_day)
+    tenths = int(text)
+    days = (2 * abs(tenths) + tenths_a_day) // (2 * tenths_a_day)
+    return _lag(days if tenths >= 0 else -days)
