@@ -74,6 +74,14 @@ def port(service: str) -> int:
     return _env_int(f"ORDO_{service.upper()}_PORT", DEFAULT_PORTS[service])
 
 
+def public_url(service: str, settings: Settings | None = None) -> str:
+    """Where customers reach `service` (ORDO_<SERVICE>_PUBLIC_URL, as `ordo up` sets it); for
+    the service of `settings` (a running process's), as that process was configured."""
+    if settings is not None and settings.service == service:
+        return settings.public_base_url
+    return _env(f"ORDO_{service.upper()}_PUBLIC_URL", f"http://127.0.0.1:{port(service)}")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything one service process needs to know about its surroundings."""
@@ -182,9 +190,7 @@ def load_settings(service: str, overrides: dict[str, Any] | None = None) -> Sett
         metrics_token=os.environ.get("ORDO_METRICS_TOKEN") or None,
         portal_secret=_env("ORDO_PORTAL_SECRET", DEVELOPMENT_PORTAL_SECRET),
         portal_idle_minutes=_env_int("ORDO_PORTAL_IDLE_MINUTES", 30),
-        public_base_url=_env(
-            f"ORDO_{service.upper()}_PUBLIC_URL", f"http://127.0.0.1:{port(service)}"
-        ),
+        public_base_url=public_url(service),
     )
     if settings.queue_type not in ("classic", "quorum"):
         raise ValueError(f"ORDO_QUEUE_TYPE must be classic or quorum, not {settings.queue_type!r}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -16,7 +15,7 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from werkzeug.exceptions import HTTPException
 
-from shared.config import SERVICES, port, prefixed
+from shared.config import SERVICES, prefixed, public_url
 from shared.errors import DomainError
 from shared.http.auth import is_page, page
 from shared.http.errors import DOMAIN_STATUSES
@@ -51,11 +50,8 @@ def page_blueprint(name: str, import_name: str, templates: str | Path) -> Bluepr
 
 def portal_url(service: str, path: str = "/portal/") -> str:
     """`path` at `service`'s public address (ORDO_<SERVICE>_PUBLIC_URL, as `ordo up` sets it)."""
-    base = os.environ.get(f"ORDO_{service.upper()}_PUBLIC_URL")
-    if service == current_app.extensions["ordo"].settings.service:
-        base = current_app.extensions["ordo"].settings.public_base_url
-    base = (base or f"http://127.0.0.1:{port(service)}").rstrip("/")
-    return base + path
+    base = public_url(service, current_app.extensions["ordo"].settings)
+    return base.rstrip("/") + path
 
 
 def safe_target(target: str | None) -> str:

@@ -156,6 +156,18 @@ def test_pages_keep_the_strict_policy_and_serve_their_own_css(client):
     assert css.status_code == 200 and css.mimetype == "text/css"
 
 
+def test_page_forms_may_lead_to_the_other_services_pages_only(client, monkeypatch):
+    # A sign-in on the orders page continues on the feedback or delivery page that asked for
+    # it: browsers hold a form's redirects to form-action, so their origins must be in it.
+    monkeypatch.setenv("ORDO_FEEDBACK_PUBLIC_URL", "https://feedback.example:8443/base")
+    policy = client.get("/portal/nowhere").headers["Content-Security-Policy"]
+    [form_action] = [part for part in policy.split("; ") if part.startswith("form-action")]
+    assert form_action.split()[:2] == ["form-action", "'self'"]
+    assert "https://feedback.example:8443" in form_action.split()
+    assert all(origin.startswith(("http://", "https://")) for origin in form_action.split()[2:])
+    assert "*" not in form_action
+
+
 def test_outside_embedded_mode_the_portal_refuses_the_development_secret(tmp_path, monkeypatch):
     monkeypatch.delenv("ORDO_PORTAL_SECRET", raising=False)
     config = {
