@@ -1,16 +1,19 @@
 """The survey page the mailed link opens: the questions as an HTML form (no JavaScript), then
-a thank-you; a second answer is refused with a page saying so, and nothing changes."""
+a thank-you; a second answer is refused with a page saying so, and nothing changes. The pulse
+survey's page is a signed-in customer's: one score and a comment about an accepted delivery."""
 
 from __future__ import annotations
 
 from flask import redirect, request, url_for
 from flask_babel import lazy_gettext as _
 
+from services.feedback.domain.pulse import PULSE_SCORES
 from services.feedback.domain.questionnaire import InvalidAnswers, QuestionKind
 from services.feedback.domain.survey_window import AlreadyAnswered
+from services.feedback.usecases.pulse_surveys import own_pulse_survey, record_pulse_answer
 from services.feedback.usecases.surveys import answer_survey, survey_page
 from shared.http.requests import db_session
-from shared.portal import page_blueprint, render_page
+from shared.portal import current_customer_id, customer_page, page_blueprint, render_page
 
 pages = page_blueprint("feedback-pages", __name__, "../render/pages")
 
@@ -33,6 +36,8 @@ MESSAGES = {
     "invalid": _("Please choose one of the answers offered."),
     "comment": _("Please keep the comment under 4,000 characters."),
 }
+#: The longest comment a pulse survey keeps (as its API's schema).
+PULSE_COMMENT_CHARACTERS = 2000
 
 
 @pages.get("/portal/surveys/<string:token>")
@@ -81,3 +86,47 @@ def _answers_from(form) -> dict:
         value = form.get(question, "").strip()
         answers[question] = int(value) if value.isdigit() and question != "comment" else value
     return {question: value for question, value in answers.items() if value != ""}
+
+
+@pages.get("/portal/pulse-surveys/<uuid:survey_id>")
+@customer_page
+def pulse_survey(survey_id):
+    survey, order = own_pulse_survey(db_session(), survey_id, current_customer_id())
+    if survey.answered_at is not None:
+        return render_page("feedback/pulse_thanks.html", survey=survey, order=order)
+    return _pulse_form(survey, order)
+
+
+@pages.post("/portal/pulse-surveys/<uuid:survey_id>")
+@customer_page
+def answer_pulse(survey_id):
+    session = db_session()
+    survey, order = own_pulse_survey(session, survey_id, current_customer_id(), lock=True)
+    if survey.answered_at is not None:
+        return render_page("feedback/answered.html", 409)
+    score = request.form.get("score", "").strip()
+    comment = request.form.get("comment", "").strip()
+    errors = {}
+    if not score:
+        errors["score"] = MESSAGES["required"]
+    elif not score.isdigit() or int(score) not in PULSE_SCORES:
+        errors["score"] = MESSAGES["invalid"]
+    if len(comment) > PULSE_COMMENT_CHARACTERS:
+        errors["comment"] = _("Please keep the comment under 2,000 characters.")
+    if errors:
+        return _pulse_form(survey, order, errors)
+    record_pulse_answer(session, survey, {"score": int(score), "comment": comment or None})
+    return redirect(url_for(".pulse_survey", survey_id=survey_id), 303)
+
+
+def _pulse_form(survey, order, errors: dict | None = None):
+    """The pulse survey's form (422 with what was sent and what is wrong, nothing saved)."""
+    return render_page(
+        "feedback/pulse.html",
+        422 if errors else 200,
+        survey=survey,
+        order=order,
+        scores=PULSE_SCORES,
+        form=request.form if errors else {},
+        errors=errors or {},
+    )

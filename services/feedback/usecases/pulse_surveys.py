@@ -1,5 +1,6 @@
 """Pulse surveys: a short survey after each accepted increment (the order's setting), sent on
-the acceptance or on staff request, answered once by the customer in its session."""
+the acceptance or on staff request, mailed to the customer with the address of its page on the
+portal, answered once by the customer in its session (the page, or the API with its token)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from services.feedback.domain.pulse import check_pulse_answer, check_pulse_request
-from services.feedback.models import Order, PulseSurvey
+from services.feedback.models import Customer, Order, PulseSurvey
+from services.feedback.render.mail import pulse_survey_mail
 from services.feedback.usecases.orders import facts_of, order_row
-from shared.errors import Conflict
+from shared.db import settings_of
+from shared.errors import Conflict, NotFound
+from shared.links import page_link
+from shared.mail import queue_mail
 from shared.usecases import SYSTEM, Principal, find
+
+#: The survey's page on the portal (a signed-in customer's: the address alone opens nothing).
+PAGE_PATH = "/portal/pulse-surveys/{survey_id}"
 
 
 def open_pulse_survey(session: Session, order: Order, data: Mapping[str, Any]) -> None:
@@ -46,7 +54,27 @@ def add_pulse_survey(session: Session, order: Order, increment_id, requested_by:
     )
     session.add(survey)
     session.flush()
+    mail_pulse_survey(session, survey, order)
     return survey
+
+
+def mail_pulse_survey(session: Session, survey: PulseSurvey, order: Order) -> None:
+    """Mail the customer the address of the survey's page, in its language, in the caller's
+    transaction (a customer not known with an e-mail address yet finds it on the API only)."""
+    customer = session.get(Customer, order.customer_id) if order.customer_id else None
+    if customer is None or not customer.email:
+        return
+    path = PAGE_PATH.format(survey_id=survey.id)
+    queue_mail(
+        session,
+        pulse_survey_mail(
+            order_number=order.number or str(order.id),
+            link=page_link(settings_of(session), path, customer.locale),
+            to=customer.email,
+            to_name=customer.contact_name,
+            locale=customer.locale,
+        ),
+    )
 
 
 def request_pulse_survey(
@@ -76,6 +104,24 @@ def answer_pulse_survey(
 ) -> PulseSurvey:
     survey = find(session, PulseSurvey, survey_id, "pulse survey")
     actor.require_access(survey.customer_id)
+    return record_pulse_answer(session, survey, data)
+
+
+def own_pulse_survey(
+    session: Session, survey_id: uuid.UUID, customer_id: uuid.UUID, *, lock: bool = False
+) -> tuple[PulseSurvey, Order | None]:
+    """A signed-in customer's pulse survey and its order (another customer's: NotFound, as
+    an unknown one is); `lock` holds the row until commit, so that two answers cannot race."""
+    survey = session.get(PulseSurvey, survey_id, with_for_update=lock)
+    if survey is None or survey.customer_id != customer_id:
+        raise NotFound("pulse survey", survey_id)
+    return survey, session.get(Order, survey.order_id)
+
+
+def record_pulse_answer(
+    session: Session, survey: PulseSurvey, data: Mapping[str, Any]
+) -> PulseSurvey:
+    """The answer, once: a score from 1 to 5 and an optional comment."""
     check_pulse_answer(survey.answered_at is not None, data["score"])
     survey.score, survey.comment = data["score"], data.get("comment")
     survey.answered_at = datetime.now(UTC)

@@ -1,6 +1,6 @@
-"""The feedback service's mails to customers: the survey, its reminder and a re-sent link. The
-templates are beside this module, one per mail and locale (`<name>.<locale>.txt`, first line
-the subject, and `<name>.<locale>.html`)."""
+"""The feedback service's mails to customers: the survey, its reminder, a re-sent link, and the
+pulse survey after an accepted increment. The templates are beside this module, one per mail
+and locale (`<name>.<locale>.txt`, first line the subject, and `<name>.<locale>.html`)."""
 
 from __future__ import annotations
 
@@ -37,4 +37,13 @@ def survey_mail(
         order_number=order_number or str(order_id),
         link=link,
         expires_on=f"{expires_at:%Y-%m-%d %H:%M} UTC",
+    )
+
+
+def pulse_survey_mail(
+    *, order_number: str, link: str, to: str, to_name: str | None, locale: str | None
+) -> Mail:
+    """The customer is asked one question about a delivery it accepted before the final one."""
+    return TEMPLATES.mail(
+        "pulse_survey", locale, to=to, to_name=to_name, order_number=order_number, link=link
     )
