@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -37,17 +38,23 @@ def record(
         subject=subject or primitives.get(contract.subject_field),
         dataschema=contract.dataschema,
     )
-    session.execute(
-        sa.insert(tables_of(session).outbox).values(
-            id=envelope.id,
-            type=type,
-            subject=envelope.subject,
-            body=envelope.to_json(),
-            created_at=utcnow(),
-        )
-    )
+    row = {
+        "id": envelope.id,
+        "type": type,
+        "subject": envelope.subject,
+        "body": envelope.to_json(),
+        "created_at": utcnow(),
+    }
+    session.execute(_insert_into(tables_of(session).outbox), row)
     wake_relay(session)
     return envelope
+
+
+@functools.cache
+def _insert_into(outbox: sa.Table) -> sa.Insert:
+    """One INSERT statement a service's outbox: built once, it keeps its cache key, so each
+    event skips working it out."""
+    return sa.insert(outbox)
 
 
 def wake_relay(session: Session) -> None:

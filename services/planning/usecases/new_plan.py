@@ -39,7 +39,13 @@ def row_of(item: object, table: sa.Table) -> dict:
 def insert_rows(session: Session, table: sa.Table, items: Iterable[object]) -> None:
     rows = [row_of(item, table) for item in items]
     if rows:
-        session.execute(sa.insert(table), rows)
+        session.execute(_INSERTS[table.name], rows)
+
+
+# Built once: a statement object keeps its cache key, so each execution skips working it out.
+_INSERTS = {
+    table.name: sa.insert(table) for table in (Plan.__table__, Task.__table__, Dependency.__table__)
+}
 
 
 def store_new_plan(

@@ -97,17 +97,22 @@ def plan_of_order(session: Session, order_id: uuid.UUID) -> Plan | None:
     return None if plan.status == "cancelled" else plan
 
 
+# Built once, of the tables (not the ORM entities): the cheapest query to run once an event.
+_PLANNED_OR_CANCELLED = sa.select(
+    sa.exists().where(Plan.__table__.c.order_id == sa.bindparam("order_id")),
+    sa.exists().where(
+        Reaction.__table__.c.order_id == sa.bindparam("order_id"),
+        Reaction.__table__.c.key == "cancelled",
+    ),
+)
+
+
 def create_plan_for_order(session: Session, order: dict) -> uuid.UUID | None:
     """Exactly one draft plan per order: analysis, a work package per requirement, QC, delivery.
 
     Returns the new plan's id; None if the order has a plan already or was cancelled first."""
     order_id = order["order_id"]
-    planned, cancelled = session.execute(
-        sa.select(
-            sa.exists().where(Plan.order_id == order_id),
-            sa.exists().where(Reaction.order_id == order_id, Reaction.key == "cancelled"),
-        )
-    ).one()
+    planned, cancelled = session.execute(_PLANNED_OR_CANCELLED, {"order_id": order_id}).one()
     if planned:
         return None
     if cancelled:
