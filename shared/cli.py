@@ -112,6 +112,8 @@ def cmd_up(args) -> int:
     with connect(load_settings("orders")) as connection:
         declare_topology(connection, load_settings("orders"))
     environment = {**os.environ, "PYTHON": sys.executable, "ORDO_VAR_DIR": str(var)}
+    # Readable log lines for a person at a terminal; JSON for whatever collects them.
+    environment.setdefault("ORDO_LOG_FORMAT", "text" if sys.stderr.isatty() else "json")
     for service in services:
         migration = subprocess.run(_entrypoint(service, "migrate"), env=environment, cwd=ROOT)
         if migration.returncode != 0:

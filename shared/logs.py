@@ -1,6 +1,7 @@
 """JSON log lines (python-json-logger) with every `extra=` field, the request, correlation and
 trace ids, and no secret: links' tokens, bearer tokens, passwords in URLs and the configured
-secrets are masked in the finished line, whatever field they were in."""
+secrets are masked in the finished line, whatever field they were in. ORDO_LOG_FORMAT=text
+prints the same fields as one readable line each (`ordo up` on a terminal does)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,31 @@ class JsonFormatter(BaseJsonFormatter):
         return redact_secrets(super().jsonify_log_record(log_data), self.secrets)
 
 
+class TextFormatter(JsonFormatter):
+    """The JSON line's fields, for a person at a terminal: `12:00:01.234 INFO orders
+    services.orders.api: message`, then the other fields as key=value and any traceback below,
+    masked alike."""
+
+    HEAD = ("time", "level", "service", "logger", "message", "exception", "stack")
+
+    def jsonify_log_record(self, log_data) -> str:
+        line = (
+            f"{log_data['time'][11:23]} {log_data['level'].upper():<7} {log_data['service']} "
+            f"{log_data['logger']}: {log_data.get('message', '')}"
+        )
+        fields = " ".join(f"{k}={v}" for k, v in log_data.items() if k not in self.HEAD)
+        text = "\n".join(
+            part
+            for part in (
+                f"{line} {fields}" if fields else line,
+                log_data.get("exception"),
+                log_data.get("stack"),
+            )
+            if part
+        )
+        return redact_secrets(text, self.secrets)
+
+
 def redact_secrets(text: str, secrets: tuple[str, ...] = ()) -> str:
     """`text` with links' and bearer tokens, URL passwords and the given secrets masked."""
     for secret in secrets:
@@ -84,13 +110,23 @@ def log_level() -> str:
     return level
 
 
+def log_format() -> type[JsonFormatter]:
+    """ORDO_LOG_FORMAT: json (the default: for collectors) or text (for a terminal)."""
+    name = (os.environ.get("ORDO_LOG_FORMAT") or "json").lower()
+    formats = {"json": JsonFormatter, "text": TextFormatter}
+    if name not in formats:
+        raise ValueError(f"ORDO_LOG_FORMAT must be json or text, not {name!r}")
+    return formats[name]
+
+
 def configure_logging(service: str, level: str | None = None) -> None:
-    """Send JSON lines to stderr at ORDO_LOG_LEVEL; idempotent, so tests may create many apps."""
+    """Send lines to stderr at ORDO_LOG_LEVEL in ORDO_LOG_FORMAT; idempotent, so tests may
+    create many apps."""
     root = logging.getLogger()
     if any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
         return
     secrets = tuple(os.environ[name] for name in SECRET_VARIABLES if os.environ.get(name))
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter(service, secrets))
+    handler.setFormatter(log_format()(service, secrets))
     root.addHandler(handler)
     root.setLevel(level or log_level())

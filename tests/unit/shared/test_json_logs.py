@@ -10,7 +10,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 
 from shared.context import caused_by
-from shared.logs import JsonFormatter, log_level
+from shared.logs import JsonFormatter, TextFormatter, log_format, log_level
 
 SECRET = "a-signing-secret-of-some-length-123"
 
@@ -73,3 +73,30 @@ def test_the_level_comes_from_ordo_log_level(monkeypatch):
     monkeypatch.setenv("ORDO_LOG_LEVEL", "loud")
     with pytest.raises(ValueError, match="ORDO_LOG_LEVEL"):
         log_level()
+
+
+def test_the_text_format_prints_the_same_fields_on_one_readable_line_masked_alike():
+    record = logging.getLogger("ordo.test").makeRecord(
+        "ordo.test",
+        logging.INFO,
+        __file__,
+        1,
+        "opened %s",
+        (f"https://delivery.example/acceptance/{TOKEN}",),
+        None,
+        extra={"order_id": "o-1", "note": f"key {SECRET}"},
+    )
+    line = TextFormatter("orders", (SECRET,)).format(record)
+    assert " INFO    orders ordo.test: opened https://delivery.example/acceptance/" in line
+    assert "order_id=o-1" in line and "\n" not in line
+    assert TOKEN not in line and SECRET not in line
+
+
+def test_the_log_format_is_json_unless_text_is_asked_for(monkeypatch):
+    monkeypatch.delenv("ORDO_LOG_FORMAT", raising=False)
+    assert log_format() is JsonFormatter
+    monkeypatch.setenv("ORDO_LOG_FORMAT", "TEXT")
+    assert log_format() is TextFormatter
+    monkeypatch.setenv("ORDO_LOG_FORMAT", "yaml")
+    with pytest.raises(ValueError, match="ORDO_LOG_FORMAT"):
+        log_format()
