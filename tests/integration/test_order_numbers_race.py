@@ -1,11 +1,15 @@
-"""Order numbers under concurrent creates, from the first of a year on (real PostgreSQL)."""
+"""Creating orders on real PostgreSQL: numbers under concurrent creates, from the first of a
+year on; one INSERT … SELECT that checks the customer and writes the order, in one transaction
+with its timeline entry and its event."""
 
 import re
 import threading
 import time
+import uuid
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from services.orders.app import create_app
 from shared.numbering import next_in_sequence
@@ -74,3 +78,51 @@ def test_a_create_does_not_wait_for_another_create_still_in_its_transaction(orde
         waited = time.monotonic() - began
     assert response.status_code == 201 and waited < 1.0
     assert response.json["number"] == f"ORD-{year}-{held + 1:05d}"
+
+
+def rows(app) -> dict[str, int]:
+    with app.extensions["ordo"].db.transaction() as session:
+        return {
+            table: session.scalar(sa.text(f"SELECT count(*) FROM {table}"))
+            for table in ("orders", "outbox", "timeline_entries")
+        }
+
+
+def test_an_order_with_every_field_reads_back_as_it_was_created_with_its_event(orders_app):
+    client = orders_app.test_client()
+    customer = client.post("/customers", json={"name": "Acme"}, headers=auth("sales")).json
+    body = {
+        "customer_id": customer["id"],
+        "title": "Press line",
+        "description": "Two presses",
+        "priority": "high",
+        "due_date": "2027-01-31",
+        "value": {"amount": "1234.50", "currency": "USD"},
+        "packages_per_increment": True,
+        "pulse_surveys": True,
+    }
+    created = client.post("/orders", json=body, headers=auth("sales"))
+    assert created.status_code == 201, created.json
+    read = client.get(f"/orders/{created.json['id']}", headers=auth("sales"))
+    assert read.json == created.json and read.headers["ETag"] == created.headers["ETag"]
+    assert created.json["value"] == {"amount": "1234.50", "currency": "USD"}
+    [entry] = client.get(f"/orders/{created.json['id']}/timeline", headers=auth("sales")).json
+    assert entry["type"] == "ordo.order.created"
+    assert entry["data"]["number"] == created.json["number"]
+    updated = client.patch(
+        f"/orders/{created.json['id']}",
+        json={"title": "Press line 2"},
+        headers={**auth("sales"), "If-Match": created.headers["ETag"]},
+    )
+    assert updated.status_code == 200 and updated.json["version"] == 2
+
+
+def test_an_order_for_an_unknown_customer_is_422_and_writes_nothing(orders_app):
+    client = orders_app.test_client()
+    before = rows(orders_app)
+    body = {"customer_id": str(uuid.uuid4()), "title": "Press"}
+    response = client.post("/orders", json=body, headers=auth("sales"))
+    assert response.status_code == 422
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json["errors"] == {"customer_id": ["Unknown."]}
+    assert rows(orders_app) == before

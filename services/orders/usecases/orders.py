@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from services.orders.domain.status import (
     LIVE_REQUIREMENT_STATUSES,
@@ -20,6 +20,7 @@ from services.orders.domain.status import (
 from services.orders.models import Customer, Order
 from services.orders.usecases import publish
 from services.orders.usecases.progress import catch_up
+from shared.db import new_id, utcnow
 from shared.errors import Conflict, Forbidden, RuleViolation
 from shared.events.contracts.orders import OrderCancelled, OrderClosed, OrderCreated
 from shared.numbering import next_in_sequence
@@ -67,13 +68,24 @@ def next_order_number(session: Session, year: int) -> str:
 def create_order(session: Session, data: dict, actor: Principal = SYSTEM) -> Order:
     """A draft order for a known customer, numbered in this year's sequence."""
     data = dict(data)
-    if session.get(Customer, data["customer_id"]) is None:
-        raise RuleViolation({"customer_id": "Unknown."}, "The customer does not exist.")
     value = data.pop("value")
-    order = Order(**data, number=next_order_number(session, datetime.now(UTC).year))
+    now = utcnow()
+    order = Order(
+        **data,
+        id=new_id(),
+        number=next_order_number(session, now.year),
+        currency="EUR",
+        status=ORDER_STATUS.initial,
+        review_round=0,
+        plan_health_version=0,
+        at_risk=False,
+        delivery_package_version=0,
+        version=1,
+        created_at=now,
+        updated_at=now,
+    )
     set_value(order, value)
-    session.add(order)
-    session.flush()
+    insert_for_known_customer(session, order)
     publish(
         session,
         OrderCreated,
@@ -89,6 +101,40 @@ def create_order(session: Session, data: dict, actor: Principal = SYSTEM) -> Ord
         },
     )
     return order
+
+
+def _insert_of_known_customer() -> sa.Insert:
+    table = Order.__table__
+    customer_id = sa.bindparam("customer_id", type_=table.c.customer_id.type)
+    row = sa.select(
+        *(
+            customer_id if c.key == "customer_id" else sa.bindparam(c.key, type_=c.type)
+            for c in table.c
+        )
+    ).where(sa.exists().where(Customer.id == customer_id))
+    return sa.insert(table).from_select([c.key for c in table.c], row).returning(table.c.id)
+
+
+#: INSERT … SELECT … WHERE EXISTS (the customer): one statement checks and writes.
+INSERT_OF_KNOWN_CUSTOMER = _insert_of_known_customer()
+
+
+def insert_for_known_customer(session: Session, order: Order) -> None:
+    """Write a new order if its customer exists (422 otherwise, nothing written), then keep it
+    in the session as the persistent row it now is.
+
+    Creating orders is the service's busiest write: a Core statement costs a third of the
+    unit of work's flush, and the customer check rides on the insert instead of a read of
+    its own. Every column is given, so no default is left to the database that the session
+    would have to read back.
+    """
+    row = {column.key: getattr(order, column.key) for column in Order.__table__.c}
+    if session.connection().execute(INSERT_OF_KNOWN_CUSTOMER, row).first() is None:
+        raise RuleViolation({"customer_id": "Unknown."}, "The customer does not exist.")
+    for key, value in row.items():  # the columns left None are loaded too, not expired
+        setattr(order, key, value)
+    make_transient_to_detached(order)
+    session.add(order)
 
 
 def orders_query(args: dict, actor: Principal = SYSTEM) -> sa.Select:
