@@ -89,7 +89,7 @@ class Attachment:
     """A file sent with a mail: `invitation.ics` as text/calendar, `report.pdf`, …"""
 
     filename: str
-    content_type: str  # "text/calendar" is sent with method=REQUEST (an invitation)
+    content_type: str  # "text/calendar" is sent with the method its body says (REQUEST, CANCEL)
     content: bytes
 
 
@@ -507,14 +507,27 @@ def build_message(row, mail_from: str, now: datetime) -> EmailMessage:
         message.add_alternative(row.html_body, subtype="html", cte="quoted-printable")
     for attachment in row.attachments or ():
         maintype, _, subtype = attachment["content_type"].partition("/")
+        content = b64decode(attachment["content"])
         message.add_attachment(
-            b64decode(attachment["content"]),
+            content,
             maintype=maintype,
             subtype=subtype,
             filename=attachment["filename"],
-            params={"method": "REQUEST"} if attachment["content_type"] == "text/calendar" else {},
+            params=_attachment_params(attachment["content_type"], content),
         )
     return message
+
+
+_CALENDAR_METHOD = re.compile(rb"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
+
+
+def _attachment_params(content_type: str, content: bytes) -> dict[str, str]:
+    """RFC 6047: a text/calendar part names the iTIP method of its body (an invitation's
+    REQUEST, a cancellation's CANCEL), so mail clients offer the right action."""
+    if content_type != "text/calendar":
+        return {}
+    found = _CALENDAR_METHOD.search(content)
+    return {"method": found.group(1).decode() if found else "REQUEST"}
 
 
 class MailSender:

@@ -252,6 +252,22 @@ def test_attachments_ride_in_multipart_mixed_beside_the_text_and_html_alternativ
     assert report.get_payload(decode=True) == pdf
 
 
+def test_a_calendar_attachment_is_sent_with_the_method_its_body_says():
+    ics = b"BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n"
+    stored = [
+        {
+            "filename": "cancellation.ics",
+            "content_type": "text/calendar",
+            "content": base64.b64encode(ics).decode(),
+        }
+    ]
+    message = build_message(row(attachments=stored), "Ordo <ordo@supplier.example>", NOW)
+    parsed = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+    [calendar] = parsed.iter_attachments()
+    assert calendar.get_param("method") == "CANCEL"
+    assert calendar.get_payload(decode=True) == ics
+
+
 def test_the_embedded_transport_writes_eml_files_that_sort_by_time(tmp_path):
     transport = FileTransport(tmp_path / "mail")
     ids = [uuid.uuid4(), uuid.uuid4()]
