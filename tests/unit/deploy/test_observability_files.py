@@ -88,3 +88,41 @@ def test_promtool_accepts_the_alert_rules():
         ["promtool", "check", "rules", str(ALERTS)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+PROMETHEUS = ROOT / "deploy/prometheus/prometheus.yml"
+
+
+def test_the_scrape_config_loads_the_rules_and_scrapes_every_web_process_and_worker():
+    config = yaml.safe_load(PROMETHEUS.read_text())
+    assert config["rule_files"] == ["alerts.yaml"]  # beside it
+    jobs = {job["job_name"]: job for job in config["scrape_configs"]}
+    targets = {
+        name: [target for group in job["static_configs"] for target in group["targets"]]
+        for name, job in jobs.items()
+    }
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    worker_port = compose["x-ordo-environment"]["ORDO_WORKER_METRICS_PORT"]
+    for service, port in (
+        ("orders", 8001),
+        ("planning", 8002),
+        ("delivery", 8003),
+        ("feedback", 8004),
+    ):
+        assert f"{service}-web:{port}" in targets["ordo-web"]
+        assert f"{service}-worker:{worker_port}" in targets["ordo-worker"]
+        assert (
+            f"{service}-web" in compose["services"] and f"{service}-worker" in compose["services"]
+        )
+    # The alert on a failing worker scrape names this job.
+    assert 'job="ordo-worker"' in ALERTS.read_text()
+
+
+@pytest.mark.skipif(not shutil.which("promtool"), reason="promtool is not installed")
+def test_promtool_accepts_the_scrape_config():
+    result = subprocess.run(
+        ["promtool", "check", "config", "--syntax-only", str(PROMETHEUS)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
