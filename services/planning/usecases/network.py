@@ -149,7 +149,7 @@ def plan_rows(session: Session, plan: Plan) -> list[TaskRow | Task]:
         .where(Task.plan_id == plan.id)
         .order_by(Task.wbs_code, Task.created_at)
     )
-    rows: list[TaskRow | Task] = [TaskRow(*row) for row in stored]
+    rows: list[TaskRow | Task] = [TaskRow(*row) for row in stored.all()]
     with session.no_autoflush:
         held = {
             task.id: task

@@ -33,13 +33,13 @@ from services.planning.usecases.network import (
     tasks_of,
 )
 from services.planning.usecases.plans import (
-    advance_plan_after_progress,
     baselines_of,
     newest_decision,
     plan_of_order,
     rebaseline,
     task_of_origin,
 )
+from services.planning.usecases.tasks import follow_progress
 from shared.events.contracts.planning import PlanCreated
 
 
@@ -191,7 +191,7 @@ def after_replanning(session: Session, plan: Plan, reason: str, today: date) -> 
         if plan.status == "active" and all(
             task.done for task in tasks_of(session, plan) if not task.summary
         ):
-            advance_plan_after_progress(session, plan, today)
+            follow_progress(session, plan, today)
         return
     announce_draft(session, plan)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import date
 from typing import Any
 
@@ -11,27 +12,38 @@ from sqlalchemy.orm import Session
 
 from services.planning.domain.progress import (
     UNSET,
+    Leaf,
     ProgressReport,
     TaskState,
     check_status_date,
+    completion_day,
+    milestones_reached,
     report_progress,
 )
+from services.planning.domain.status import PLAN_STATUS
 from services.planning.domain.task_shape import Shape, changed_shape, new_task_shape
 from services.planning.domain.wbs import MAX_LEVELS, levels_taken
 from services.planning.models import Allocation, Dependency, Plan, Resource, Task
+from services.planning.usecases import publish_about
 from services.planning.usecases.network import (
+    assign,
     delete_subtree,
+    network,
     new_task,
     outline_order,
     place,
     plan_allowing,
+    plan_links,
     plan_rows,
     replan,
+    schedule_refusals,
     task_allowing,
     wbs_tree,
 )
-from services.planning.usecases.plans import advance_plan_after_progress, late_work
+from services.planning.usecases.plans import late_work, review_health
+from services.planning.usecases.work_done import announce_finished_work
 from shared.errors import Conflict, RuleViolation
+from shared.events.contracts.planning import MilestoneReached, PlanCompleted
 from shared.usecases import ANY_VERSION, IfMatch, find
 
 #: What a change may set on a task as it is, besides its shape and place.
@@ -222,8 +234,67 @@ def record_progress(
     if plan.status_date is None or as_of > plan.status_date:
         plan.status_date = as_of
     reached = [task] if progress.milestone_reached else []
-    advance_plan_after_progress(session, plan, as_of, reached)
+    follow_progress(session, plan, as_of, task, reached)
     return with_lateness(session, plan, [task])[0]
+
+
+def follow_progress(
+    session: Session,
+    plan: Plan,
+    as_of: date,
+    task: Task | None = None,
+    reached: list[Task] = (),
+) -> None:
+    """After progress (of `task`, if one): reach the milestones whose predecessors are done,
+    reschedule, announce finished work, complete the plan when every task is done, and
+    publish a change of health. On the plan's rows: the network is built only while a
+    milestone is open, and after one task's report only the summaries above it and above
+    what the schedule moved are rolled up again."""
+    with schedule_refusals(session):
+        rows, links = plan_rows(session, plan), plan_links(session, plan)
+        parents = {row.parent_id for row in rows}
+        leaves = [row for row in rows if row.id not in parents]
+        reached = [*reached, *reach_milestones(session, plan, rows, links, leaves, as_of)]
+        for milestone in reached:
+            publish_about(
+                session,
+                plan,
+                MilestoneReached,
+                task_id=milestone.id,
+                name=milestone.name,
+                reached_on=milestone.actual_finish or as_of,
+            )
+        changed = None if task is None else [task.id, *(row.id for row in reached)]
+        replan(session, plan, rows, links, changed=changed)
+        announce_finished_work(session, plan, rows, as_of)
+        if PLAN_STATUS.allows(plan.status, "complete") and all(row.done for row in leaves):
+            completed_on = completion_day(
+                [Leaf(row.id, row.milestone, row.done, row.actual_finish) for row in leaves], as_of
+            )
+            plan.status = PLAN_STATUS.next_status(plan.status, "complete")
+            plan.completed_on = completed_on
+            publish_about(session, plan, PlanCompleted, completed_on=plan.completed_on)
+        review_health(session, plan, as_of, rows)
+
+
+def reach_milestones(
+    session: Session, plan: Plan, rows: list, links: list, leaves: list, as_of: date
+) -> list:
+    """The open milestones whose predecessors are all done, marked done on the day the last
+    of them finished (see milestones_reached)."""
+    if not any(row.milestone and not row.done for row in leaves):
+        return []
+    built = network(session, plan, rows, links)
+    waiting_on: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    for dependency in built.links:
+        waiting_on[dependency.successor].add(dependency.predecessor)
+    state = [Leaf(row.id, row.milestone, row.done, row.actual_finish) for row in leaves]
+    reached = []
+    for task_id, day in milestones_reached(state, waiting_on, as_of).items():
+        milestone = built.tasks[task_id]
+        assign(milestone, percent_complete=100.0, actual_start=day, actual_finish=day)
+        reached.append(milestone)
+    return reached
 
 
 # Allocations --------------------------------------------------------------------------------
