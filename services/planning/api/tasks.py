@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from services.planning.api import support
 from services.planning.api.support import EDITORS, READERS, versioned
 from services.planning.domain.status import PLAN_STATUS
-from services.planning.domain.wbs_files import file_kind
+from services.planning.domain.wbs_files import WBS_FILE_MEDIA_TYPES, file_kind
 from services.planning.schemas import (
     AllocationCreateSchema,
     AllocationSchema,
@@ -88,11 +88,26 @@ class PlanWbsImport(MethodView):
 @blp.route("/plans/<uuid:plan_id>/wbs-file")
 class PlanWbsFileImport(MethodView):
     @roles_required(*EDITORS)
+    @blp.doc(
+        requestBody={
+            "content": {
+                "multipart/form-data": {
+                    "encoding": {"file": {"contentType": ", ".join(WBS_FILE_MEDIA_TYPES)}}
+                }
+            }
+        }
+    )
     @blp.arguments(WbsFileSchema, location="files")
     @blp.response(200, WbsImportResultSchema)
     def post(self, files, plan_id):
-        """Import a WBS from a CSV sheet or a Microsoft Project XML export (multipart: file), as
-        one unit: a bad value is refused by its line or task and field, with nothing written"""
+        """Import a WBS from a CSV sheet or a Microsoft Project XML export, as one unit
+
+        The multipart `file` is text/csv or application/xml (for a generic type, its .csv or
+        .xml suffix tells); another type is 415. Each bad value is refused by its line or task
+        and field (`line 7.duration`, `Task UID 12.Duration`) in one 422, with nothing written;
+        the answer gives each new task's id by the file's id (CSV) or UID (MSPDI).
+        docs/planning.md describes both formats.
+        """
         upload = files["file"]
         kind = file_kind(upload.mimetype, upload.filename)
         if kind is None:

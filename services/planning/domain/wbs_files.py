@@ -98,6 +98,8 @@ CSV_MEDIA_TYPES = frozenset(
 XML_MEDIA_TYPES = frozenset({"application/xml", "text/xml"})
 GENERIC_MEDIA_TYPES = frozenset({"", "application/octet-stream", "text/plain"})
 SUFFIXES = {".csv": CSV, ".xml": MSPDI}
+#: The types a client names its file with (the OpenAPI document lists them).
+WBS_FILE_MEDIA_TYPES = ("text/csv", "application/xml", "text/xml")
 
 T = TypeVar("T")
 
