@@ -468,3 +468,93 @@ def test_the_imports_refusals_are_named_by_the_files_places_and_fields():
     export = read_wbs_file(MSPDI, project(task(1), task(2, links=[{"PredecessorUID": 1}])))
     renamed = export.located(RuleViolation({"tasks[0].duration": "a", "links[0].type": "b"}))
     assert renamed.errors == {"Task UID 1.Duration": "a", "Task UID 2.PredecessorLink[1].Type": "b"}
+
+
+cells = st.sampled_from(
+    ["1", "2", "1.1", "x", "", "yes", "3FS+2", "2;1", "-1", "1e9", "2027-01-04", "engineering"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.one_of(cells, st.text(max_size=8)), max_size=11), max_size=12))
+def test_whatever_a_sheet_holds_it_reads_as_rows_or_is_refused_by_place(lines):
+    content = "\n".join([HEADER, *(",".join(line) for line in lines)]).encode()
+    try:
+        wbs = read_csv(content)
+    except RuleViolation as refusal:
+        assert refusal.errors and all(
+            where == "file" or where.startswith("line ") for where in refusal.errors
+        )
+    else:
+        assert len(wbs.tasks) == len(wbs.task_places) and len(wbs.links) == len(wbs.link_places)
+
+
+elements = st.sampled_from(
+    [
+        "UID",
+        "Name",
+        "OutlineLevel",
+        "OutlineNumber",
+        "Duration",
+        "Milestone",
+        "Work",
+        "Cost",
+        "Active",
+        "IsNull",
+        "ConstraintType",
+        "ConstraintDate",
+        "ExternalTask",
+    ]
+)
+values = st.one_of(
+    st.sampled_from(["0", "1", "2", "PT8H0M0S", "P1D", "4", "2027-01-04T08:00:00", "1.2", "-5"]),
+    st.text(st.characters(codec="ascii", blacklist_characters="<&"), max_size=6),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.tuples(elements, values), max_size=6),
+            st.lists(
+                st.lists(
+                    st.tuples(
+                        st.sampled_from(
+                            ["PredecessorUID", "Type", "LinkLag", "LagFormat", "CrossProject"]
+                        ),
+                        values,
+                    ),
+                    max_size=4,
+                ),
+                max_size=2,
+            ),
+        ),
+        max_size=8,
+    )
+)
+def test_whatever_an_export_holds_it_reads_as_rows_or_is_refused_by_place(tasks):
+    def element(tag, value):
+        return f"<{tag}>{value}</{tag}>"
+
+    body = "".join(
+        "<Task>"
+        + "".join(element(tag, value) for tag, value in fields)
+        + "".join(
+            "<PredecessorLink>" + "".join(element(t, v) for t, v in link) + "</PredecessorLink>"
+            for link in links
+        )
+        + "</Task>"
+        for fields, links in tasks
+    )
+    content = (
+        f'<Project xmlns="http://schemas.microsoft.com/project"><Tasks>{body}</Tasks></Project>'
+    )
+    try:
+        wbs = read_mspdi(content.encode())
+    except RuleViolation as refusal:
+        assert refusal.errors and all(
+            where == "file" or where.startswith(("Task", "Project")) for where in refusal.errors
+        )
+    else:
+        assert wbs.tasks and len(wbs.tasks) == len(wbs.task_places)
