@@ -9,7 +9,8 @@ up to MOST_ERRORS of them in one RuleViolation. `WbsFile.located` says the impor
 
 **CSV** (UTF-8, a byte-order mark allowed; comma-separated, or semicolon-separated when the
 header line holds semicolons and no comma). The first line names the columns, in any order and
-case (`effort hours` reads as `effort_hours`); a column not listed here is refused:
+case (`effort hours` reads as `effort_hours`); a column not listed here is refused, one without
+a name is not read:
 
 - `id` (required): a whole number from 1, unique in the file; links name rows by it, and the
   import's answer gives each new task's id by it.
@@ -386,10 +387,11 @@ def _columns(header: tuple[int, list[str]] | None, refusals: _Refusals) -> list[
     columns = []
     for cell in cells:
         column = re.sub(r"[\s-]+", "_", cell.strip().lower())
-        if column not in CSV_COLUMNS:
+        named = column != ""  # a column without a name (a trailing delimiter) is not read
+        if named and column not in CSV_COLUMNS:
             known = ", ".join(CSV_COLUMNS)
             refusals.add(f"line {line}.{cell.strip()}", f"Not a column; the columns are {known}.")
-        elif column in columns:
+        elif named and column in columns:
             refusals.add(f"line {line}.{column}", "This column is named twice.")
         columns.append(column)
     for column in REQUIRED_COLUMNS:

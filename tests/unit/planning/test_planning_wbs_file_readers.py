@@ -118,6 +118,11 @@ def test_a_sheet_from_a_spreadsheet_with_a_bom_semicolons_and_loose_headers_read
     assert wbs.tasks[0]["effort_hours"] == 8.0 and wbs.task_places == ["line 2", "line 4"]
 
 
+def test_a_column_without_a_name_is_not_read():
+    wbs = read_csv(b"id,name,,duration,\n1,Draft,,2,\n2,Review,note,1,\n")
+    assert [(row["name"], row["duration"]) for row in wbs.tasks] == [("Draft", 2), ("Review", 1)]
+
+
 def test_a_quoted_name_may_hold_the_delimiter_and_a_line_break():
     wbs = read_csv(b'id,name,duration\n1,"Weld, grind\nand paint",2\n2,Next,1\n')
     assert wbs.tasks[0]["name"] == "Weld, grind\nand paint"
@@ -373,7 +378,7 @@ def test_each_kind_of_bad_task_is_refused_by_its_uid_and_element(tasks, where, w
     assert words.lower() in errors[where].lower()
 
 
-def test_a_day_of_other_than_minutes_is_refused_by_the_project_element():
+def test_minutes_per_day_beyond_a_day_are_refused_by_the_project_element():
     errors = refused(read_mspdi, project(task(1), head="<MinutesPerDay>0</MinutesPerDay>"))
     assert list(errors) == ["Project.MinutesPerDay"]
 
