@@ -24,6 +24,7 @@ in the caller's transaction, and a refused create gives its number back.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import weakref
@@ -48,9 +49,15 @@ def next_in_sequence(session: Session, counter: str) -> int:
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         return next_number(session, counter)
-    sequence = sa.Sequence(counter.replace(":", "_"))
-    _create_once(bind if isinstance(bind, sa.Engine) else bind.engine, sequence.name)
-    return session.execute(sa.select(sequence.next_value())).scalar_one()
+    name = counter.replace(":", "_")
+    _create_once(bind if isinstance(bind, sa.Engine) else bind.engine, name)
+    return session.connection().execute(_next_value(name)).scalar_one()
+
+
+@functools.cache
+def _next_value(name: str) -> sa.Select:
+    """SELECT nextval('name'), built once per sequence (a year's numbers share it)."""
+    return sa.select(sa.Sequence(name).next_value())
 
 
 def _create_once(engine: sa.Engine, name: str) -> None:

@@ -36,6 +36,7 @@ from shared.events.contracts.planning import (
     ActionItemOverdue,
     IncrementCompleted,
     IncrementPlanned,
+    MeetingCancelled,
     MeetingScheduled,
     MilestoneReached,
     MinutesPublished,
@@ -75,6 +76,7 @@ SUMMARIES = {
         PlanCompleted: "All planned work completed",
         QualityCheckFailed: "Quality check failed on {failed_criteria_count}",
         MeetingScheduled: "Meeting scheduled: {title} on {starts_at:.10}{series}",
+        MeetingCancelled: "Meeting cancelled: {title} on {cancelled_days}",
         MinutesPublished: "Minutes of {title} published: {decision_total}, {action_total}",
         ActionItemOverdue: "Action item overdue: {title} (due {due_date})",
         StatusReportPublished: "Status report {number} as of {status_date} published: "
@@ -120,6 +122,9 @@ def summary(event: Envelope) -> str:
     data["series"] = (
         f", weekly x{len(data['occurrences'])}" if len(data.get("occurrences", [])) > 1 else ""
     )
+    days = [str(item["starts_at"])[:10] for item in data.get("occurrences", [])]
+    later = counted(len(days) - 1, "later occurrence", "later occurrences")
+    data["cancelled_days"] = f"{days[0]} and {later}" if len(days) > 1 else "".join(days)
     data["decision_total"] = counted(len(data.get("decisions", [])), "decision", "decisions")
     data["action_total"] = counted(len(data.get("action_items", [])), "action item", "action items")
     data["rag_upper"] = str(data.get("rag", "")).upper()
@@ -162,6 +167,9 @@ class _Blank(dict):
         return "?"
 
 
+INSERT_ENTRY = sa.insert(TimelineEntry.__table__)
+
+
 def add_to_timeline(session: Session, envelope: Envelope) -> None:
     """The publish hook: an event the service publishes about an order goes on its timeline.
 
@@ -169,7 +177,7 @@ def add_to_timeline(session: Session, envelope: Envelope) -> None:
     service publishes, and a new entry is never read back or changed in its transaction."""
     if "order_id" in envelope.data:
         row = timeline_row(envelope, envelope.data["order_id"])
-        session.connection().execute(sa.insert(TimelineEntry.__table__), row)
+        session.connection().execute(INSERT_ENTRY, row)
 
 
 def record_heard_event(session: Session, event: Envelope) -> None:
