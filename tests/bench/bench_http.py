@@ -1,13 +1,16 @@
 """Benchmark: the orders service over HTTP against bare Flask + SQLAlchemy, in the same run.
 
-Run with ``python tests/bench/bench_http.py [seconds]`` against PostgreSQL on 127.0.0.1. Both
-apps run under gunicorn with deploy/gunicorn.conf.py (gthread, ORDO_WEB_WORKERS x
-ORDO_WEB_THREADS) on the same database; 16 client threads with keep-alive connections
-(wrk -c16's equivalent) send requests for a fixed time. The bare app
-(tests/bench/bare_orders_app.py) reads one order by key, inserts one order plus one outbox
-row, or reads a page with OFFSET. Printed: req/s, p50/p99 and the ratio service / bare, for
-GET /orders/{id}, POST /orders and GET /orders (first page, page 400, a cursor at the same
-depth) at 10,000 and 100,000 orders.
+Run with ``python tests/bench/bench_http.py [seconds] [rounds] [--no-lists]`` against
+PostgreSQL on 127.0.0.1 (``--no-lists`` stops after the read and the create). Both apps run
+under gunicorn with deploy/gunicorn.conf.py (gthread, ORDO_WEB_WORKERS x ORDO_WEB_THREADS) on
+the same database; 16 client threads with keep-alive connections (wrk -c16's equivalent) send
+requests for a fixed time, to the service and the bare app in turn, `rounds` times (3), so a
+burst of the machine's other load falls on both. The bare app (tests/bench/bare_orders_app.py)
+reads one order by key, inserts one order plus one outbox row, or reads a page with OFFSET.
+Printed: req/s, p50/p99, the web processes' CPU time per request (gunicorn's master and
+workers, from /proc: what the machine's other load inflates least) and the ratios service /
+bare (the round with the median ratio, and the range), for GET /orders/{id}, POST /orders and
+GET /orders (first page, page 400, a cursor at the same depth) at 10,000 and 100,000 orders.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from tests.helpers import JWT_SECRET, PORTAL_SECRET, auth  # noqa: E402
 POSTGRES_URL = os.environ.get("ORDO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
 SERVICE_PORT, BARE_PORT = 9500, 9501
 CLIENTS = 16
+DEEP_PAGE = "/orders?page=400"
+SERVERS: dict[int, subprocess.Popen] = {}  # port -> its gunicorn master
 
 
 def fresh_database(name: str) -> str:
@@ -91,14 +96,31 @@ def serve(app: str, port: int, environment: dict) -> subprocess.Popen:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
             connection.request("GET", "/orders/00000000-0000-0000-0000-000000000000")
             connection.getresponse().read()
+            SERVERS[port] = process
             return process
         except (OSError, http.client.HTTPException):
             time.sleep(0.1)
     raise RuntimeError(f"{app} did not start")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children still running, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            total += sum(cpu_seconds(int(child)) for child in children.read().split())
+    except FileNotFoundError:
+        pass
+    return total
+
+
 def load(port: int, method: str, paths, body=None, headers=None, seconds: float = 3.0):
-    """Requests from CLIENTS threads for `seconds`: (req/s, p50 ms, p99 ms, errors)."""
+    """Requests from CLIENTS threads for `seconds`: (req/s, p50 ms, p99 ms, errors, server CPU
+    ms per request)."""
     latencies: list[float] = []
     errors = []
     stop = time.perf_counter() + seconds
@@ -122,21 +144,44 @@ def load(port: int, method: str, paths, body=None, headers=None, seconds: float 
             errors.append(bad)
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    cpu_before = cpu_seconds(SERVERS[port].pid)
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    cpu = (cpu_seconds(SERVERS[port].pid) - cpu_before) / len(latencies) * 1e3
     latencies.sort()
     p99 = latencies[int(len(latencies) * 0.99) - 1]
-    return len(latencies) / seconds, statistics.median(latencies) * 1e3, p99 * 1e3, sum(errors)
+    rate = len(latencies) / seconds
+    return rate, statistics.median(latencies) * 1e3, p99 * 1e3, sum(errors), cpu
 
 
-def line(name: str, service, bare=None) -> None:
+def compare(name: str, service, bare, rounds: int) -> tuple:
+    """Measure `service()` and `bare()` alternately `rounds` times, so a burst of the machine's
+    other load falls on both; print the round whose req/s ratio is the median, with the
+    lowest and highest ratio. Returns the service's figures of that round."""
+    pairs = sorted(((service(), bare()) for _ in range(rounds)), key=lambda p: p[0][0] / p[1][0])
+    ratios = [mine[0] / theirs[0] for mine, theirs in pairs]
+    middle = pairs[len(pairs) // 2]
+    line(name, *middle, spread=(ratios[0], ratios[-1]) if rounds > 1 else None)
+    return middle[0]
+
+
+def line(name: str, service, bare=None, spread=None) -> None:
     text = f"{name:<34} {service[0]:7.0f} req/s p50 {service[1]:6.1f} ms p99 {service[2]:6.1f} ms"
-    text += f" errors {service[3]}"
+    text += f" errors {service[3]} cpu {service[4]:5.2f} ms/req"
     if bare is not None:
-        text += f" | bare {bare[0]:7.0f} req/s p50 {bare[1]:6.1f} ms -> {service[0] / bare[0]:.2f}x"
+        text += (
+            f" | bare {bare[0]:7.0f} req/s p50 {bare[1]:6.1f} ms cpu {bare[4]:5.2f} ms/req"
+            f" -> {service[0] / bare[0]:.2f}x req/s, {service[4] / bare[4]:.2f}x cpu"
+        )
+    if spread is not None:
+        text += f" (rounds {spread[0]:.2f}-{spread[1]:.2f}x)"
     print(text, flush=True)
+
+
+def load_average() -> str:
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
 def cursor_at(page: int, headers: dict) -> str:
@@ -149,7 +194,7 @@ def cursor_at(page: int, headers: dict) -> str:
     return path
 
 
-def main(seconds: float) -> None:
+def main(seconds: float, rounds: int, lists: bool = True) -> None:
     url = fresh_database("ordo_p19a_bench_orders")
     migrate(migrations_dir("orders"), url)
     customer = uuid.uuid4()
@@ -175,31 +220,44 @@ def main(seconds: float) -> None:
         with psycopg.connect(url) as connection:
             ids = [str(row[0]) for row in connection.execute("SELECT id FROM orders LIMIT 2000")]
         by_id = lambda n: f"/orders/{ids[n % len(ids)]}"  # noqa: E731
-        print(f"{CLIENTS} clients, {seconds:g} s per figure, gunicorn as deployed", flush=True)
-        read = load(SERVICE_PORT, "GET", by_id, headers=headers, seconds=seconds)
-        line("GET /orders/{id}", read, load(BARE_PORT, "GET", by_id, seconds=seconds))
-        create = {"customer_id": str(customer), "title": "Bench"}
-        line(
-            "POST /orders",
-            load(SERVICE_PORT, "POST", "/orders", create, headers, seconds),
-            load(BARE_PORT, "POST", "/orders", create, headers, seconds),
+        print(
+            f"{CLIENTS} clients, {seconds:g} s per figure, {rounds} rounds of service and bare, "
+            "gunicorn as deployed, "
+            f"load average {load_average()}",
+            flush=True,
         )
+        read = compare(
+            "GET /orders/{id}",
+            lambda: load(SERVICE_PORT, "GET", by_id, headers=headers, seconds=seconds),
+            lambda: load(BARE_PORT, "GET", by_id, seconds=seconds),
+            rounds,
+        )
+        create = {"customer_id": str(customer), "title": "Bench"}
+        compare(
+            "POST /orders",
+            lambda: load(SERVICE_PORT, "POST", "/orders", create, headers, seconds),
+            lambda: load(BARE_PORT, "POST", "/orders", create, headers, seconds),
+            rounds,
+        )
+        print(f"load average {load_average()}", flush=True)
+        if not lists:
+            return
         firsts = {}
         for size, stop in ((10_000, None), (100_000, 100_000)):
             if stop:
                 seed(url, customer, 10_000, stop)
             print(f"-- {size:,} orders", flush=True)
-            firsts[size] = load(SERVICE_PORT, "GET", "/orders", headers=headers, seconds=seconds)
-            line(
+            firsts[size] = compare(
                 "GET /orders (first page)",
-                firsts[size],
-                load(BARE_PORT, "GET", "/orders", seconds=seconds),
+                lambda: load(SERVICE_PORT, "GET", "/orders", headers=headers, seconds=seconds),
+                lambda: load(BARE_PORT, "GET", "/orders", seconds=seconds),
+                rounds,
             )
-            deep = "/orders?page=400"
-            line(
+            compare(
                 "GET /orders?page=400",
-                load(SERVICE_PORT, "GET", deep, headers=headers, seconds=seconds),
-                load(BARE_PORT, "GET", deep, seconds=seconds),
+                lambda: load(SERVICE_PORT, "GET", DEEP_PAGE, headers=headers, seconds=seconds),
+                lambda: load(BARE_PORT, "GET", DEEP_PAGE, seconds=seconds),
+                rounds,
             )
             line(
                 "GET /orders?cursor=(page 400)",
@@ -218,4 +276,9 @@ def main(seconds: float) -> None:
 
 
 if __name__ == "__main__":
-    main(float(sys.argv[1]) if len(sys.argv) > 1 else 3.0)
+    arguments = [argument for argument in sys.argv[1:] if not argument.startswith("--")]
+    main(
+        float(arguments[0]) if arguments else 3.0,
+        int(arguments[1]) if len(arguments) > 1 else 3,
+        lists="--no-lists" not in sys.argv,
+    )
