@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from services.feedback.usecases.communication import (
     record_action_item_closed,
     record_action_item_overdue,
+    record_meetings_cancelled,
     record_meetings_scheduled,
     record_minutes_published,
     record_status_report_published,
@@ -44,6 +45,7 @@ from shared.events.contracts.planning import (
     ActionItemClosed,
     ActionItemOverdue,
     IncrementCompleted,
+    MeetingCancelled,
     MeetingScheduled,
     MinutesPublished,
     PlanActivated,
@@ -97,6 +99,10 @@ def on_meeting_scheduled(event: Envelope, session: Session) -> None:
     record_meetings_scheduled(session, event.data)
 
 
+def on_meeting_cancelled(event: Envelope, session: Session) -> None:
+    record_meetings_cancelled(session, event.data, event.occurred_at)
+
+
 def on_minutes_published(event: Envelope, session: Session) -> None:
     record_minutes_published(session, event.data, event.occurred_at)
 
@@ -132,6 +138,7 @@ handle = dispatcher(
         IncrementCompleted: on_order_facts,
         DeliveryRejected: on_order_moved,
         MeetingScheduled: on_meeting_scheduled,
+        MeetingCancelled: on_meeting_cancelled,
         MinutesPublished: on_minutes_published,
         ActionItemOverdue: on_action_item_overdue,
         ActionItemClosed: on_action_item_closed,

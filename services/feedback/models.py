@@ -217,7 +217,8 @@ sa.Index("ix_knowledge_entries_list", KnowledgeEntry.created_at, KnowledgeEntry.
 
 
 class MeetingFact(Base):
-    """A meeting the planning service scheduled (one per occurrence), held once minuted."""
+    """A meeting the planning service scheduled (one per occurrence), held once minuted, or
+    cancelled (then no longer planned)."""
 
     __tablename__ = "meeting_facts"
 
@@ -225,6 +226,7 @@ class MeetingFact(Base):
     order_id: Mapped[uuid.UUID] = mapped_column(index=True)
     starts_at: Mapped[datetime]
     held_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
 
 
 class ActionItemFact(Base):

@@ -339,7 +339,9 @@ class CommunicationKpiArgsSchema(Schema):
 
 
 class CommunicationKpisSchema(Schema):
-    meetings_planned = fields.Integer(metadata={"description": "Meetings due to start by today"})
+    meetings_planned = fields.Integer(
+        metadata={"description": "Meetings due to start by today, not cancelled"}
+    )
     meetings_held = fields.Integer(metadata={"description": "Of those, minuted (held)"})
     meetings_held_pct = fields.Float(allow_none=True)
     action_items_due = fields.Integer(metadata={"description": "Due by today or closed"})

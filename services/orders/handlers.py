@@ -32,6 +32,7 @@ from shared.events.contracts.feedback import (
 )
 from shared.events.contracts.planning import (
     ActionItemOverdue,
+    MeetingCancelled,
     MeetingScheduled,
     MilestoneReached,
     MinutesPublished,
@@ -156,6 +157,7 @@ handle = dispatcher(
         MilestoneReached: noted_on_timeline,
         RiskRaised: noted_on_timeline,
         MeetingScheduled: noted_on_timeline,
+        MeetingCancelled: noted_on_timeline,
         MinutesPublished: noted_on_timeline,
         ActionItemOverdue: noted_on_timeline,
         StatusReportPublished: noted_on_timeline,

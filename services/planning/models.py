@@ -232,6 +232,9 @@ class Meeting(Base):
     # Action items as drafted in the minutes; rows in action_items once published.
     draft_action_items: Mapped[list] = mapped_column(default=list)
     minutes_published_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    # Mailed to the attendees with the cancellation; shown with the meeting.
+    cancellation_reason: Mapped[str | None] = mapped_column(sa.String(200))
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -803,6 +803,18 @@ class MeetingCreateSchema(Schema):
     agenda = fields.List(fields.String(validate=validate.Length(min=1, max=500)), load_default=list)
 
 
+class MeetingCancelSchema(Schema):
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Why it will not take place: mailed to every attendee"},
+    )
+    following = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Also cancel the later scheduled occurrences of its series"},
+    )
+
+
 class DecisionSchema(Schema):
     text = fields.String(required=True, validate=validate.Length(min=1, max=2000))
     internal = fields.Boolean(load_default=False)
@@ -870,12 +882,19 @@ class MeetingSchema(Schema):
     attendees = fields.List(fields.Dict())
     agenda = fields.List(fields.String())
     status = fields.String(
-        metadata={"description": "scheduled, or held once minutes are published"}
+        metadata={
+            "description": "scheduled; held once minutes are published, or cancelled (no "
+            "minutes then)"
+        }
     )
     minutes = fields.String()
     decisions = fields.List(fields.Nested(DecisionSchema))
     action_items = fields.List(fields.Dict())
     minutes_published_at = fields.DateTime(allow_none=True)
+    cancelled_at = fields.DateTime(allow_none=True)
+    cancellation_reason = fields.String(
+        allow_none=True, metadata={"description": "Why it was cancelled, as attendees were told"}
+    )
     version = fields.Integer()
 
 

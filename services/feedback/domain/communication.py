@@ -2,7 +2,7 @@
 reports per active order-week.
 
 - Meetings held vs planned: of the meetings scheduled to start by the day the KPIs are read,
-  the share whose minutes were published.
+  the share whose minutes were published. Cancelled meetings are left out.
 - Action items closed on time: of the action items that came due by then (or were closed
   before), the share done on or before their due day. Cancelled items are left out.
 - Status reports per active order-week: reports published divided by the weeks orders were

@@ -34,6 +34,21 @@ def record_meetings_scheduled(session: Session, data: dict) -> None:
             )
 
 
+def record_meetings_cancelled(session: Session, data: dict, occurred_at: datetime) -> None:
+    """The cancelled occurrences are no longer planned (heard before their scheduling, they
+    are kept as cancelled, and the scheduling then adds nothing)."""
+    for occurrence in data["occurrences"]:
+        meeting = session.get(MeetingFact, occurrence["meeting_id"])
+        if meeting is None:
+            meeting = MeetingFact(
+                meeting_id=occurrence["meeting_id"],
+                order_id=data["order_id"],
+                starts_at=occurrence["starts_at"],
+            )
+            session.add(meeting)
+        meeting.cancelled_at = meeting.cancelled_at or occurred_at
+
+
 def record_minutes_published(session: Session, data: dict, occurred_at: datetime) -> None:
     meeting = session.get(MeetingFact, data["meeting_id"])
     if meeting is None:
@@ -98,7 +113,11 @@ def communication_report(
         sa.select(
             sa.func.count(),
             sa.func.count(MeetingFact.held_at),
-        ).where(MeetingFact.starts_at <= until, _of(MeetingFact, orders, customer_id))
+        ).where(
+            MeetingFact.starts_at <= until,
+            MeetingFact.cancelled_at.is_(None),
+            _of(MeetingFact, orders, customer_id),
+        )
     ).one()
     due = sa.or_(ActionItemFact.due_date <= today, ActionItemFact.closed_on.is_not(None))
     items = session.execute(

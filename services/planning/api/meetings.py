@@ -1,5 +1,5 @@
-"""Meetings of an order: scheduling (weekly series too), the invitation, minutes and their
-action items; a customer reads the meetings its contacts attend, without internal items."""
+"""Meetings of an order: scheduling (weekly series too), the invitation, cancelling, minutes and
+their action items; a customer reads the meetings its contacts attend, without internal items."""
 
 from flask import Response
 from flask.views import MethodView
@@ -11,11 +11,13 @@ from services.planning.schemas import (
     ActionItemQueryArgsSchema,
     ActionItemSchema,
     ActionItemUpdateSchema,
+    MeetingCancelSchema,
     MeetingCreateSchema,
     MeetingSchema,
     MinutesSchema,
 )
 from services.planning.usecases.meetings import (
+    cancel_meeting,
     change_action_item,
     invitation_of,
     plan_action_items,
@@ -82,6 +84,19 @@ class MeetingInvitation(MethodView):
             mimetype="text/calendar",
             headers={"Content-Disposition": f'attachment; filename="meeting-{meeting_id}.ics"'},
         )
+
+
+@blp.route("/meetings/<uuid:meeting_id>/cancel")
+class MeetingCancel(MethodView):
+    @roles_required(*EDITORS)
+    @if_match_optional
+    @blp.arguments(MeetingCancelSchema)
+    @blp.response(200, MeetingSchema)
+    @blp.doc(operationId="meetings.cancel")
+    def post(self, data, meeting_id):
+        """Cancel a meeting (or it and the later occurrences of its series); attendees are mailed"""
+        meeting = cancel_meeting(db_session(), meeting_id, data, if_match(required=False))
+        return _with_etag(read_meeting(db_session(), meeting.id))
 
 
 @blp.route("/meetings/<uuid:meeting_id>/minutes")

@@ -5,6 +5,10 @@ name and e-mail) and agenda; a weekly meeting may recur by an RRULE, which is ex
 one meeting per occurrence (at most MAX_OCCURRENCES, so a rule must end by COUNT or UNTIL),
 each to be minuted on its own. Minutes are a draft until published, then never change.
 
+A scheduled meeting may be cancelled, with its reason (alone, or with the later scheduled
+occurrences of its series); a held or cancelled one stays as it is, and a cancelled meeting
+takes no minutes.
+
 Every decision and action item may be marked internal: a customer reads the minutes without
 them. An action item's owner is one of the meeting's attendees (a staff user id or a customer
 contact's e-mail); it is `open` until `done` or `cancelled`, and it is overdue once its due day
@@ -28,8 +32,8 @@ MAX_OCCURRENCES = 52
 
 MEETING_STATUS = StatusMachine(
     "meeting",
-    ("scheduled", "held"),
-    moves={"publish_minutes": {"scheduled": "held"}},
+    ("scheduled", "held", "cancelled"),
+    moves={"publish_minutes": {"scheduled": "held"}, "cancel": {"scheduled": "cancelled"}},
     keeps={"edit_minutes": ("scheduled",)},
 )
 
@@ -121,6 +125,22 @@ def check_owner(owner: str, attendees: Iterable[Attendee], field: str) -> str:
     if key not in keys:
         raise _refused(field, f"{owner} is not an attendee of this meeting of the order.")
     return key
+
+
+def cancelled_with(
+    meeting_id: object, series: Sequence[tuple[object, datetime, str]], following: bool
+) -> list[object]:
+    """The ids of the meetings a cancellation takes, by start: the meeting, and with
+    `following` the later occurrences of its series still scheduled (held and cancelled ones
+    stay as they are). `series` is every occurrence of the meeting's series (or the meeting
+    alone) as (id, start, status); TransitionNotAllowed unless the meeting is scheduled."""
+    [(_, starts_at, status)] = [row for row in series if row[0] == meeting_id]
+    MEETING_STATUS.require(status, "cancel")
+    return [
+        row_id
+        for row_id, start, row_status in sorted(series, key=lambda row: row[1])
+        if row_id == meeting_id or (following and start > starts_at and row_status == "scheduled")
+    ]
 
 
 def is_overdue(status: str, due: date | None, today: date) -> bool:

@@ -3,8 +3,10 @@
 Scheduling writes one meeting per occurrence, publishes ``ordo.meeting.scheduled`` and mails
 each attendee with an address the invitation (with its iCalendar); publishing the minutes
 makes the action items, publishes ``ordo.meeting.minutes_published`` and mails the minutes
-(a customer contact's copy without the internal items). The worker's daily look publishes
-``ordo.action_item.overdue`` once per item.
+(a customer contact's copy without the internal items). Cancelling a meeting (and with it,
+if asked, the later occurrences of its series) stores when and why, publishes
+``ordo.meeting.cancelled`` and mails each attendee the reason with the iCalendar
+cancellation. The worker's daily look publishes ``ordo.action_item.overdue`` once per item.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from services.planning.domain.meetings import (
     ACTION_ITEM_STATUS,
     MEETING_STATUS,
     Attendee,
+    cancelled_with,
     check_attendees,
     check_owner,
     closed_on_time,
@@ -27,14 +30,15 @@ from services.planning.domain.meetings import (
     occurrences,
 )
 from services.planning.models import ActionItem, Issue, Meeting, Plan, Risk, Task
-from services.planning.render.ical import invitation
-from services.planning.render.mail import meeting_invitation, meeting_minutes
+from services.planning.render.ical import CalendarMeeting, cancellation, invitation
+from services.planning.render.mail import meeting_cancellation, meeting_invitation, meeting_minutes
 from services.planning.usecases import publish_about
 from shared.db import new_id, utcnow
 from shared.errors import NotFound, RuleViolation, TransitionNotAllowed
 from shared.events.contracts.planning import (
     ActionItemClosed,
     ActionItemOverdue,
+    MeetingCancelled,
     MeetingScheduled,
     MinutesPublished,
 )
@@ -129,33 +133,96 @@ def _locale_of(plan: Plan, person: dict) -> str | None:
     return person.get("locale") or (plan.customer_locale if person["kind"] == "customer" else None)
 
 
-def meeting_ics(meeting: Meeting) -> bytes:
-    """The meeting's iCalendar invitation (a series' whole recurrence from its first day)."""
+def meeting_ics(meeting: Meeting, series: list[Meeting] | None = None) -> bytes:
+    """The meeting's iCalendar invitation (a series' whole recurrence from its first day,
+    `series` its occurrences by start); what was cancelled says so."""
+    occurrences = series or [meeting]
+    cancelled = [row.starts_at for row in occurrences if row.status == "cancelled"]
     return invitation(
-        uid=meeting.series_id or meeting.id,
-        title=meeting.title,
-        description="\n".join(meeting.agenda),
-        starts_at=meeting.starts_at,
-        duration_minutes=meeting.duration_minutes,
-        place=meeting.place,
-        call_url=meeting.call_url,
-        recurrence=meeting.recurrence,
-        attendees=meeting.attendees,
-        stamp=meeting.created_at or utcnow(),
+        calendar_meeting(meeting, occurrences),
+        cancelled=len(cancelled) == len(occurrences),
+        cancelled_occurrences=cancelled,
+    )
+
+
+def calendar_meeting(first: Meeting, occurrences: list[Meeting]) -> CalendarMeeting:
+    """What the calendar entry says of the meeting (`first`: a series' first occurrence).
+
+    Its SEQUENCE counts the cancellations it has had (each cancels its occurrences at one
+    moment), so every cancellation supersedes what the attendee's calendar holds."""
+    return CalendarMeeting(
+        uid=first.series_id or first.id,
+        title=first.title,
+        description="\n".join(first.agenda),
+        starts_at=first.starts_at,
+        duration_minutes=first.duration_minutes,
+        place=first.place,
+        call_url=first.call_url,
+        recurrence=first.recurrence,
+        attendees=first.attendees,
+        stamp=first.created_at or utcnow(),
+        sequence=len({row.cancelled_at for row in occurrences if row.cancelled_at is not None}),
     )
 
 
 def invitation_of(session: Session, meeting_id: uuid.UUID, actor: Principal = SYSTEM) -> bytes:
     """The `.ics` of a meeting the actor may read (a series from its first occurrence)."""
     meeting = read_meeting_row(session, meeting_id, actor)
-    if meeting.series_id is not None:
-        meeting = session.scalars(
-            sa.select(Meeting)
-            .where(Meeting.series_id == meeting.series_id)
-            .order_by(Meeting.starts_at)
-            .limit(1)
-        ).one()
-    return meeting_ics(meeting)
+    series = occurrences_of(session, meeting)
+    return meeting_ics(series[0], series)
+
+
+def occurrences_of(session: Session, meeting: Meeting) -> list[Meeting]:
+    """Every occurrence of the meeting's series by start (the meeting alone if not a series)."""
+    if meeting.series_id is None:
+        return [meeting]
+    query = sa.select(Meeting).where(Meeting.series_id == meeting.series_id)
+    return list(session.scalars(query.order_by(Meeting.starts_at)))
+
+
+def cancel_meeting(
+    session: Session, meeting_id: uuid.UUID, fields: dict[str, Any], if_match: IfMatch
+) -> Meeting:
+    """Cancel a scheduled meeting (with `following`, the later scheduled occurrences of its
+    series too): when and why are stored, ``ordo.meeting.cancelled`` is published and every
+    attendee with an address is mailed the reason and the iCalendar cancellation. 409 for a
+    meeting held or already cancelled."""
+    meeting = meeting_to_change(session, meeting_id, if_match)
+    series = occurrences_of(session, meeting)
+    rows = [(row.id, row.starts_at, row.status) for row in series]
+    taken = set(cancelled_with(meeting.id, rows, fields["following"]))
+    cancelled = [row for row in series if row.id in taken]
+    now = utcnow()
+    for row in cancelled:
+        row.status = MEETING_STATUS.next_status(row.status, "cancel")
+        row.cancelled_at = now
+        row.cancellation_reason = fields["reason"]
+    session.flush()
+    plan = session.get(Plan, meeting.plan_id)
+    publish_about(
+        session,
+        plan,
+        MeetingCancelled,
+        meeting_id=meeting.id,
+        kind=meeting.kind,
+        title=meeting.title,
+        series_id=meeting.series_id,
+        occurrences=[{"meeting_id": row.id, "starts_at": row.starts_at} for row in cancelled],
+    )
+    ics = cancellation(calendar_meeting(series[0], series), [row.starts_at for row in cancelled])
+    attachment = Attachment("cancellation.ics", "text/calendar", ics)
+    for person in meeting.attendees:
+        _mail_attendee(
+            session,
+            plan,
+            person,
+            meeting_cancellation,
+            title=meeting.title,
+            occurrences=[_when(row.starts_at) for row in cancelled],
+            reason=fields["reason"],
+            attachments=(attachment,),
+        )
+    return meeting
 
 
 def read_meeting_row(session: Session, meeting_id: uuid.UUID, actor: Principal) -> Meeting:
@@ -226,6 +293,8 @@ def meeting_view(
             "agenda",
             "status",
             "minutes_published_at",
+            "cancelled_at",
+            "cancellation_reason",
             "version",
         )
     }

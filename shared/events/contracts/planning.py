@@ -170,6 +170,18 @@ class MeetingScheduled(MeetingEvent):
     customer_attendees = fields.Integer(required=True)
 
 
+@contract(
+    "ordo.meeting.cancelled",
+    "planning",
+    ("orders", "feedback"),
+    "A meeting, or occurrences of a weekly series from one on, was cancelled and its attendees "
+    "mailed the cancellation; the reason is in the mail, not in the event",
+)
+class MeetingCancelled(MeetingEvent):
+    series_id = fields.UUID(allow_none=True, load_default=None)
+    occurrences = fields.List(fields.Nested(MeetingOccurrence), required=True)
+
+
 class ActionItemData(Schema):
     action_item_id = fields.UUID(required=True)
     title = fields.String(required=True)

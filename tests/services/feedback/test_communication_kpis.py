@@ -133,3 +133,35 @@ def test_communication_kpis_count_each_meeting_item_and_report_once(make_app):
     )
     refused = app.test_client().get("/kpis/communication", headers=auth("customer", CUSTOMER))
     assert refused.status_code == 403
+
+
+def test_a_cancelled_meeting_is_no_longer_planned_however_often_or_early_it_is_heard(make_app):
+    app = make_app("feedback")
+    now = datetime.now(UTC)
+    send(app, "ordo.order.confirmed", confirmed(ORDER, CUSTOMER), at=now - timedelta(weeks=3))
+    meetings = [str(uuid.uuid4()) for _ in range(3)]
+    starts = [now - timedelta(days=14), now - timedelta(days=7), now - timedelta(days=1)]
+    occurrences = [
+        {"meeting_id": m, "starts_at": s.isoformat()} for m, s in zip(meetings, starts, strict=True)
+    ]
+    meeting = about(meeting_id=meetings[0], kind="status", title="Weekly status")
+    scheduled = event(
+        "ordo.meeting.scheduled",
+        {
+            **meeting,
+            "starts_at": starts[0].isoformat(),
+            "recurrence": "FREQ=WEEKLY;COUNT=3",
+            "occurrences": occurrences,
+            "staff_attendees": 1,
+            "customer_attendees": 1,
+        },
+    )
+    cancelled = event(
+        "ordo.meeting.cancelled",
+        {**meeting, "meeting_id": meetings[1], "series_id": None, "occurrences": occurrences[1:]},
+    )
+    # The cancellation overtakes the scheduling, and both are delivered twice.
+    for envelope in (cancelled, scheduled, cancelled, scheduled):
+        assert deliver(app, envelope) != "failed"
+    kpis = app.test_client().get("/kpis/communication", headers=auth("manager")).json
+    assert kpis["meetings_planned"] == 1 and kpis["meetings_held"] == 0

@@ -1,5 +1,5 @@
-"""Meetings, minutes, overdue action items and status reports reach the order's timeline, in
-words, with nothing internal: the customer reads the same timeline."""
+"""Meetings (scheduled and cancelled), minutes, overdue action items and status reports reach
+the order's timeline, in words, with nothing internal: the customer reads the same timeline."""
 
 import uuid
 
@@ -27,6 +27,19 @@ def test_communication_events_are_summarised_on_the_order_timeline(flow, app):
                 ],
                 "staff_attendees": 2,
                 "customer_attendees": 1,
+            },
+        ),
+        (
+            "ordo.meeting.cancelled",
+            {
+                "meeting_id": MEETING_ID,
+                "kind": "status",
+                "title": "Weekly status",
+                "series_id": str(uuid.uuid4()),
+                "occurrences": [
+                    {"meeting_id": str(uuid.uuid4()), "starts_at": f"2027-01-{day}T09:00:00+00:00"}
+                    for day in ("19", "26")
+                ],
             },
         ),
         (
@@ -83,6 +96,9 @@ def test_communication_events_are_summarised_on_the_order_timeline(flow, app):
     summaries = {entry["type"]: entry["summary"] for entry in timeline}
     assert summaries["ordo.meeting.scheduled"] == (
         "Meeting scheduled: Weekly status on 2027-01-05, weekly x4"
+    )
+    assert summaries["ordo.meeting.cancelled"] == (
+        "Meeting cancelled: Weekly status on 2027-01-19 and 1 later occurrence"
     )
     assert summaries["ordo.meeting.minutes_published"] == (
         "Minutes of Weekly status published: 1 decision, 1 action item"

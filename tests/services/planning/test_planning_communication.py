@@ -1,6 +1,7 @@
 """Meetings, minutes, action items, the issue log and status reports through the planning API:
 every endpoint, the customer's safe views, role checks, and bad input refused as problem+json
-with nothing written."""
+with nothing written. A meeting cancelled (one, or a series from an occurrence on) mails its
+attendees the reason with an iCalendar CANCEL their calendars act on."""
 
 import base64
 import uuid
@@ -434,3 +435,193 @@ def test_only_planners_and_managers_schedule_and_minute_meetings(planning, order
     publish = planning.post(f"/meetings/{meeting['id']}/minutes/publish", role="engineer")
     assert publish.status_code == 403
     assert planning.client.get(f"/plans/{plan['id']}/meetings").status_code == 401
+
+
+# --- cancelling meetings -------------------------------------------------------------------
+
+REASON = "The plant is closed for the holiday week"
+
+
+def cancel(planning, meeting, role="planner", **body):
+    headers = {**auth(role), "If-Match": f'"{meeting["version"]}"'}
+    return planning.client.post(
+        f"/meetings/{meeting['id']}/cancel", json={"reason": REASON, **body}, headers=headers
+    )
+
+
+def attached_calendar(mail) -> Calendar:
+    [attachment] = mail.attachments
+    assert attachment["filename"] == "cancellation.ics"
+    assert attachment["content_type"] == "text/calendar"
+    return Calendar.from_ical(base64.b64decode(attachment["content"]))
+
+
+def weekly(planning, plan_id, count=4):
+    created = kick_off(
+        planning,
+        plan_id,
+        kind="status",
+        title="Weekly status",
+        recurrence=f"FREQ=WEEKLY;COUNT={count}",
+    )
+    assert created.status_code == 201, created.json
+    return planning.get(f"/plans/{plan_id}/meetings").json
+
+
+def test_a_cancelled_meeting_says_why_and_its_attendees_get_a_calendar_cancel(planning, order):
+    data, plan = order
+    meeting = kick_off(planning, plan["id"]).json
+    [invited] = Calendar.from_ical(
+        planning.get(f"/meetings/{meeting['id']}/invitation.ics").data
+    ).walk("VEVENT")
+
+    cancelled = cancel(planning, meeting)
+
+    assert cancelled.status_code == 200, cancelled.json
+    assert cancelled.json["status"] == "cancelled"
+    assert cancelled.json["cancellation_reason"] == REASON
+    assert cancelled.json["cancelled_at"] is not None
+    assert cancelled.headers["ETag"] == f'"{cancelled.json["version"]}"'
+    seen = planning.client.get(f"/meetings/{meeting['id']}", headers=customer(data)).json
+    assert seen["status"] == "cancelled" and seen["cancellation_reason"] == REASON
+    [event] = planning.events("ordo.meeting.cancelled")
+    assert event.data["meeting_id"] == meeting["id"] and event.data["series_id"] is None
+    assert [o["meeting_id"] for o in event.data["occurrences"]] == [meeting["id"]]
+    assert event.data["title"] == "Kick-off" and event.data["kind"] == "kick_off"
+    assert REASON not in event.to_json()
+    mails = {mail.to_address: mail for mail in mailed(planning.app, "meeting_cancellation")}
+    assert sorted(mails) == ["alice@ordo.example", CUSTOMER_MAIL]
+    assert REASON in mails["alice@ordo.example"].text_body
+    assert "Cancelled: Kick-off" in mails["alice@ordo.example"].subject
+    chinese = mails[CUSTOMER_MAIL]
+    assert chinese.locale == "zh-CN" and "会议取消" in chinese.subject
+    assert REASON in chinese.text_body and "cancellation.ics" in chinese.text_body
+    calendar = attached_calendar(chinese)
+    assert str(calendar["method"]) == "CANCEL"
+    [vevent] = calendar.walk("VEVENT")
+    assert str(vevent["uid"]) == str(invited["uid"])
+    assert vevent["sequence"] > invited["sequence"]
+    assert str(vevent["status"]) == "CANCELLED" and "recurrence-id" not in vevent
+    [after] = Calendar.from_ical(
+        planning.get(f"/meetings/{meeting['id']}/invitation.ics").data
+    ).walk("VEVENT")
+    assert str(after["status"]) == "CANCELLED" and after["sequence"] == vevent["sequence"]
+
+
+def test_a_series_is_cancelled_from_an_occurrence_on_and_calendars_drop_exactly_those(
+    planning, order
+):
+    _, plan = order
+    first, second, third, fourth = weekly(planning, plan["id"])
+    assert cancel(planning, fourth).status_code == 200
+    mailed_before = len(mailed(planning.app, "meeting_cancellation"))
+
+    cancelled = cancel(planning, second, following=True)
+
+    assert cancelled.status_code == 200, cancelled.json
+    statuses = [m["status"] for m in planning.get(f"/plans/{plan['id']}/meetings").json]
+    assert statuses == ["scheduled", "cancelled", "cancelled", "cancelled"]
+    single, from_second = planning.events("ordo.meeting.cancelled")
+    assert [o["meeting_id"] for o in single.data["occurrences"]] == [fourth["id"]]
+    assert [o["meeting_id"] for o in from_second.data["occurrences"]] == [second["id"], third["id"]]
+    assert from_second.data["series_id"] == first["series_id"]
+    mails = mailed(planning.app, "meeting_cancellation")[mailed_before:]
+    assert sorted(mail.to_address for mail in mails) == ["alice@ordo.example", CUSTOMER_MAIL]
+    english = next(mail for mail in mails if mail.to_address != CUSTOMER_MAIL)
+    assert "2027-01-12 09:00 UTC" in english.text_body
+    assert "2027-01-19 09:00 UTC" in english.text_body
+    assert "2027-01-26" not in english.text_body
+    calendar = attached_calendar(english)
+    assert str(calendar["method"]) == "CANCEL"
+    vevents = calendar.walk("VEVENT")
+    assert [v.decoded("recurrence-id").isoformat() for v in vevents] == [
+        "2027-01-12T09:00:00+00:00",
+        "2027-01-19T09:00:00+00:00",
+    ]
+    assert {str(v["uid"]) for v in vevents} == {f"{first['series_id']}@ordo"}
+    assert {v["sequence"] for v in vevents} == {2}  # the series' second cancellation
+    assert all(str(v["status"]) == "CANCELLED" for v in vevents)
+    master, *dropped = Calendar.from_ical(
+        planning.get(f"/meetings/{first['id']}/invitation.ics").data
+    ).walk("VEVENT")
+    assert "status" not in master and master["rrule"]["COUNT"] == [4]
+    assert [v.decoded("recurrence-id").day for v in dropped] == [12, 19, 26]
+    assert all(str(v["status"]) == "CANCELLED" for v in dropped)
+
+
+def test_following_leaves_a_held_occurrence_as_it_was(planning, order):
+    _, plan = order
+    first, second, third = weekly(planning, plan["id"], count=3)
+    minutes_with(planning, third, decisions=[], action_items=[])
+    assert planning.post(f"/meetings/{third['id']}/minutes/publish").status_code == 200
+
+    assert cancel(planning, first, following=True).status_code == 200
+
+    statuses = [m["status"] for m in planning.get(f"/plans/{plan['id']}/meetings").json]
+    assert statuses == ["cancelled", "cancelled", "held"]
+
+
+def test_a_held_or_cancelled_meeting_cannot_be_cancelled_and_nothing_is_written(planning, order):
+    _, plan = order
+    held = kick_off(planning, plan["id"]).json
+    minutes_with(planning, held)
+    held = planning.post(f"/meetings/{held['id']}/minutes/publish").json
+    other = kick_off(planning, plan["id"], title="Design review", kind="design_review").json
+    other = cancel(planning, other).json
+    mails_before = mailed(planning.app)
+
+    for meeting in (held, other):
+        refused = cancel(planning, meeting, reason="Once more")
+        assert refused.status_code == 409, refused.json
+        assert problem(refused)["status"] == 409
+
+    assert planning.get(f"/meetings/{held['id']}").json["status"] == "held"
+    again = planning.get(f"/meetings/{other['id']}").json
+    assert again["cancellation_reason"] == REASON and again["version"] == other["version"]
+    assert len(planning.events("ordo.meeting.cancelled")) == 1
+    assert mailed(planning.app) == mails_before
+
+
+def test_a_cancelled_meeting_takes_no_minutes(planning, order):
+    _, plan = order
+    meeting = cancel(planning, kick_off(planning, plan["id"]).json).json
+    assert minutes_with(planning, meeting).status_code == 409
+    assert planning.post(f"/meetings/{meeting['id']}/minutes/publish").status_code == 409
+    assert planning.get(f"/meetings/{meeting['id']}").json["minutes"] == ""
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"reason": None}, "reason"),
+        ({"reason": ""}, "reason"),
+        ({"reason": "x" * 201}, "reason"),
+        ({"following": "sometimes"}, "following"),
+    ],
+)
+def test_a_bad_cancellation_is_refused_naming_its_field_with_nothing_written(
+    planning, order, body, field
+):
+    _, plan = order
+    meeting = kick_off(planning, plan["id"]).json
+    headers = {**auth("planner"), "If-Match": f'"{meeting["version"]}"'}
+    sent = {"reason": REASON, **body}
+    if sent["reason"] is None:
+        del sent["reason"]
+    refused = planning.client.post(f"/meetings/{meeting['id']}/cancel", json=sent, headers=headers)
+    assert refused.status_code == 422, refused.json
+    assert field in str(problem(refused)), refused.json
+    assert planning.get(f"/meetings/{meeting['id']}").json["status"] == "scheduled"
+    assert planning.events("ordo.meeting.cancelled") == []
+    assert mailed(planning.app, "meeting_cancellation") == []
+
+
+def test_a_stale_version_or_a_reader_cannot_cancel(planning, order):
+    _, plan = order
+    meeting = kick_off(planning, plan["id"]).json
+    stale = cancel(planning, {**meeting, "version": meeting["version"] + 1})
+    assert stale.status_code == 412, stale.json
+    assert cancel(planning, meeting, role="engineer").status_code == 403
+    without_if_match = planning.post(f"/meetings/{meeting['id']}/cancel", {"reason": REASON})
+    assert without_if_match.status_code == 200, without_if_match.json
+    assert len(planning.events("ordo.meeting.cancelled")) == 1

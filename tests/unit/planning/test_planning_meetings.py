@@ -1,4 +1,5 @@
-"""Meetings as rules: weekly recurrence, attendees, action item owners, overdue and on time."""
+"""Meetings as rules: weekly recurrence, attendees, action item owners, overdue and on time,
+what a cancellation takes."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -11,6 +12,7 @@ from services.planning.domain.meetings import (
     MAX_OCCURRENCES,
     MEETING_STATUS,
     Attendee,
+    cancelled_with,
     check_attendees,
     check_owner,
     closed_on_time,
@@ -103,6 +105,20 @@ def test_minutes_are_edited_until_published_and_items_move_open_to_done_or_cance
     assert ACTION_ITEM_STATUS.action_to("open", "done") == "complete"
     with pytest.raises(TransitionNotAllowed):
         ACTION_ITEM_STATUS.action_to("done", "cancelled")
+
+
+def test_a_cancellation_takes_the_meeting_and_with_following_the_later_scheduled_ones():
+    week = [MONDAY + timedelta(weeks=n) for n in range(5)]
+    statuses = ["held", "scheduled", "scheduled", "cancelled", "scheduled"]
+    series = list(zip("abcde", week, statuses, strict=True))[::-1]  # in any order
+    assert cancelled_with("b", series, following=False) == ["b"]
+    assert cancelled_with("b", series, following=True) == ["b", "c", "e"]
+    assert cancelled_with("e", series, following=True) == ["e"]
+    for taken in ("a", "d"):  # held, or cancelled already
+        with pytest.raises(TransitionNotAllowed):
+            cancelled_with(taken, series, following=True)
+    with pytest.raises(TransitionNotAllowed):
+        MEETING_STATUS.require("cancelled", "edit_minutes")
 
 
 def test_a_customer_reads_nothing_marked_internal():
