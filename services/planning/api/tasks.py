@@ -77,6 +77,8 @@ class PlanTasks(MethodView):
 @blp.route("/plans/<uuid:plan_id>/wbs")
 class PlanWbsImport(MethodView):
     @roles_required(*EDITORS)
+    @idempotent
+    @blp.doc(operationId="plans.wbs")
     @blp.arguments(WbsImportSchema)
     @blp.response(200, WbsImportResultSchema)
     def post(self, data, plan_id):
@@ -88,14 +90,16 @@ class PlanWbsImport(MethodView):
 @blp.route("/plans/<uuid:plan_id>/wbs-file")
 class PlanWbsFileImport(MethodView):
     @roles_required(*EDITORS)
+    @idempotent
     @blp.doc(
+        operationId="plans.wbsFile",
         requestBody={
             "content": {
                 "multipart/form-data": {
                     "encoding": {"file": {"contentType": ", ".join(WBS_FILE_MEDIA_TYPES)}}
                 }
             }
-        }
+        },
     )
     @blp.arguments(WbsFileSchema, location="files")
     @blp.response(200, WbsImportResultSchema)

@@ -7,6 +7,8 @@ import io
 from pathlib import Path
 
 import pytest
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from tests.helpers import auth, problem
 from tests.services.planning.conftest import requirement
@@ -319,3 +321,32 @@ def test_only_editors_import_a_file_and_only_into_a_plan_that_exists(planning):
     assert upload(planning, plan["id"], sheet, role="engineer").status_code == 403
     missing = upload(planning, "6b1f6a53-6f3c-4b43-9a52-3c9d1c7c4d00", sheet)
     assert missing.status_code == 404 and problem(missing)
+
+
+def test_an_import_repeated_with_its_idempotency_key_creates_nothing_twice(planning):
+    plan = new_plan(planning)
+    sheet, key = as_csv(wbs()), {"Idempotency-Key": "retrofit-wbs-1"}
+
+    def send(content, **headers):
+        """The same request each time for the same content, as a retry resends it."""
+        form = MultiDict({"file": FileStorage(io.BytesIO(content), "wbs.csv", "text/csv")})
+        boundary, body = encode_multipart(form, boundary="ordo-wbs-boundary")
+        content_type = f"multipart/form-data; boundary={boundary}"
+        headers = {**auth("planner"), "Content-Type": content_type, **headers}
+        return planning.client.post(f"/plans/{plan['id']}/wbs-file", data=body, headers=headers)
+
+    first = send(sheet, **key)
+    assert first.status_code == 200, first.json
+    after = written(planning, plan["id"])
+    again = send(sheet, **key)
+    assert again.status_code == 200 and again.json == first.json
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert written(planning, plan["id"]) == after
+    other = send(sheet.replace(b"Design step 1", b"Design step one"), **key)
+    assert other.status_code == 422 and problem(other)
+    by_json = planning.post(f"/plans/{plan['id']}/wbs", as_json(wbs()[:3]), **key)
+    assert by_json.status_code == 200  # a key is scoped to its path
+    assert planning.post(f"/plans/{plan['id']}/wbs", as_json(wbs()[:3]), **key).json == (
+        by_json.json
+    )
+    assert len(planning.tasks(plan["id"])) == len(after[1]["tasks"]) + 3
