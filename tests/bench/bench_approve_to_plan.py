@@ -4,10 +4,12 @@ Run with ``python tests/bench/bench_approve_to_plan.py`` against PostgreSQL and 
 127.0.0.1 (or ORDO_TEST_POSTGRES_URL / ORDO_TEST_BROKER_URL). The planning worker runs as
 deployed (``python -m services.planning.worker``, its own process). ``ordo.order.confirmed``
 events (one requirement each, as orders' approval publishes them) are published at 20, 50 and
-100 a second for 10 s each; the latency of each is the plan's ``created_at`` (written in the
-handler's transaction) minus the moment it was published. Then 1,500 are published at once and
-the worker's drain rate is the saturation. The baseline, in the same run: the same handler
-called in a loop on the same database, one transaction per plan, no broker (the ceiling).
+100 a second for 5 s each; the latency of each is the plan's ``created_at`` (written in the
+handler's transaction) minus the moment it was published. Then 600 are published at once and
+the worker's drain rate is the saturation. Baselines, in the same run: the same handler called
+in a loop on the same database, one transaction per plan, no broker (the ceiling); and the
+floor of any handler, a transaction that inserts one row, whose CPU time says how fast the
+machine is at the moment (the CPU a plan in units of it compares runs under other loads).
 """
 
 from __future__ import annotations
@@ -104,6 +106,18 @@ def handler_only(db: Database, count: int) -> tuple[float, float]:
     return count / took, (time.process_time() - cpu) / count * 1000
 
 
+def one_row_transactions(db: Database, count: int) -> float:
+    """CPU milliseconds of this process a transaction that inserts one row (a reaction: a
+    table nothing else reads)."""
+    reactions = Base.metadata.tables["reactions"]
+    insert = sa.insert(reactions)
+    cpu = time.process_time()
+    for _ in range(count):
+        with db.transaction() as session:
+            session.execute(insert, {"id": uuid.uuid4(), "order_id": uuid.uuid4(), "key": "bench"})
+    return (time.process_time() - cpu) / count * 1000
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU a process has used (Linux /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -147,10 +161,13 @@ def main() -> None:
     )
     try:
         time.sleep(3)  # let the worker connect
+        print("load average at the start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+        floor = one_row_transactions(db, 1000)
+        print(f"floor: a transaction of one row  {floor:.2f} ms CPU")
         base, base_cpu = handler_only(db, 200)
         print(
             f"baseline: the handler alone, a transaction a plan  {base:7.0f} plans/s "
-            f"({base_cpu:.1f} ms CPU a plan)"
+            f"({base_cpu:.1f} ms CPU a plan = {base_cpu / floor:.1f}x the floor)"
         )
         for rate in RATES:
             sent = publish_at(settings, rate, rate * SECONDS)
@@ -173,6 +190,8 @@ def main() -> None:
         )
         print(f"ratio saturation / handler alone: {saturation / base:.2f}x (target >= 150/s)")
         print(f"ratio worker CPU a plan / handler alone: {per_plan / base_cpu:.2f}x")
+        print(f"ratio worker CPU a plan / floor: {per_plan / floor:.1f}x")
+        print("load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     finally:
         worker.terminate()
         worker.wait(20)
