@@ -149,7 +149,9 @@ def calendar_meeting(first: Meeting, occurrences: list[Meeting]) -> CalendarMeet
     """What the calendar entry says of the meeting (`first`: a series' first occurrence).
 
     Its SEQUENCE counts the cancellations it has had (each cancels its occurrences at one
-    moment), so every cancellation supersedes what the attendee's calendar holds."""
+    moment) and its DTSTAMP is the latest of them, so every cancellation supersedes what the
+    attendee's calendar holds."""
+    cancellations = {row.cancelled_at for row in occurrences if row.cancelled_at is not None}
     return CalendarMeeting(
         uid=first.series_id or first.id,
         title=first.title,
@@ -160,8 +162,8 @@ def calendar_meeting(first: Meeting, occurrences: list[Meeting]) -> CalendarMeet
         call_url=first.call_url,
         recurrence=first.recurrence,
         attendees=first.attendees,
-        stamp=first.created_at or utcnow(),
-        sequence=len({row.cancelled_at for row in occurrences if row.cancelled_at is not None}),
+        stamp=max(cancellations, default=None) or first.created_at or utcnow(),
+        sequence=len(cancellations),
     )
 
 

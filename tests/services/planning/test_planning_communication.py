@@ -501,6 +501,7 @@ def test_a_cancelled_meeting_says_why_and_its_attendees_get_a_calendar_cancel(pl
     [vevent] = calendar.walk("VEVENT")
     assert str(vevent["uid"]) == str(invited["uid"])
     assert vevent["sequence"] > invited["sequence"]
+    assert vevent.decoded("dtstamp").isoformat()[:19] == cancelled.json["cancelled_at"][:19]
     assert str(vevent["status"]) == "CANCELLED" and "recurrence-id" not in vevent
     [after] = Calendar.from_ical(
         planning.get(f"/meetings/{meeting['id']}/invitation.ics").data
