@@ -28,7 +28,6 @@ from services.planning.usecases import publish_about
 from services.planning.usecases.network import (
     assign,
     delete_subtree,
-    network,
     new_task,
     outline_order,
     place,
@@ -247,14 +246,14 @@ def follow_progress(
 ) -> None:
     """After progress (of `task`, if one): reach the milestones whose predecessors are done,
     reschedule, announce finished work, complete the plan when every task is done, and
-    publish a change of health. On the plan's rows: the network is built only while a
-    milestone is open, and after one task's report only the summaries above it and above
-    what the schedule moved are rolled up again."""
+    publish a change of health. On the plan's rows, with only the links into open milestones
+    expanded; after one task's report only the summaries above it and above what the
+    schedule moved are rolled up again."""
     with schedule_refusals(session):
         rows, links = plan_rows(session, plan), plan_links(session, plan)
         parents = {row.parent_id for row in rows}
         leaves = [row for row in rows if row.id not in parents]
-        reached = [*reached, *reach_milestones(session, plan, rows, links, leaves, as_of)]
+        reached = [*reached, *reach_milestones(rows, links, leaves, as_of)]
         for milestone in reached:
             publish_about(
                 session,
@@ -277,21 +276,45 @@ def follow_progress(
         review_health(session, plan, as_of, rows)
 
 
-def reach_milestones(
-    session: Session, plan: Plan, rows: list, links: list, leaves: list, as_of: date
-) -> list:
+def reach_milestones(rows: list, links: list, leaves: list, as_of: date) -> list:
     """The open milestones whose predecessors are all done, marked done on the day the last
-    of them finished (see milestones_reached)."""
-    if not any(row.milestone and not row.done for row in leaves):
+    of them finished (see milestones_reached). Only the links into open milestones are
+    expanded (a link into a summary binds every leaf below it, one from a summary every leaf
+    below that)."""
+    open_milestones = [row for row in leaves if row.milestone and not row.done]
+    if not open_milestones:
         return []
-    built = network(session, plan, rows, links)
+    parent_of = {row.id: row.parent_id for row in rows}
+    children: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for row in rows:
+        if row.parent_id is not None:
+            children[row.parent_id].append(row.id)
+    milestones_below: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for milestone in open_milestones:
+        node = milestone.id
+        while node is not None:
+            milestones_below[node].append(milestone.id)
+            node = parent_of.get(node)
     waiting_on: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
-    for dependency in built.links:
-        waiting_on[dependency.successor].add(dependency.predecessor)
-    state = [Leaf(row.id, row.milestone, row.done, row.actual_finish) for row in leaves]
+    for link in links:
+        if link.successor_id not in milestones_below:
+            continue
+        before, pending = [], [link.predecessor_id]
+        while pending:
+            node = pending.pop()
+            below = children.get(node)
+            if below:
+                pending.extend(below)
+            else:
+                before.append(node)
+        for milestone in milestones_below[link.successor_id]:
+            waiting_on[milestone].update(task for task in before if task != milestone)
+    involved = {task for tasks in waiting_on.values() for task in tasks} | set(waiting_on)
+    by_id = {row.id: row for row in leaves if row.id in involved}
+    state = [Leaf(row.id, row.milestone, row.done, row.actual_finish) for row in by_id.values()]
     reached = []
     for task_id, day in milestones_reached(state, waiting_on, as_of).items():
-        milestone = built.tasks[task_id]
+        milestone = by_id[task_id]
         assign(milestone, percent_complete=100.0, actual_start=day, actual_finish=day)
         reached.append(milestone)
     return reached
