@@ -1,7 +1,10 @@
 """The planning service: plans, WBS, scheduling, resources, risks, progress, earned value."""
 
+from pathlib import Path
+
 from services.planning import handlers
 from services.planning.api import blueprints
+from services.planning.api.pages import pages
 from services.planning.models import Base
 from shared.http.app import create_service_app
 from shared.portal import install_portal
@@ -17,5 +20,5 @@ def create_app(config=None):
         title="Ordo planning",
         description="Project plans built from confirmed orders, scheduled and monitored.",
     )
-    install_portal(app)  # the shared session, layout and sign-out, for its pages to come
+    install_portal(app, pages, translations=Path(__file__).parent / "translations")
     return app
