@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from services.planning.usecases.increments import decide_package
+from services.planning.usecases.meetings import cancel_meetings_of_cancelled_order
 from services.planning.usecases.plans import cancel_plan, create_plan_for_order
 from services.planning.usecases.replanning import (
     apply_approved_change,
@@ -42,6 +43,7 @@ def on_order_change_approved(event: Envelope, session: Session) -> None:
 
 def on_order_cancelled(event: Envelope, session: Session) -> None:
     cancel_plan(session, event.data["order_id"], event.data["reason"])
+    cancel_meetings_of_cancelled_order(session, event.data["order_id"])
 
 
 def on_quality_check_failed(event: Envelope, session: Session) -> None:

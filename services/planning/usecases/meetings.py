@@ -190,17 +190,57 @@ def cancel_meeting(
     attendee with an address is mailed the reason and the iCalendar cancellation. 409 for a
     meeting held or already cancelled."""
     meeting = meeting_to_change(session, meeting_id, if_match)
+    plan = session.get(Plan, meeting.plan_id)
+    _cancel(session, plan, meeting, fields["reason"], fields["following"])
+    return meeting
+
+
+#: Stored as the reason of the meetings an order's cancellation takes; their mails say it in
+#: the attendee's language.
+ORDER_CANCELLED = "The order was cancelled."
+
+
+def cancel_meetings_of_cancelled_order(session: Session, order_id: uuid.UUID) -> None:
+    """The order was cancelled: its meetings still to come are cancelled as a user would
+    (each series from its next occurrence on), so no attendee keeps them in a calendar.
+    Heard again, it finds nothing left to cancel."""
+    plan = session.scalar(sa.select(Plan).where(Plan.order_id == order_id))
+    if plan is None:
+        return
+    coming = session.scalars(
+        sa.select(Meeting)
+        .where(
+            Meeting.plan_id == plan.id,
+            Meeting.status == "scheduled",
+            Meeting.starts_at > utcnow(),
+        )
+        .order_by(Meeting.starts_at)
+    )
+    next_of_each: dict[uuid.UUID, Meeting] = {}
+    for meeting in coming:
+        next_of_each.setdefault(meeting.series_id or meeting.id, meeting)
+    for meeting in next_of_each.values():
+        _cancel(session, plan, meeting, ORDER_CANCELLED, following=True, order_cancelled=True)
+
+
+def _cancel(
+    session: Session,
+    plan: Plan,
+    meeting: Meeting,
+    reason: str,
+    following: bool,
+    order_cancelled: bool = False,
+) -> None:
     series = occurrences_of(session, meeting)
     rows = [(row.id, row.starts_at, row.status) for row in series]
-    taken = set(cancelled_with(meeting.id, rows, fields["following"]))
+    taken = set(cancelled_with(meeting.id, rows, following))
     cancelled = [row for row in series if row.id in taken]
     now = utcnow()
     for row in cancelled:
         row.status = MEETING_STATUS.next_status(row.status, "cancel")
         row.cancelled_at = now
-        row.cancellation_reason = fields["reason"]
+        row.cancellation_reason = reason
     session.flush()
-    plan = session.get(Plan, meeting.plan_id)
     publish_about(
         session,
         plan,
@@ -221,10 +261,10 @@ def cancel_meeting(
             meeting_cancellation,
             title=meeting.title,
             occurrences=[_when(row.starts_at) for row in cancelled],
-            reason=fields["reason"],
+            reason=reason,
+            order_cancelled=order_cancelled,
             attachments=(attachment,),
         )
-    return meeting
 
 
 def read_meeting_row(session: Session, meeting_id: uuid.UUID, actor: Principal) -> Meeting:

@@ -626,3 +626,28 @@ def test_a_stale_version_or_a_reader_cannot_cancel(planning, order):
     without_if_match = planning.post(f"/meetings/{meeting['id']}/cancel", {"reason": REASON})
     assert without_if_match.status_code == 200, without_if_match.json
     assert len(planning.events("ordo.meeting.cancelled")) == 1
+
+
+def test_an_order_cancelled_cancels_its_meetings_to_come_once(planning, order):
+    data, plan = order
+    kick_off(planning, plan["id"])
+    weekly(planning, plan["id"], count=3)
+    cancelled_order = {
+        "order_id": data["order_id"],
+        "version": 5,
+        "reason": "Budget cut",
+        "previous_status": "confirmed",
+    }
+
+    for _ in range(2):  # heard again: nothing left to cancel
+        assert deliver(planning.app, "ordo.order.cancelled", cancelled_order) == "processed"
+
+    meetings = planning.get(f"/plans/{plan['id']}/meetings").json
+    assert {m["status"] for m in meetings} == {"cancelled"}
+    assert {m["cancellation_reason"] for m in meetings} == {"The order was cancelled."}
+    events = planning.events("ordo.meeting.cancelled")
+    assert sorted(len(e.data["occurrences"]) for e in events) == [1, 3]
+    mails = mailed(planning.app, "meeting_cancellation")
+    assert len(mails) == 4  # two attendees with an address, the kick-off and the series
+    chinese = next(mail for mail in mails if mail.to_address == CUSTOMER_MAIL)
+    assert "订单已取消" in chinese.text_body and "Budget cut" not in chinese.text_body
