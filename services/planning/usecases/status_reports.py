@@ -3,7 +3,8 @@
 Drafting freezes what the plan says then (the status report read model of `reports`, the
 issue log and the action items) into the report's content, judged red/amber/green with its
 reasons; the narrative is written on the draft; publishing makes it immutable, publishes
-``ordo.status_report.published`` and mails it to the order's customer contact.
+``ordo.status_report.published`` and mails it to the order's customer contact (the PDF
+attached, and the address of its page on the portal).
 """
 
 from __future__ import annotations
@@ -30,12 +31,16 @@ from services.planning.render.mail import status_report_mail
 from services.planning.render.status_report import report_html, report_pdf
 from services.planning.usecases import publish_about
 from services.planning.usecases.reports import milestone_fields, status_report
-from shared.db import utcnow
+from shared.db import settings_of, utcnow
 from shared.errors import Conflict, NotFound
 from shared.events.contracts.planning import StatusReportPublished
 from shared.events.envelope import to_primitives
+from shared.links import page_link
 from shared.mail import Attachment, queue_mail
 from shared.usecases import ANY_VERSION, SYSTEM, IfMatch, Principal, find
+
+#: The report's page on the portal (services/planning/api/pages.py), linked from its mail.
+REPORT_PAGE = "/portal/status-reports/{id}"
 
 
 def draft_status_report(
@@ -279,6 +284,9 @@ def publish_status_report(
             milestones_due=content["milestones_due"],
             open_issues=content["open_issues"],
             changes=content["changes"],
+            link=page_link(
+                settings_of(session), REPORT_PAGE.format(id=report.id), plan.customer_locale
+            ),
         )
         pdf = _document(report, content, "pdf", mail.locale)
         attachment = Attachment(f"status-report-{report.number}.pdf", "application/pdf", pdf)

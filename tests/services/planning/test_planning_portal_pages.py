@@ -4,13 +4,13 @@ a report as a page and a PDF in the page's language, a meeting's published minut
 internal items; another customer's pages are 404 like unknown ones, a visitor signs in first."""
 
 import uuid
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
 from shared.portal.session import CUSTOMER as SESSION_CUSTOMER
 from shared.portal.session import CUSTOMER_LOCALE
-from tests.helpers import deliver
+from tests.helpers import deliver, mailed
 from tests.page_forms import visible_text
 from tests.pdf_text import pdf_text
 from tests.services.planning.conftest import confirmed, requirement
@@ -164,6 +164,7 @@ def test_the_minutes_page_leaves_out_internal_decisions_and_action_items(plannin
     assert "Margin stays at 12 %" not in text and "Check supplier price" not in text
     assert "alice@ordo.example" not in html
     assert "Li Wei" in text and "Line 3 meeting room" in text
+    assert "Ordo team (project manager)" in text
 
 
 def test_draft_minutes_are_not_shown(planning, order):
@@ -232,3 +233,19 @@ def test_every_page_reads_in_chinese(planning, communicated):
     for path, heading in expected.items():  # switched to English
         status, html = page(planning, f"{path}?lang=en")
         assert '<html lang="en">' in html and heading not in visible_text(html), path
+
+
+def test_the_status_report_mail_links_to_the_reports_page_besides_its_pdf(planning, order):
+    data, plan = order
+    published = report(planning, plan["id"], "2027-01-08", "On plan.")
+
+    [mail] = mailed(planning.app, "status_report")
+
+    path = f"/portal/status-reports/{published['id']}?lang=zh-CN"
+    assert path in mail.text_body and path in mail.html_body
+    assert mail.attachments[0]["filename"] == "status-report-1.pdf"
+    [link] = [word for word in mail.text_body.split() if path in word]
+    sign_in(planning, data["customer_id"])
+    address = urlsplit(link)
+    status, html = page(planning, f"{address.path}?{address.query}")
+    assert status == 200 and "第 1 期状态报告" in visible_text(html)
