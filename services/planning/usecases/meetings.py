@@ -6,7 +6,8 @@ makes the action items, publishes ``ordo.meeting.minutes_published`` and mails t
 (a customer contact's copy without the internal items). Cancelling a meeting (and with it,
 if asked, the later occurrences of its series) stores when and why, publishes
 ``ordo.meeting.cancelled`` and mails each attendee the reason with the iCalendar
-cancellation. The worker's daily look publishes ``ordo.action_item.overdue`` once per item.
+cancellation; an order's cancellation does the same to its meetings to come. The worker's
+daily look publishes ``ordo.action_item.overdue`` once per item.
 """
 
 from __future__ import annotations
