@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 
 import pytest
@@ -117,11 +116,12 @@ def test_add_working_days_lands_on_a_working_day_that_many_working_days_away(cal
         assert calendar.working_days_between(moved, day) == -days
 
 
-def test_a_hundred_thousand_conversions_take_well_under_a_second():
-    calendar = WorkCalendar(
-        MONDAY, holidays=CHRISTMAS | {MONDAY + timedelta(days=n) for n in range(0, 3000, 11)}
-    )
-    began = time.perf_counter()
-    for index in range(50_000):
-        calendar.to_index(calendar.to_date(index))
-    assert time.perf_counter() - began < 1.0
+def test_fifty_thousand_working_days_convert_to_dates_and_back():
+    # Speed is the scheduler bench's business (tests/bench/bench_scheduler.py); here, that a
+    # long horizon with many holidays converts both ways, each day a working day, in order.
+    holidays = CHRISTMAS | {MONDAY + timedelta(days=n) for n in range(0, 3000, 11)}
+    calendar = WorkCalendar(MONDAY, holidays=holidays)
+    days = [calendar.to_date(index) for index in range(50_000)]
+    assert [calendar.to_index(day) for day in days] == list(range(50_000))
+    assert all(day.weekday() < 5 and day not in holidays for day in days)
+    assert all(before < after for before, after in zip(days, days[1:], strict=False))
