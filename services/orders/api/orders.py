@@ -36,7 +36,7 @@ blp = Blueprint("orders", __name__, url_prefix="/orders", description="Customer 
 class Orders(MethodView):
     @roles_required("sales", "manager")
     @idempotent
-    @blp.arguments(OrderCreateSchema)
+    @blp.arguments(OrderCreateSchema())  # one instance: a class is instantiated per request
     @blp.response(201, OrderSchema)
     def post(self, data):
         """Create a draft order for a customer"""

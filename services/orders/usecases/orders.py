@@ -128,11 +128,12 @@ def insert_for_known_customer(session: Session, order: Order) -> None:
     its own. Every column is given, so no default is left to the database that the session
     would have to read back.
     """
-    row = {column.key: getattr(order, column.key) for column in Order.__table__.c}
+    given = sa.inspect(order).dict
+    row = {column.key: given.get(column.key) for column in Order.__table__.c}
     if session.connection().execute(INSERT_OF_KNOWN_CUSTOMER, row).first() is None:
         raise RuleViolation({"customer_id": "Unknown."}, "The customer does not exist.")
-    for key, value in row.items():  # the columns left None are loaded too, not expired
-        setattr(order, key, value)
+    for key in row.keys() - given.keys():  # the columns left None: loaded, not expired
+        setattr(order, key, None)
     make_transient_to_detached(order)
     session.add(order)
 
