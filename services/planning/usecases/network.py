@@ -43,6 +43,7 @@ from services.planning.domain.wbs import (
     MAX_COST,
     CostRangeError,
     WbsError,
+    WbsNode,
     WbsTree,
     WorkFigures,
     check_costs,
@@ -148,11 +149,16 @@ def plan_rows(session: Session, plan: Plan) -> list[TaskRow | Task]:
     """The plan's tasks in stored order as plain rows, except those the session holds as
     objects (changed, new, or merely loaded), which stand in their own place: a replan then
     writes those through the ORM, version-checked, and keeps them current. Nothing is flushed."""
+    rows = _rows(session, plan, Task.plan_id == plan.id)
+    rows.extend(task for task in session.new if isinstance(task, Task) and task.plan_id == plan.id)
+    return rows
+
+
+def _rows(session: Session, plan: Plan, where) -> list[TaskRow | Task]:
+    """The stored tasks `where` says, in stored order, as :func:`plan_rows` gives them."""
     # On the connection: no autoflush, and none of the ORM's per-row loading.
     stored = session.connection().execute(
-        sa.select(*_ROW_COLUMNS)
-        .where(Task.plan_id == plan.id)
-        .order_by(Task.wbs_code, Task.created_at)
+        sa.select(*_ROW_COLUMNS).where(where).order_by(Task.wbs_code, Task.created_at)
     )
     rows: list[TaskRow | Task] = [TaskRow(plan.id, *row) for row in stored.all()]
     with session.no_autoflush:
@@ -162,9 +168,7 @@ def plan_rows(session: Session, plan: Plan) -> list[TaskRow | Task]:
             if isinstance(task, Task) and task.plan_id == plan.id
         }
     gone = {task.id for task in session.deleted if isinstance(task, Task)}
-    rows = [held.get(row.id, row) for row in rows if row.id not in gone]
-    rows.extend(task for task in session.new if isinstance(task, Task) and task.plan_id == plan.id)
-    return rows
+    return [held.get(row.id, row) for row in rows if row.id not in gone]
 
 
 def plan_links(session: Session, plan: Plan) -> list:
@@ -507,6 +511,153 @@ def _in_task_ids(rows: list[Task | TaskRow]) -> Iterator[None]:
     except CostRangeError as refused:
         node = None if refused.node_id is None else rows[refused.node_id].id
         raise CostRangeError(node, refused.cost) from None
+
+
+def append_leaf(session: Session, plan: Plan, task: Task, parent: Task | None) -> bool:
+    """Add the new `task` as the last child of `parent` (a summary; None: the top level) by
+    reading only the tasks under the top-level task above it, when that is all it moves: no
+    link binds it (none touches `parent` or a task above it) and it finishes within the plan's
+    finish, so no other task's dates or floats change, no code is renumbered, and only the
+    summaries above it are rolled up again. False, with nothing done, otherwise: the caller
+    then places it and replans the plan in full."""
+    calendar = calendar_of(plan)
+    finish = calendar.to_index(plan.finish_date) + 1
+    if finish <= 1:  # a plan finishing on its first day: its finish index is 0 or 1
+        return False
+    if parent is None:
+        above, rows = [], []
+        siblings = session.scalar(
+            sa.select(sa.func.count()).where(Task.plan_id == plan.id, Task.parent_id.is_(None))
+        )
+        code = str(siblings + 1)
+    else:
+        codes = parent.wbs_code.split(".")
+        top = codes[0]
+        rows = _rows(
+            session,
+            plan,
+            sa.and_(
+                Task.plan_id == plan.id,
+                sa.or_(Task.wbs_code == top, Task.wbs_code.startswith(f"{top}.", autoescape=True)),
+            ),
+        )
+        above_codes = {".".join(codes[:depth]) for depth in range(1, len(codes) + 1)}
+        above = [row for row in rows if row.wbs_code in above_codes]
+        siblings = sum(1 for row in rows if row.parent_id == parent.id)
+        linked = session.connection().scalar(
+            sa.select(Dependency.id)
+            .where(
+                sa.or_(
+                    Dependency.predecessor_id.in_([row.id for row in above]),
+                    Dependency.successor_id.in_([row.id for row in above]),
+                )
+            )
+            .limit(1)
+        )
+        if len(above) != len(codes) or not siblings or linked is not None:
+            return False
+        code = f"{parent.wbs_code}.{siblings + 1}"
+    status_index = None if plan.status_date is None else calendar.to_index(plan.status_date)
+    # The rest of the plan, as far as an unlinked task sees it: its finish.
+    rest = SchedulerTask("the rest of the plan", 0, None, finish)
+    span = _SpanDates(calendar)
+    try:
+        result = schedule([scheduler_task(task, calendar, status_index), rest], []).tasks[task.id]
+        if result.early_finish > finish:
+            return False
+        start, end = span(result.early_start, result.early_finish)
+        late_start, late_end = span(result.late_start, result.late_finish)
+    except ScheduleInputError:
+        return False
+    task.parent_id, task.position, task.wbs_code = parent and parent.id, siblings, code
+    task.level, task.summary = code.count("."), False
+    task.start_date, task.finish_date = start, end
+    task.late_start, task.late_finish = late_start, late_end
+    task.total_float, task.free_float, task.critical = result[6:9]
+    rows = [*rows, task]
+    updates = _rolled_up(span, rows, above, status_index)
+    if updates is None:
+        return False
+    tops = dict(
+        session.connection()
+        .execute(
+            sa.select(Task.id, Task.cost).where(Task.plan_id == plan.id, Task.parent_id.is_(None))
+        )
+        .all()
+    )
+    costs = {**tops, **{row.id: row.cost for row in rows}}
+    costs.update((summary, values["cost"]) for summary, values in updates.items())
+    in_rows = {row.id for row in rows}
+    nodes = [WbsNode(top, None, 0) for top in tops if top not in in_rows]
+    try:
+        check_costs(WbsTree.from_nodes([*nodes, *rows]), costs)
+    except CostRangeError:
+        return False  # the full replan names the task at fault
+    write = ScheduleWrites()
+    for summary in above:
+        write(summary, **updates[summary.id])
+    write.flush(session)
+    session.add(task)
+    plan.updated_at = utcnow()
+    session.flush()
+    return True
+
+
+def _rolled_up(
+    span: _SpanDates, rows: list[Task | TaskRow], above: list, status_index: int | None
+) -> dict[uuid.UUID, dict] | None:
+    """The figures of the summaries `above`, rolled up from the stored figures of the leaves
+    among `rows` (everything below them); None where the stored dates do not tell them."""
+    if not above:
+        return {}
+    tree = wbs_tree(rows)
+    leaves = {row.id: row for row in rows if not tree.children(row.id)}
+    late_starts, figures = {}, {}
+    for row in leaves.values():
+        duration = effective_duration(row, span.calendar, status_index)
+        late_starts[row.id] = _late_start_day(span, row, duration)
+        if late_starts[row.id] is None:
+            return None
+        figures[row.id] = WorkFigures(
+            row.start_date,
+            row.finish_date,
+            row.effort_hours,
+            row.cost,
+            row.percent_complete,
+            duration,
+        )
+    rollups = roll_up(tree, figures)
+    updates = {}
+    for summary in above:
+        rollup = rollups[summary.id]
+        below = [leaves[node] for node in tree.descendants(summary.id) if node in leaves]
+        updates[summary.id] = {
+            "start_date": rollup.start,
+            "finish_date": rollup.finish,
+            "late_start": min(late_starts[row.id] for row in below),
+            "late_finish": max(row.late_finish for row in below),
+            "effort_hours": rollup.effort,
+            "cost": rollup.cost,
+            "percent_complete": round(rollup.percent_complete, 2),
+            "duration": span.calendar.working_days_between(
+                rollup.start, rollup.finish + timedelta(days=1)
+            ),
+            "total_float": min(row.total_float for row in below),
+            "free_float": min(row.free_float for row in below),
+            "critical": any(row.critical for row in below),
+            "milestone": False,
+        }
+    return updates
+
+
+def _late_start_day(span: _SpanDates, row: Task | TaskRow, duration: int) -> date | None:
+    """The day a leaf's late start index falls on, from its stored dates (a summary's late
+    start is the earliest of these); None where the dates do not tell: a leaf of no duration
+    stores the day before its index, and one at index 0 or 1 stores the first day either way."""
+    if duration > 0:
+        return row.late_start
+    index = span.calendar.to_index(row.late_finish)
+    return None if index == 0 else span.day(index + 1)
 
 
 def _outline_above(tree: WbsTree, moved: set[int]) -> WbsTree:

@@ -26,6 +26,7 @@ from services.planning.domain.wbs import MAX_LEVELS, levels_taken
 from services.planning.models import Allocation, Dependency, Plan, Resource, Task
 from services.planning.usecases import publish_about
 from services.planning.usecases.network import (
+    append_leaf,
     assign,
     delete_subtree,
     new_task,
@@ -101,10 +102,12 @@ def add_task(
 ) -> Task:
     """Add a task or milestone under a parent (or at the top) and reschedule."""
     plan = plan_allowing(session, plan_id)
-    tasks = plan_rows(session, plan)  # read once: checking, placing and scheduling share them
-    check_parent(session, plan, None, parent_id, tasks)
+    parent = check_parent(session, plan, None, parent_id)
     shape = new_task_shape(milestone, duration)
     task = new_task(plan, name=name, milestone=shape.milestone, duration=shape.duration, **fields)
+    if position is None and append_leaf(session, plan, task, parent):
+        return with_lateness(session, plan, [task])[0]
+    tasks = plan_rows(session, plan)  # read once: placing and scheduling share them
     session.add(task)
     place(session, plan, task, parent_id, position, tasks)
     replan(session, plan, [*tasks, task], changed=[task.id])
@@ -145,28 +148,24 @@ def delete_task(session: Session, task_id: uuid.UUID, if_match: IfMatch = ANY_VE
 
 def check_parent(
     session: Session, plan: Plan, task: Task | None, parent_id, tasks: list[Task] | None = None
-) -> None:
-    """The parent must be a task of the same plan, not a milestone, not the task or below it,
-    not so deep that the WBS would pass MAX_LEVELS, and not linked to the moved tasks (nor may
-    anything above it be)."""
+) -> Task | None:
+    """The parent (returned) must be a task of the same plan, not a milestone, not the task or
+    below it, not so deep that the WBS would pass MAX_LEVELS, and not linked to the moved
+    tasks (nor may anything above it be)."""
     if parent_id is None:
-        return
+        return None
     parent = session.get(Task, parent_id)
     if parent is None or parent.plan_id != plan.id:
         raise _invalid("parent_id", "The parent is not a task of this plan.")
     if parent.milestone:
         raise _invalid("parent_id", "A milestone cannot have tasks below it.")
+    if task is None:
+        # A new task takes one level below the parent, whose stored level says how deep it is.
+        if parent.level + 2 > MAX_LEVELS:
+            raise _invalid("parent_id", f"The WBS would be more than {MAX_LEVELS} levels deep.")
+        return parent
     # The outline only: the links are not needed to place a task.
     tasks = plan_rows(session, plan) if tasks is None else tasks
-    if task is None:
-        # A new task takes one level below the parent: the parent's depth is enough.
-        parents = {row.id: row.parent_id for row in tasks}
-        depth, node = 0, parent_id
-        while node is not None:
-            depth, node = depth + 1, parents[node]
-        if depth + 1 > MAX_LEVELS:
-            raise _invalid("parent_id", f"The WBS would be more than {MAX_LEVELS} levels deep.")
-        return
     tree = wbs_tree(tasks)
     moved = {task.id, *tree.descendants(task.id)}
     if parent_id in moved:
@@ -190,6 +189,7 @@ def check_parent(
     )
     if linked is not None:
         raise _invalid("parent_id", "A task cannot move below a task it is linked to.")
+    return parent
 
 
 def record_progress(

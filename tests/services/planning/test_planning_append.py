@@ -1,0 +1,61 @@
+"""A task added at the end of a summary (or of the top level) without being linked, finishing
+within the plan, is stored by reading only the tasks under the top-level task above it: what
+it stores must be what a replan of the whole plan would store."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import sqlalchemy as sa
+
+from services.planning.models import Plan, Task
+from services.planning.usecases import tasks as task_usecases
+from services.planning.usecases.network import replan
+from tests.services.planning.conftest import requirement
+
+COLUMNS = [column for column in Task.__table__.columns if column.key != "version"]
+
+
+def stored(session, plan_id) -> dict:
+    query = sa.select(*COLUMNS).where(Task.plan_id == uuid.UUID(plan_id))
+    return {row.id: tuple(row) for row in session.execute(query)}
+
+
+def replans_nothing(app, plan_id) -> bool:
+    """A full replan of the stored plan would change no task."""
+    with app.extensions["ordo"].db.sessions() as session:
+        before = stored(session, plan_id)
+        replan(session, session.get(Plan, uuid.UUID(plan_id)))
+        return stored(session, plan_id) == before
+
+
+def test_tasks_added_at_the_end_store_what_a_full_replan_stores(planning, app, monkeypatch):
+    full_replans = []
+    monkeypatch.setattr(
+        task_usecases,
+        "replan",
+        lambda *args, **kwargs: full_replans.append(args) or replan(*args, **kwargs),
+    )
+    _, plan = planning.confirm([requirement(), requirement("Second", 3)])
+    group = planning.task(plan["id"], "Work packages")
+    planning.activate(plan["id"], start_date="2026-10-05")
+    started = planning.task(plan["id"], "Pressing force")
+    assert planning.progress(started["id"], 50, status_date="2026-10-12").status_code == 200
+    cases = [
+        ({"name": "Drawings", "duration": 2, "parent_id": group["id"]}, "fast"),
+        ({"name": "Sign-off", "duration": 0, "milestone": True, "parent_id": group["id"]}, "fast"),
+        ({"name": "Site visit", "duration": 1}, "fast"),
+        ({"name": "Jigs", "duration": 1, "parent_id": started["id"]}, "full"),
+        ({"name": "Long haul", "duration": 400, "parent_id": group["id"]}, "full"),
+        ({"name": "Tooling", "duration": 3, "parent_id": group["id"], "position": 0}, "full"),
+    ]
+    for body, path in cases:
+        replanned = len(full_replans)
+        added = planning.add_task(plan["id"], **body)
+        assert (len(full_replans) > replanned) == (path == "full"), body["name"]
+        assert replans_nothing(app, plan["id"]), body["name"]
+    codes = {task["name"]: task["wbs_code"] for task in planning.tasks(plan["id"])}
+    assert codes["Tooling"] == codes["Work packages"] + ".1"
+    assert codes["Site visit"] == str(max(int(code) for code in codes.values() if "." not in code))
+    assert added["finish_date"] > date(2026, 10, 12).isoformat()
