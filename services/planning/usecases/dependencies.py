@@ -14,7 +14,6 @@ from services.planning.usecases.network import (
     plan_allowing,
     plan_rows,
     replan,
-    wbs_tree,
 )
 from shared.errors import Conflict, RuleViolation
 from shared.usecases import find
@@ -52,8 +51,8 @@ def link_tasks(
         tasks.append(task)
     before, after = tasks
     planned = plan_rows(session, plan)  # read once: the outline check and scheduling share them
-    tree = wbs_tree(planned)
-    if before.id in tree.descendants(after.id) or after.id in tree.descendants(before.id):
+    parent_of = {row.id: row.parent_id for row in planned}
+    if above(parent_of, before.id, after.id) or above(parent_of, after.id, before.id):
         raise _refused("successor_id", "A task cannot depend on a task above or below it.")
     exists = session.scalar(
         sa.select(Dependency.id).where(
@@ -65,6 +64,16 @@ def link_tasks(
     dependency = link(session, plan, before, after, type, lag)
     replan(session, plan, planned, changed=[])
     return dependency
+
+
+def above(parent_of: dict[uuid.UUID, uuid.UUID | None], task_id: uuid.UUID, node) -> bool:
+    """True when `task_id` is above `node` in the outline."""
+    node = parent_of.get(node)
+    while node is not None:
+        if node == task_id:
+            return True
+        node = parent_of.get(node)
+    return False
 
 
 def unlink_tasks(session: Session, dependency_id: uuid.UUID) -> None:

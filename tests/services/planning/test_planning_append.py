@@ -1,6 +1,7 @@
-"""A task added at the end of a summary (or of the top level) without being linked, finishing
-within the plan, is stored by reading only the tasks under the top-level task above it: what
-it stores must be what a replan of the whole plan would store."""
+"""Changes that no longer read the plan's outline as a tree: a task added at the end of a
+summary (or of the top level) without being linked, finishing within the plan, is stored by
+reading only the tasks under the top-level task above it, and what it stores must be what a
+replan of the whole plan would store; a link is checked against the tasks above its ends."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from services.planning.models import Plan, Task
 from services.planning.usecases import tasks as task_usecases
 from services.planning.usecases.network import replan
+from tests.helpers import problem
 from tests.services.planning.conftest import requirement
 
 COLUMNS = [column for column in Task.__table__.columns if column.key != "version"]
@@ -59,3 +61,16 @@ def test_tasks_added_at_the_end_store_what_a_full_replan_stores(planning, app, m
     assert codes["Tooling"] == codes["Work packages"] + ".1"
     assert codes["Site visit"] == str(max(int(code) for code in codes.values() if "." not in code))
     assert added["finish_date"] > date(2026, 10, 12).isoformat()
+
+
+def test_a_task_cannot_be_linked_to_a_task_above_or_below_it(planning):
+    _, plan = planning.confirm([requirement()])
+    group = planning.add_task(plan["id"], name="Group")
+    inner = planning.add_task(plan["id"], name="Inner", parent_id=group["id"])
+    deeper = planning.add_task(plan["id"], name="Deeper", parent_id=inner["id"])
+    other = planning.add_task(plan["id"], name="Other", parent_id=group["id"])
+    for before, after in ((group, deeper), (deeper, group), (inner, deeper), (deeper, inner)):
+        refused = planning.link(plan["id"], before["id"], after["id"])
+        assert refused.status_code == 422, (before["name"], after["name"])
+        assert "above or below" in problem(refused)["errors"]["successor_id"][0]
+    assert planning.link(plan["id"], deeper["id"], other["id"]).status_code == 201
