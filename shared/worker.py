@@ -4,6 +4,7 @@ pruning of old rows; stops on SIGTERM."""
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import signal
 import threading
@@ -147,4 +148,5 @@ def run_worker(
 
     signal.signal(signal.SIGTERM, shut_down)
     signal.signal(signal.SIGINT, shut_down)
+    gc.freeze()  # what start-up built lives as long as the process: out of the collector's sight
     worker.run()

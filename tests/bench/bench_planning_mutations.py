@@ -13,6 +13,7 @@ plan took and the load average.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -187,6 +188,7 @@ def main(sizes: list[int]) -> None:
     )
     try:
         app.extensions["ordo"].db.create_all()
+        gc.freeze()  # as a deployed web process does once its app is built (gunicorn.conf.py)
         for size in sizes:
             measure(app, size)
     finally:

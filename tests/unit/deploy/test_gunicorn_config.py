@@ -79,3 +79,14 @@ def test_a_web_stop_fits_the_grace_period_of_kubernetes_and_compose():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     grace = compose["x-ordo-process"]["stop_grace_period"]
     assert graceful < int(grace.rstrip("s")), grace
+
+
+def test_a_worker_moves_its_built_app_out_of_the_collectors_sight():
+    import gc
+
+    settings = runpy.run_path(str(CONFIG))
+    try:
+        settings["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
