@@ -1,5 +1,6 @@
 """The planning service: plans, WBS, scheduling, resources, risks, progress, earned value."""
 
+import os
 from pathlib import Path
 
 from services.planning import handlers
@@ -9,8 +10,16 @@ from services.planning.models import Base
 from shared.http.app import create_service_app
 from shared.portal import install_portal
 
+# Room for a WBS file of the most tasks an import takes (MAX_IMPORT_ROWS): Microsoft Project
+# exports carry about 1 KB a task, so the generic 1 MiB would stop them near 900 tasks.
+MAX_WBS_FILE_BODY_BYTES = 8 * 1024 * 1024
+
 
 def create_app(config=None):
+    config = config or {}
+    # The import default, unless the environment or `config` sets the limit (they win).
+    if not os.environ.get("ORDO_MAX_BODY_BYTES"):
+        config = {"max_body_bytes": MAX_WBS_FILE_BODY_BYTES, **config}
     app = create_service_app(
         "planning",
         metadata=Base.metadata,

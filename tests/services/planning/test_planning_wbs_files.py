@@ -350,3 +350,15 @@ def test_an_import_repeated_with_its_idempotency_key_creates_nothing_twice(plann
         by_json.json
     )
     assert len(planning.tasks(plan["id"])) == len(after[1]["tasks"]) + 3
+
+
+def test_an_export_larger_than_the_other_services_body_limit_is_taken(planning, monkeypatch):
+    # Microsoft Project writes about 1 KB a task: planning's body limit is 8 MiB, not 1 MiB.
+    monkeypatch.delenv("ORDO_MAX_BODY_BYTES", raising=False)
+    plan = new_plan(planning)
+    export = as_mspdi(wbs()).replace(b"<Tasks>", b"<!-- " + b"x" * 1_500_000 + b" --><Tasks>")
+
+    response = upload(planning, plan["id"], export, "press.xml", "application/xml")
+
+    assert len(export) > 1024 * 1024
+    assert response.status_code in (200, 201), problem(response)
