@@ -261,12 +261,16 @@ def baseline_tasks(
 ) -> list[sa.Row]:
     """The baseline's rows, of the given tasks only if `task_ids` is given: plain rows with the
     columns as attributes (read-only facts; an ORM object each cost most of a progress
-    report's health review on a 2,000-task plan)."""
+    report's health review on a 2,000-task plan). A baseline never changes, so its whole set
+    is read once a session (earned value and late work both need it)."""
     table = BaselineTask.__table__
     query = sa.select(*table.c).where(table.c.baseline_id == baseline.id)
     if task_ids is not None:
-        query = query.where(table.c.task_id.in_(task_ids))
-    return list(session.execute(query))
+        return list(session.execute(query.where(table.c.task_id.in_(task_ids))))
+    read = session.info.setdefault("baseline_rows", {})
+    if baseline.id not in read:
+        read[baseline.id] = list(session.execute(query))
+    return read[baseline.id]
 
 
 def baseline_numbered(session: Session, plan: Plan, number: int | None) -> Baseline | None:
