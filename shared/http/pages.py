@@ -11,6 +11,8 @@ Every list answers `{items, page_size, total, total_exact, pages, page, next_cur
 - `total` (and `pages`) are counted up to ESTIMATE_ABOVE matching rows, at a bounded cost;
   beyond, counting would cost the whole filtered set, so they are left out (`total_exact:
   false`) unless the caller asks `?total=exact`. On the last page the total is known anyway.
+  The bounded count is a column of the page's own statement (one round trip; PostgreSQL runs
+  the uncorrelated subquery once).
 
 A list's order is its query's ORDER BY with the table's primary key added as the tie-breaker,
 so that every row has one place; a cursor is offered where that order is plain non-null
@@ -105,8 +107,15 @@ def paginate(session: Session, query: sa.Select, args: dict, rows: bool = False)
     else:
         answer["page"] = args.get("page", 1)
         paged = paged.offset((answer["page"] - 1) * size)
-    result = session.execute(paged.limit(size + 1))
-    items = result.all() if rows else result.scalars().all()
+    counted = None
+    if rows or args.get("total") == "exact":
+        result = session.execute(paged.limit(size + 1))
+        items = result.all() if rows else result.scalars().all()
+    else:
+        # The bounded count rides along in the page's own statement: one round trip, not two.
+        found = session.execute(paged.limit(size + 1).add_columns(_bounded_count(query))).all()
+        items = [item for item, _ in found]
+        counted = found[0][1] if found else None
     more = len(items) > size
     if more:
         items = items[:size]
@@ -114,12 +123,20 @@ def paginate(session: Session, query: sa.Select, args: dict, rows: bool = False)
             answer["next_cursor"] = _cursor(order, [_value(items[-1], c, rows) for c in keys])
     if "page" in answer and not more and (items or answer["page"] == 1):
         total, exact = (answer["page"] - 1) * size + len(items), True  # the last page: known
+    elif counted is not None:
+        total, exact = (counted, True) if counted <= ESTIMATE_ABOVE else (None, False)
     else:
         total, exact = count(session, query, args.get("total") == "exact")
     answer.update(items=items, total_exact=exact)
     if total is not None:
         answer.update(total=total, pages=math.ceil(total / size))
     return answer
+
+
+def _bounded_count(query: sa.Select) -> sa.ScalarSelect:
+    """How many rows `query` matches, counting at most ESTIMATE_ABOVE + 1, as a column."""
+    bounded = query.order_by(None).limit(ESTIMATE_ABOVE + 1).subquery()
+    return sa.select(sa.func.count()).select_from(bounded).correlate(None).scalar_subquery()
 
 
 def count(session: Session, query: sa.Select, exact: bool) -> tuple[int | None, bool]:
