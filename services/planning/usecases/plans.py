@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
@@ -19,7 +18,6 @@ from services.planning.domain.earned_value import (
     EarnedValueTask,
     earned_value,
 )
-from services.planning.domain.progress import Leaf, completion_day, milestones_reached
 from services.planning.domain.scheduling import index_span_to_dates, schedule
 from services.planning.domain.status import PLAN_STATUS
 from services.planning.domain.template import standard_plan
@@ -36,7 +34,6 @@ from services.planning.models import (
 from services.planning.usecases import publish, publish_about
 from services.planning.usecases.network import (
     calendar_of,
-    dependencies_of,
     network,
     new_task,
     plan_allowing,
@@ -46,13 +43,11 @@ from services.planning.usecases.network import (
     tasks_of,
 )
 from services.planning.usecases.new_plan import store_new_plan
-from services.planning.usecases.work_done import announce_finished_work
 from shared.db import new_id
 from shared.errors import Conflict, NotFound
 from shared.events.contracts.planning import (
     MilestoneReached,
     PlanActivated,
-    PlanCompleted,
     PlanCreated,
     PlanRebaselined,
     PlanStatusChanged,
@@ -427,46 +422,6 @@ def earned_value_report(
     if body is None:
         raise Conflict("Earned value needs a baseline: activate the plan first.")
     return body
-
-
-def advance_plan_after_progress(
-    session: Session, plan: Plan, as_of: date, reached: list[Task] = ()
-) -> None:
-    """After progress: reach the milestones whose predecessors are done, reschedule, complete
-    the plan when every task is done, and publish a change of health."""
-    with schedule_refusals(session):
-        reached = list(reached)
-        tasks, dependencies = tasks_of(session, plan), dependencies_of(session, plan)
-        built = network(session, plan, tasks, dependencies)
-        waiting_on: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
-        for dependency in built.links:
-            waiting_on[dependency.successor].add(dependency.predecessor)
-        for task_id, day in milestones_reached(_leaves(built.leaves), waiting_on, as_of).items():
-            milestone = built.tasks[task_id]
-            milestone.percent_complete = 100.0
-            milestone.actual_start = milestone.actual_finish = day
-            reached.append(milestone)
-        for milestone in reached:
-            publish_about(
-                session,
-                plan,
-                MilestoneReached,
-                task_id=milestone.id,
-                name=milestone.name,
-                reached_on=milestone.actual_finish or as_of,
-            )
-        replan(session, plan, tasks, dependencies)
-        announce_finished_work(session, plan, tasks, as_of)
-        completed_on = completion_day(_leaves(built.leaves), as_of)
-        if PLAN_STATUS.allows(plan.status, "complete") and completed_on is not None:
-            plan.status = PLAN_STATUS.next_status(plan.status, "complete")
-            plan.completed_on = completed_on
-            publish_about(session, plan, PlanCompleted, completed_on=plan.completed_on)
-        review_health(session, plan, as_of, tasks)
-
-
-def _leaves(tasks: list[Task]) -> list[Leaf]:
-    return [Leaf(task.id, task.milestone, task.done, task.actual_finish) for task in tasks]
 
 
 def review_health(
