@@ -209,6 +209,17 @@ def browser(tmp_path):
         driver.quit()
 
 
+def sign_in_from_the_mail(browser: Browser, portal: Portal, email: str) -> None:
+    """On the sign-in page a page sent the browser to: ask for a link, open it from the mail and
+    press its button; the browser then goes on to the page that asked."""
+    browser.find_element(By.ID, "email").send_keys(email)
+    browser.find_element(By.CSS_SELECTOR, "main form button").click()
+    browser.wait_until(lambda: "Check your mail" in browser.find_element(By.TAG_NAME, "h1").text)
+    [link] = links_in(portal.mailbox.wait_for(email, "sign-in link"))
+    browser.get(link)
+    browser.find_element(By.CSS_SELECTOR, "main form button").click()
+
+
 def phone(browser: Browser) -> None:
     """A phone's viewport (375 × 812 CSS pixels)."""
     browser.driver.set_window_size(375, 812)

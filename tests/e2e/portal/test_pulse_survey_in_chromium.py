@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 
 from shared.agile_demo import AgileDemo
 from shared.client import wait_until
-from tests.e2e.portal.conftest import MAIL_SECONDS, links_in
+from tests.e2e.portal.conftest import MAIL_SECONDS, links_in, sign_in_from_the_mail
 from tests.helpers import JWT_SECRET
 
 
@@ -58,12 +58,7 @@ def test_the_customer_answers_the_pulse_survey_from_the_mail(portal, browser):
     [pulse_link] = links_in(invitation)
     browser.get(pulse_link)  # not signed in: the sign-in page, keeping the survey as target
     assert heading(browser, "Sign in to your orders")
-    browser.find_element(By.ID, "email").send_keys(demo.customer_email)
-    browser.find_element(By.CSS_SELECTOR, "main form button").click()
-    assert heading(browser, "Check your mail")
-    [sign_in_link] = links_in(portal.mailbox.wait_for(demo.customer_email, "sign-in link"))
-    browser.get(sign_in_link)
-    browser.find_element(By.CSS_SELECTOR, "main form button").click()
+    sign_in_from_the_mail(browser, portal, demo.customer_email)
     assert heading(browser, "How did this delivery go?")
     assert order["number"] in browser.text()
     browser.screenshot("pulse-01-form")

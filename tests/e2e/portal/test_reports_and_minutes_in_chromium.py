@@ -12,7 +12,7 @@ from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 
 from shared.demo import Demo
-from tests.e2e.portal.conftest import links_in
+from tests.e2e.portal.conftest import sign_in_from_the_mail
 from tests.helpers import JWT_SECRET
 from tests.pdf_text import pdf_text
 
@@ -41,12 +41,7 @@ def test_the_customer_reads_the_status_report_and_the_minutes_from_the_order_pag
 
     browser.get(f"{portal.urls['orders']}/portal/orders/{order['id']}")  # sign-in first
     assert heading(browser, "Sign in to your orders")
-    browser.find_element(By.ID, "email").send_keys(demo.customer_email)
-    browser.find_element(By.CSS_SELECTOR, "main form button").click()
-    assert heading(browser, "Check your mail")
-    [sign_in_link] = links_in(portal.mailbox.wait_for(demo.customer_email, "sign-in link"))
-    browser.get(sign_in_link)
-    browser.find_element(By.CSS_SELECTOR, "main form button").click()
+    sign_in_from_the_mail(browser, portal, demo.customer_email)
     assert heading(browser, order["number"])
 
     browser.find_element(By.ID, "reports-link").click()
