@@ -1,6 +1,5 @@
 """The delivery service: deliverables, quality control, documents, packages and acceptance."""
 
-import os
 from pathlib import Path
 
 from services.delivery import handlers
@@ -24,16 +23,13 @@ UPLOAD_STATUSES = {
 
 
 def create_app(config=None):
-    config = config or {}
-    # The upload default, unless the environment or `config` sets the limit (they win).
-    if not os.environ.get("ORDO_MAX_BODY_BYTES"):
-        config = {"max_body_bytes": MAX_UPLOAD_BODY_BYTES, **config}
     app = create_service_app(
         "delivery",
         metadata=Base.metadata,
         blueprints=blueprints,
         handle=handlers.handle,
         config=config,
+        max_body_bytes=MAX_UPLOAD_BODY_BYTES,
         title="Ordo delivery",
         description="Deliverables, quality control, delivery documents, packages and customer "
         "acceptance with a signed certificate.",

@@ -1,6 +1,5 @@
 """The planning service: plans, WBS, scheduling, resources, risks, progress, earned value."""
 
-import os
 from pathlib import Path
 
 from services.planning import handlers
@@ -16,16 +15,13 @@ MAX_WBS_FILE_BODY_BYTES = 8 * 1024 * 1024
 
 
 def create_app(config=None):
-    config = config or {}
-    # The import default, unless the environment or `config` sets the limit (they win).
-    if not os.environ.get("ORDO_MAX_BODY_BYTES"):
-        config = {"max_body_bytes": MAX_WBS_FILE_BODY_BYTES, **config}
     app = create_service_app(
         "planning",
         metadata=Base.metadata,
         blueprints=blueprints,
         handle=handlers.handle,
         config=config,
+        max_body_bytes=MAX_WBS_FILE_BODY_BYTES,
         title="Ordo planning",
         description="Project plans built from confirmed orders, scheduled and monitored.",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http
 import io
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -95,7 +96,12 @@ def create_service_app(
     config: dict[str, Any] | None = None,
     title: str,
     description: str = "",
+    max_body_bytes: int | None = None,
 ) -> Flask:
+    """`max_body_bytes`: this service's request body limit where neither ORDO_MAX_BODY_BYTES
+    nor `config` sets one (a service that takes files needs more than the 1 MiB default)."""
+    if max_body_bytes is not None and not os.environ.get("ORDO_MAX_BODY_BYTES"):
+        config = {"max_body_bytes": max_body_bytes, **(config or {})}
     settings = load_settings(service, config)
     configure_logging(service)
     tracing.setup_tracing(service)
