@@ -5,6 +5,7 @@ import re
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from services.feedback.domain.lessons import TAG_PATTERN, normalise_tags
+from services.feedback.domain.pulse import PULSE_COMMENT_CHARACTERS
 from services.feedback.domain.questionnaire import (
     MAX_TEXT_LENGTH,
     QUESTIONNAIRE,
@@ -379,4 +380,6 @@ class PulseSurveyQueryArgsSchema(PageArgsSchema):
 
 class PulseAnswerSchema(Schema):
     score = fields.Integer(required=True, validate=validate.Range(1, 5))
-    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    comment = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=PULSE_COMMENT_CHARACTERS)
+    )

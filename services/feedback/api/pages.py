@@ -12,6 +12,7 @@ from services.feedback.domain.questionnaire import InvalidAnswers, QuestionKind
 from services.feedback.domain.survey_window import AlreadyAnswered
 from services.feedback.usecases.pulse_surveys import own_pulse_survey, record_pulse_answer
 from services.feedback.usecases.surveys import answer_survey, survey_page
+from shared.errors import Conflict, RuleViolation
 from shared.http.requests import db_session
 from shared.portal import current_customer_id, customer_page, page_blueprint, render_page
 
@@ -36,8 +37,6 @@ MESSAGES = {
     "invalid": _("Please choose one of the answers offered."),
     "comment": _("Please keep the comment under 4,000 characters."),
 }
-#: The longest comment a pulse survey keeps (as its API's schema).
-PULSE_COMMENT_CHARACTERS = 2000
 
 
 @pages.get("/portal/surveys/<string:token>")
@@ -102,20 +101,19 @@ def pulse_survey(survey_id):
 def answer_pulse(survey_id):
     session = db_session()
     survey, order = own_pulse_survey(session, survey_id, current_customer_id(), lock=True)
-    if survey.answered_at is not None:
-        return render_page("feedback/answered.html", 409)
     score = request.form.get("score", "").strip()
     comment = request.form.get("comment", "").strip()
-    errors = {}
-    if not score:
-        errors["score"] = MESSAGES["required"]
-    elif not score.isdigit() or int(score) not in PULSE_SCORES:
-        errors["score"] = MESSAGES["invalid"]
-    if len(comment) > PULSE_COMMENT_CHARACTERS:
-        errors["comment"] = _("Please keep the comment under 2,000 characters.")
-    if errors:
-        return _pulse_form(survey, order, errors)
-    record_pulse_answer(session, survey, {"score": int(score), "comment": comment or None})
+    answer = {"score": (int(score) if score.isdigit() else 0) if score else None}
+    try:
+        record_pulse_answer(session, survey, {**answer, "comment": comment or None})
+    except Conflict:
+        return render_page("feedback/answered.html", 409)
+    except RuleViolation as refused:
+        messages = {
+            "score": MESSAGES["required"] if answer["score"] is None else MESSAGES["invalid"],
+            "comment": _("Please keep the comment under 2,000 characters."),
+        }
+        return _pulse_form(survey, order, {field: messages[field] for field in refused.errors})
     return redirect(url_for(".pulse_survey", survey_id=survey_id), 303)
 
 

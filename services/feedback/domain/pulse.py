@@ -12,6 +12,7 @@ from collections.abc import Collection
 from shared.errors import Conflict, RuleViolation
 
 PULSE_SCORES = range(1, 6)
+PULSE_COMMENT_CHARACTERS = 2000
 
 
 def check_pulse_request(increment_id: str, accepted_increments: Collection[str]) -> None:
@@ -23,8 +24,20 @@ def check_pulse_request(increment_id: str, accepted_increments: Collection[str])
         )
 
 
-def check_pulse_answer(already_answered: bool, score: int) -> None:
+def check_pulse_answer(
+    already_answered: bool, score: int | None, comment: str | None = None
+) -> None:
+    """Conflict for a second answer; RuleViolation naming the score (missing: None, or not
+    from 1 to 5) and a comment over PULSE_COMMENT_CHARACTERS."""
     if already_answered:
         raise Conflict("This pulse survey was answered already.")
-    if score not in PULSE_SCORES:
-        raise RuleViolation({"score": "From 1 to 5."}, detail="The score is from 1 to 5.")
+    errors = {}
+    if score is None:
+        errors["score"] = "Required: a score from 1 to 5."
+    elif score not in PULSE_SCORES:
+        errors["score"] = "From 1 to 5."
+    if comment is not None and len(comment) > PULSE_COMMENT_CHARACTERS:
+        errors["comment"] = f"At most {PULSE_COMMENT_CHARACTERS:,} characters."
+    if errors:
+        detail = "The score is from 1 to 5." if "score" in errors else "The comment is too long."
+        raise RuleViolation(errors, detail=detail)
