@@ -28,7 +28,11 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -207,6 +211,15 @@ def browser(tmp_path):
         yield Browser(driver, tmp_path / "screenshots")
     finally:
         driver.quit()
+
+
+def heading_shows(browser: Browser, expected: str) -> bool:
+    """True once the page's heading holds `expected`; else an error saying which page is shown."""
+    try:
+        return browser.wait_until(lambda: expected in browser.find_element(By.TAG_NAME, "h1").text)
+    except TimeoutException:
+        shown = f"{browser.current_url} shows: {browser.text()}"
+        raise AssertionError(f"expected the heading {expected!r}; {shown}") from None
 
 
 def sign_in_from_the_mail(browser: Browser, portal: Portal, email: str) -> None:

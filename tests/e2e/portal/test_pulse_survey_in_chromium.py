@@ -4,12 +4,11 @@ comment, is thanked, and feedback then holds the answer."""
 
 from __future__ import annotations
 
-from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 
 from shared.agile_demo import AgileDemo
 from shared.client import wait_until
-from tests.e2e.portal.conftest import MAIL_SECONDS, links_in, sign_in_from_the_mail
+from tests.e2e.portal.conftest import MAIL_SECONDS, heading_shows, links_in, sign_in_from_the_mail
 from tests.helpers import JWT_SECRET
 
 
@@ -39,14 +38,6 @@ class BrowserCustomerDemo(AgileDemo):
         """The customer answers in the browser (the test's own steps)."""
 
 
-def heading(browser, expected: str) -> bool:
-    try:
-        return browser.wait_until(lambda: expected in browser.find_element(By.TAG_NAME, "h1").text)
-    except TimeoutException:
-        shown = f"{browser.current_url} shows: {browser.text()}"
-        raise AssertionError(f"expected the heading {expected!r}; {shown}") from None
-
-
 def test_the_customer_answers_the_pulse_survey_from_the_mail(portal, browser):
     demo = BrowserCustomerDemo(portal)
     order, requirements = demo.sell_agile()
@@ -57,9 +48,9 @@ def test_the_customer_answers_the_pulse_survey_from_the_mail(portal, browser):
     invitation = portal.mailbox.wait_for(demo.customer_email, "how did this delivery go")
     [pulse_link] = links_in(invitation)
     browser.get(pulse_link)  # not signed in: the sign-in page, keeping the survey as target
-    assert heading(browser, "Sign in to your orders")
+    assert heading_shows(browser, "Sign in to your orders")
     sign_in_from_the_mail(browser, portal, demo.customer_email)
-    assert heading(browser, "How did this delivery go?")
+    assert heading_shows(browser, "How did this delivery go?")
     assert order["number"] in browser.text()
     browser.screenshot("pulse-01-form")
 
@@ -69,7 +60,7 @@ def test_the_customer_answers_the_pulse_survey_from_the_mail(portal, browser):
     browser.find_element(By.CSS_SELECTOR, "label[for=score-4]").click()
     browser.find_element(By.ID, "comment").send_keys("Good pace; a demo before the next one")
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    assert heading(browser, "Thank you for your answer")
+    assert heading_shows(browser, "Thank you for your answer")
     assert "4 / 5" in browser.text()
     browser.screenshot("pulse-02-thanks")
 
@@ -78,4 +69,4 @@ def test_the_customer_answers_the_pulse_survey_from_the_mail(portal, browser):
     assert survey["increment_id"] == increments[0]["id"]
     assert (survey["score"], survey["comment"]) == (4, "Good pace; a demo before the next one")
     browser.get(pulse_link.split("?")[0] + "?lang=zh-CN")  # the answered survey, in Chinese
-    assert heading(browser, "感谢您的回答")
+    assert heading_shows(browser, "感谢您的回答")

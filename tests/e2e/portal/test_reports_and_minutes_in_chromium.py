@@ -8,21 +8,12 @@ from __future__ import annotations
 
 import urllib.request
 
-from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 
 from shared.demo import Demo
-from tests.e2e.portal.conftest import sign_in_from_the_mail
+from tests.e2e.portal.conftest import heading_shows, sign_in_from_the_mail
 from tests.helpers import JWT_SECRET
 from tests.pdf_text import pdf_text
-
-
-def heading(browser, expected: str) -> bool:
-    try:
-        return browser.wait_until(lambda: expected in browser.find_element(By.TAG_NAME, "h1").text)
-    except TimeoutException:
-        shown = f"{browser.current_url} shows: {browser.text()}"
-        raise AssertionError(f"expected the heading {expected!r}; {shown}") from None
 
 
 def download(browser, url: str) -> urllib.request.addinfourl:
@@ -40,12 +31,12 @@ def test_the_customer_reads_the_status_report_and_the_minutes_from_the_order_pag
     demo.communicate(order, plan)
 
     browser.get(f"{portal.urls['orders']}/portal/orders/{order['id']}")  # sign-in first
-    assert heading(browser, "Sign in to your orders")
+    assert heading_shows(browser, "Sign in to your orders")
     sign_in_from_the_mail(browser, portal, demo.customer_email)
-    assert heading(browser, order["number"])
+    assert heading_shows(browser, order["number"])
 
     browser.find_element(By.ID, "reports-link").click()
-    assert heading(browser, f"Reports and meetings of {order['number']}")
+    assert heading_shows(browser, f"Reports and meetings of {order['number']}")
     assert browser.current_url.startswith(portal.urls["planning"])
     text = browser.text()
     assert "Status report 1" in text
@@ -54,7 +45,7 @@ def test_the_customer_reads_the_status_report_and_the_minutes_from_the_order_pag
     browser.screenshot("reports-01-list")
 
     browser.find_element(By.LINK_TEXT, "Read the whole report").click()
-    assert heading(browser, "Status report 1")
+    assert heading_shows(browser, "Status report 1")
     assert "Send the line 3 floor plan" in browser.text()
     browser.screenshot("reports-02-report")
     pdf_url = browser.find_element(By.PARTIAL_LINK_TEXT, "PDF").get_attribute("href")
@@ -66,15 +57,15 @@ def test_the_customer_reads_the_status_report_and_the_minutes_from_the_order_pag
         assert "第 1 期状态报告" in pdf_text(answer.read())
 
     browser.back()
-    assert heading(browser, f"Reports and meetings of {order['number']}")
+    assert heading_shows(browser, f"Reports and meetings of {order['number']}")
     browser.find_element(By.LINK_TEXT, f"Kick-off {order['number']}").click()
-    assert heading(browser, f"Kick-off {order['number']}")
+    assert heading_shows(browser, f"Kick-off {order['number']}")
     text = browser.text()
     assert "Scope, plan and acceptance criteria walked through and agreed." in text
     assert "Weekly status report every Friday" in text and "Send the line 3 floor plan" in text
     browser.screenshot("reports-03-minutes")
 
     browser.get(f"{browser.current_url.split('?')[0]}?lang=zh-CN")
-    assert heading(browser, f"Kick-off {order['number']}")
+    assert heading_shows(browser, f"Kick-off {order['number']}")
     assert "会议纪要" in browser.text() and "决定" in browser.text()
     assert not browser.find_elements(By.TAG_NAME, "script")
