@@ -63,7 +63,8 @@ def test_a_process_killed_with_sigkill_is_restarted_and_serves_again(
     )
     status_file = tmp_path / "ordo-up.json"
     wait_for(lambda: serves(port), timeout=10)
-    before = status(status_file)
+    # The child may serve before the supervisor's thread has written the status file.
+    before = wait_for(lambda: status(status_file), timeout=10)
     os.kill(before["orders-web"]["pid"], signal.SIGKILL)
 
     wait_for(lambda: status(status_file)["orders-web"]["restarts"] == 1, timeout=10)
