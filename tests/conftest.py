@@ -7,6 +7,7 @@ import os
 import socket
 import uuid
 
+import psycopg
 import pytest
 
 from tests.helpers import JWT_SECRET, PORTAL_SECRET
@@ -46,13 +47,24 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def make_app(tmp_path):
-    """Build a service app on a fresh SQLite file and the in-memory broker."""
-    apps = []
+    """Build a service app on a fresh SQLite file and the in-memory broker (on a fresh
+    PostgreSQL database instead with ORDO_TEST_SERVICES_ON_POSTGRESQL=1: the service tests
+    then check the PostgreSQL-only paths too)."""
+    apps, databases = [], []
+
+    def database_url(service: str) -> str:
+        if not os.environ.get("ORDO_TEST_SERVICES_ON_POSTGRESQL"):
+            return f"sqlite:///{tmp_path / service}.db"
+        name = f"ordo_st_{service}_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        databases.append(name)
+        return f"{POSTGRES_URL}/{name}"
 
     def build(service: str, **config):
         module = importlib.import_module(f"services.{service}.app")
         settings = {
-            "database_url": f"sqlite:///{tmp_path / service}.db",
+            "database_url": database_url(service),
             "broker_url": "memory://",
             "jwt_secret": JWT_SECRET,
             "portal_secret": PORTAL_SECRET,
@@ -67,3 +79,7 @@ def make_app(tmp_path):
     yield build
     for app in apps:
         app.extensions["ordo"].db.dispose()
+    if databases:
+        with psycopg.connect(f"{POSTGRES_URL}/postgres", autocommit=True) as admin:
+            for name in databases:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from services.planning.domain.calendar import WorkCalendar
+from services.planning.domain.progress import TaskState
 from services.planning.domain.scheduling import (
     CycleError,
     DependencyType,
@@ -532,17 +533,8 @@ def append_leaf(session: Session, plan: Plan, task: Task, parent: Task | None) -
         code = str(siblings + 1)
     else:
         codes = parent.wbs_code.split(".")
-        top = codes[0]
-        rows = _rows(
-            session,
-            plan,
-            sa.and_(
-                Task.plan_id == plan.id,
-                sa.or_(Task.wbs_code == top, Task.wbs_code.startswith(f"{top}.", autoescape=True)),
-            ),
-        )
-        above_codes = {".".join(codes[:depth]) for depth in range(1, len(codes) + 1)}
-        above = [row for row in rows if row.wbs_code in above_codes]
+        rows = _rows_under_top(session, plan, parent.wbs_code)
+        above = _above(rows, parent.wbs_code, including=True)
         siblings = sum(1 for row in rows if row.parent_id == parent.id)
         linked = session.connection().scalar(
             sa.select(Dependency.id)
@@ -598,6 +590,66 @@ def append_leaf(session: Session, plan: Plan, task: Task, parent: Task | None) -
         write(summary, **updates[summary.id])
     write.flush(session)
     session.add(task)
+    plan.updated_at = utcnow()
+    session.flush()
+    return True
+
+
+def _rows_under_top(session: Session, plan: Plan, wbs_code: str) -> list[Task | TaskRow]:
+    """The rows of the top-level task above the task coded `wbs_code`, and of all below it."""
+    top = wbs_code.split(".")[0]
+    return _rows(
+        session,
+        plan,
+        sa.and_(
+            Task.plan_id == plan.id,
+            sa.or_(Task.wbs_code == top, Task.wbs_code.startswith(f"{top}.", autoescape=True)),
+        ),
+    )
+
+
+def _above(rows: list[Task | TaskRow], wbs_code: str, *, including: bool = False) -> list:
+    """The rows above the task coded `wbs_code` (and that task, `including` it), top first."""
+    codes = wbs_code.split(".")
+    depths = range(1, len(codes) + 1 if including else len(codes))
+    wanted = {".".join(codes[:depth]) for depth in depths}
+    return [row for row in rows if row.wbs_code in wanted]
+
+
+def progress_moves_nothing(task: Task, before: TaskState) -> bool:
+    """True when a progress report that took `task` from `before` leaves every input of the
+    schedule as it was (the plan's status date unchanged is the caller's part): the task was
+    started, stays started on the same day, was and is unfinished, and has as many working days
+    left (a task in progress is pinned at its start for the days worked so far plus those
+    left). Then the stored schedule stands: only the task and the roll-ups above it change."""
+    return (
+        not task.milestone
+        and before.actual_start is not None
+        and task.actual_start == before.actual_start
+        and before.actual_finish is None
+        and task.actual_finish is None
+        and max(before.percent_complete, task.percent_complete) < 100
+        and remaining_days(task.duration, before.percent_complete)
+        == remaining_days(task.duration, task.percent_complete)
+    )
+
+
+def roll_up_above(session: Session, plan: Plan, task: Task) -> bool:
+    """After a change that moves no input of the schedule (see progress_moves_nothing), roll
+    the summaries above `task` up again from the stored figures of the leaves under its
+    top-level task, without reading or rescheduling the rest of the plan. False, with nothing
+    written, where the stored dates do not tell those figures: the caller then replans."""
+    if task.parent_id is not None:
+        rows = _rows_under_top(session, plan, task.wbs_code)
+        above = _above(rows, task.wbs_code)
+        calendar = calendar_of(plan)
+        updates = _rolled_up(_SpanDates(calendar), rows, above, calendar.to_index(plan.status_date))
+        if updates is None:
+            return False
+        write = ScheduleWrites()
+        for summary in above:
+            write(summary, **updates[summary.id])
+        write.flush(session)
     plan.updated_at = utcnow()
     session.flush()
     return True
@@ -755,7 +807,11 @@ class ScheduleWrites:
             groups[frozenset(changed)].append({"task_id": task_id, **changed})
             if isinstance(row, Task):
                 set_committed_value(row, "version", row.version + 1)
+        connection = session.connection()
         for columns, rows in groups.items():
+            if connection.dialect.name == "postgresql":
+                _update_from_arrays(connection, table, sorted(columns), rows)
+                continue
             update = (
                 sa.update(table)
                 .where(table.c.id == sa.bindparam("task_id"))
@@ -764,6 +820,29 @@ class ScheduleWrites:
             )
             session.execute(update, rows)
         self.pending.clear()
+
+
+def _update_from_arrays(
+    connection: sa.Connection, table: sa.Table, columns: list[str], rows: list[dict]
+) -> None:
+    """Give every row its `columns` in one ``UPDATE … FROM unnest(arrays)``, an array a column
+    sent in binary: a progress report that moves a 2,000-task chain writes it in one statement
+    (a sixth of the CPU and a third of the time of 2,000 pipelined UPDATEs here)."""
+    quote = connection.dialect.identifier_preparer.quote
+    names = [quote(name) for name in columns]
+    arrays = ", ".join(
+        f"%b::{table.c[name].type.compile(connection.dialect)}[]" for name in columns
+    )
+    sets = ", ".join(f"{name} = moved.{name}" for name in names)
+    connection.exec_driver_sql(
+        f"UPDATE {table.name} SET {sets}, version = {table.name}.version + 1"
+        f" FROM unnest(%b::uuid[], {arrays}) AS moved(id, {', '.join(names)})"
+        f" WHERE {table.name}.id = moved.id",
+        (
+            [row["task_id"] for row in rows],
+            *([row[name] for row in rows] for name in columns),
+        ),
+    )
 
 
 @contextmanager
