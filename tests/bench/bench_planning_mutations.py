@@ -4,7 +4,9 @@ Run with ``python tests/bench/bench_planning_mutations.py [sizes…]`` against P
 127.0.0.1 (or ORDO_TEST_POSTGRES_URL). Each plan is built through the WBS import (phases of ten
 tasks chained FS, phases chained last to first; 2,000 rows a request) and activated; then, in
 the planning app's test client (the whole request: auth, validation, use case, commit, JSON),
-it times adding a task, linking two tasks and reporting progress, 15 times each, and prints
+it times adding a task, linking two tasks and reporting progress (twice over: 50 % on tasks
+started on the plan's start, so the chain behind each moves; then 60 %, as many working days
+left, so nothing behind moves), 15 times each, and prints
 wall and CPU p50 and p99 (CPU: this process, the app's Python; the figure to trust on a loaded
 machine) next to the baseline measured in the same run: the pure CPM scheduler on the same
 network, which every change needs at least once. Each size also prints how long building the
@@ -154,6 +156,15 @@ def measure(app, size: int) -> None:
             headers=auth("engineer"),
         )
     )
+    # The same tasks at 60 %: as many working days left as at 50 %, so nothing behind them moves
+    # (a report in line with the plan).
+    on_course = timed(
+        lambda n: client.post(
+            f"/tasks/{leaves[n]}/progress",
+            json={"percent_complete": 60, "status_date": today},
+            headers=auth("engineer"),
+        )
+    )
     print(
         f"{size:>6} tasks | scheduler {scheduler:5.1f} ms CPU | import of "
         f"{min(size, CHUNK)} rows {import_took[0]:5.2f} s ({import_took[1]:5.2f} s CPU)"
@@ -162,10 +173,11 @@ def measure(app, size: int) -> None:
     for name, (times, cpu) in (
         ("add a task", add),
         ("link two tasks", link),
-        ("progress", progress),
+        ("progress, chain moves", progress),
+        ("progress, on course", on_course),
     ):
         print(
-            f"        {name:<15} p50 {p(times, 0.5):7.1f} ms  p99 {p(times, 0.99):7.1f} ms"
+            f"        {name:<21} p50 {p(times, 0.5):7.1f} ms  p99 {p(times, 0.99):7.1f} ms"
             f"  CPU p50 {p(cpu, 0.5):7.1f} ms  p99 {p(cpu, 0.99):7.1f} ms"
             f" = {p(cpu, 0.5) / scheduler:5.1f}x the scheduler"
         )

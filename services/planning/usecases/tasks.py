@@ -35,7 +35,9 @@ from services.planning.usecases.network import (
     plan_allowing,
     plan_links,
     plan_rows,
+    progress_moves_nothing,
     replan,
+    roll_up_above,
     schedule_refusals,
     task_allowing,
     wbs_tree,
@@ -232,6 +234,10 @@ def record_progress(
         task.actual_cost = actual_cost
     if plan.status_date is None or as_of > plan.status_date:
         plan.status_date = as_of
+    elif progress_moves_nothing(task, state) and roll_up_above(session, plan, task):
+        # Nothing the schedule reads has moved: no milestone, no finished work, no new dates.
+        review_health(session, plan, as_of)
+        return with_lateness(session, plan, [task])[0]
     reached = [task] if progress.milestone_reached else []
     follow_progress(session, plan, as_of, task, reached)
     return with_lateness(session, plan, [task])[0]
