@@ -6,6 +6,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
 
 from shared.money import MAX_MONEY
 
@@ -57,6 +58,7 @@ class WbsTree:
     def __init__(self) -> None:
         self._parent: dict[NodeId, NodeId | None] = {}
         self._children: dict[NodeId | None, list[NodeId]] = {None: []}
+        self._codes: Mapping[NodeId, str] | None = None  # until an edit
 
     @classmethod
     def from_nodes(cls, nodes: Iterable[WbsNode]) -> WbsTree:
@@ -96,6 +98,7 @@ class WbsTree:
         self._require(parent_id)
         self._parent[node_id] = parent_id
         self._place(node_id, parent_id, position)
+        self._codes = None
 
     def move(self, node_id: NodeId, parent_id: NodeId | None, position: int | None = None) -> None:
         """Move a node and its subtree under ``parent_id``, refusing to create a cycle."""
@@ -106,6 +109,7 @@ class WbsTree:
         self._children[self._parent[node_id]].remove(node_id)
         self._parent[node_id] = parent_id
         self._place(node_id, parent_id, position)
+        self._codes = None
 
     def delete(self, node_id: NodeId) -> list[NodeId]:
         """Remove a node with its whole subtree; returns the removed ids, parents first."""
@@ -115,6 +119,7 @@ class WbsTree:
         for gone in removed:
             del self._parent[gone]
             self._children.pop(gone, None)
+        self._codes = None
         return removed
 
     def depth(self, node_id: NodeId) -> int:
@@ -136,8 +141,14 @@ class WbsTree:
             pending.extend(reversed(self._children.get(current, [])))
         return found
 
-    def codes(self) -> dict[NodeId, str]:
-        """The outline code of every node, in outline order: ``{"a": "1", "b": "1.1", ...}``."""
+    def codes(self) -> Mapping[NodeId, str]:
+        """The outline code of every node, in outline order: ``{"a": "1", "b": "1.1", ...}``
+        (worked out once until the next edit: a replan reads them several times)."""
+        if self._codes is None:
+            self._codes = MappingProxyType(self._outline_codes())
+        return self._codes
+
+    def _outline_codes(self) -> dict[NodeId, str]:
         codes: dict[NodeId, str] = {}
         pending = [(child, str(rank)) for rank, child in enumerate(self._children[None], 1)]
         pending.reverse()
