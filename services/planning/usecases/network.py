@@ -720,6 +720,8 @@ def _outline_above(tree: WbsTree, moved: set[int]) -> WbsTree:
         while tree.parent(node) is not None:
             node = tree.parent(node)
         touched.add(node)
+    if len(touched) == len(tree.children(None)):
+        return tree  # a chain that moved across the whole plan
     kept = []
     for position, top in enumerate(tree.children(None)):
         kept.append(_Node(top, None, position))
