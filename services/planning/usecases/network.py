@@ -30,6 +30,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from services.planning.domain.calendar import WorkCalendar
 from services.planning.domain.progress import TaskState
 from services.planning.domain.scheduling import (
+    LATEST_SCHEDULED_DAY,
     CycleError,
     DependencyType,
     ScheduleInputError,
@@ -740,6 +741,11 @@ class _SpanDates:
         self.days: dict[int, date] = {}
 
     def __call__(self, start: int, finish: int) -> tuple[date, date]:
+        if finish > start:  # a task with work: both days looked up here, the common case
+            days = self.days
+            first, last = days.get(start), days.get(finish - 1)
+            if first is not None and last is not None and last <= LATEST_SCHEDULED_DAY:
+                return first, last
         return index_span_to_dates(self, start, finish)
 
     def to_date(self, index: int) -> date:
