@@ -10,7 +10,7 @@ beyond what a money amount holds (a CPI near zero makes EAC = BAC / CPI astronom
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -88,8 +88,23 @@ def earned_value(
 ) -> EarnedValue:
     """PV, EV, AC and everything derived from them, for the given tasks as of ``as_of``."""
     tasks = list(tasks)
-    bac = sum((task.budget for task in tasks), Decimal(0))
-    pv = sum(
+    return earned_value_from(
+        as_of,
+        calendar,
+        bac=sum((task.budget for task in tasks), Decimal(0)),
+        pv=planned_value(tasks, as_of, calendar),
+        ev=sum(
+            (task.budget * Decimal(str(task.percent_complete)) / 100 for task in tasks),
+            Decimal(0),
+        ),
+        ac=sum((task.actual_cost for task in tasks), Decimal(0)),
+        span=baseline_span(tasks, calendar),
+    )
+
+
+def planned_value(tasks: Iterable[EarnedValueTask], as_of: date, calendar: WorkCalendar) -> Decimal:
+    """PV, unrounded: each task's budget times its planned fraction as of ``as_of``."""
+    return sum(
         (
             task.budget
             * planned_fraction(calendar, task.baseline_start, task.baseline_finish, as_of)
@@ -97,10 +112,47 @@ def earned_value(
         ),
         Decimal(0),
     )
-    ev = sum(
-        (task.budget * Decimal(str(task.percent_complete)) / 100 for task in tasks), Decimal(0)
+
+
+def earned_amount(budget_by_percent: Mapping[float, Decimal]) -> Decimal:
+    """EV, unrounded, from the budgets summed by their tasks' percent complete: task by task
+    the same amount, since sums and products of money and reported percents are exact in
+    Decimal's 28 digits (a sum past them is rounded in whatever order it is taken)."""
+    return sum(
+        (budget * Decimal(str(percent)) / 100 for percent, budget in budget_by_percent.items()),
+        Decimal(0),
     )
-    ac = sum((task.actual_cost for task in tasks), Decimal(0))
+
+
+@dataclass(frozen=True)
+class BaselineSpan:
+    """The earliest baseline start and the working days up to the latest baseline finish: the
+    duration the forecast finish stretches by 1 / SPI."""
+
+    start: date
+    working_days: int
+
+
+def baseline_span(tasks: Sequence[EarnedValueTask], calendar: WorkCalendar) -> BaselineSpan | None:
+    """The tasks' span; None when there are none."""
+    if not tasks:
+        return None
+    start = min(task.baseline_start for task in tasks)
+    finish = max(task.baseline_finish for task in tasks)
+    return BaselineSpan(start, calendar.working_days_between(start, finish + timedelta(days=1)))
+
+
+def earned_value_from(
+    as_of: date,
+    calendar: WorkCalendar,
+    *,
+    bac: Decimal,
+    pv: Decimal,
+    ev: Decimal,
+    ac: Decimal,
+    span: BaselineSpan | None,
+) -> EarnedValue:
+    """The figures from the unrounded BAC, PV, EV and AC and the baseline's span."""
     spi = _ratio(ev, pv)
     cpi = _ratio(ev, ac)
     # BAC / CPI written as BAC * AC / EV so that rounding CPI does not leak into money.
@@ -118,7 +170,7 @@ def earned_value(
         eac=_money(eac),
         etc=_money(None if eac is None else eac - ac),
         vac=_money(None if eac is None else bac - eac),
-        forecast_finish=_forecast_finish(tasks, spi, calendar),
+        forecast_finish=_forecast_finish(span, spi, calendar),
     )
 
 
@@ -135,18 +187,15 @@ def plan_status(spi: Decimal | float | None, cpi: Decimal | float | None) -> Pla
 
 
 def _forecast_finish(
-    tasks: list[EarnedValueTask], spi: Decimal | None, calendar: WorkCalendar
+    span: BaselineSpan | None, spi: Decimal | None, calendar: WorkCalendar
 ) -> date | None:
     """Baseline duration stretched by 1 / SPI, counted in working days from the baseline start;
     None when a tiny SPI stretches it past the last date there is (year 9999)."""
-    if not tasks or not spi:
+    if span is None or not spi:
         return None
-    start = min(task.baseline_start for task in tasks)
-    finish = max(task.baseline_finish for task in tasks)
-    baseline_days = calendar.working_days_between(start, finish + timedelta(days=1))
-    forecast_days = max(math.ceil(Decimal(baseline_days) / spi), 1)
+    forecast_days = max(math.ceil(Decimal(span.working_days) / spi), 1)
     try:
-        return calendar.to_date(calendar.to_index(start) + forecast_days - 1)
+        return calendar.to_date(calendar.to_index(span.start) + forecast_days - 1)
     except (ValueError, OverflowError):
         return None
 

@@ -11,13 +11,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.planning.domain.earned_value import (
-    OFF_TRACK_BELOW,
-    ON_TRACK_MIN,
-    EarnedValue,
-    EarnedValueTask,
-    earned_value,
-)
+from services.planning.domain.earned_value import OFF_TRACK_BELOW, ON_TRACK_MIN, EarnedValue
 from services.planning.domain.scheduling import index_span_to_dates, schedule
 from services.planning.domain.status import PLAN_STATUS
 from services.planning.domain.template import standard_plan
@@ -32,6 +26,12 @@ from services.planning.models import (
     Task,
 )
 from services.planning.usecases import publish, publish_about
+from services.planning.usecases.baseline_figures import (
+    PlannedBaseline,
+    baseline_earned_value,
+    late_leaves,
+    planned_baseline,
+)
 from services.planning.usecases.network import (
     calendar_of,
     network,
@@ -359,28 +359,21 @@ def plan_earned_value(
 ) -> EarnedValue | None:
     """EV as of a date against a baseline (default the latest); None before activation.
 
-    `tasks` are the plan's tasks when the caller has them already."""
+    `tasks` are the plan's tasks (objects or rows) when the caller has them already; without
+    them the stored tasks' progress is summed in SQL."""
+    baseline = _baseline_or_latest(session, plan, number)
+    if baseline is None:
+        return None
+    planned = planned_baseline(session, baseline, calendar_of(plan))
+    return baseline_earned_value(session, planned, baseline, as_of, tasks)
+
+
+def _baseline_or_latest(session: Session, plan: Plan, number: int | None) -> Baseline | None:
+    """Baseline `number` of the plan, or the latest without a number; None if there is none."""
     baselines = baselines_of(session, plan)
     if number is not None:
         baselines = [baseline for baseline in baselines if baseline.number == number]
-    if not baselines:
-        return None
-    current = {task.id: task for task in (tasks_of(session, plan) if tasks is None else tasks)}
-    items = []
-    for planned in baseline_tasks(session, baselines[-1]):
-        if planned.summary:
-            continue
-        task = current.get(planned.task_id)
-        items.append(
-            EarnedValueTask(
-                planned.start_date,
-                planned.finish_date,
-                planned.cost,
-                task.percent_complete if task else 0.0,
-                task.actual_cost if task else Decimal(0),
-            )
-        )
-    return earned_value(items, as_of, calendar_of(plan))
+    return baselines[-1] if baselines else None
 
 
 def earned_value_figures(
@@ -427,16 +420,22 @@ def earned_value_report(
 def review_health(
     session: Session, plan: Plan, as_of: date, tasks: list[Task] | None = None
 ) -> None:
-    """Publish ``ordo.plan.status_changed`` when earned value moves the plan's health."""
+    """Publish ``ordo.plan.status_changed`` when earned value moves the plan's health.
+
+    `tasks` are the plan's tasks (objects or rows) when the caller has them; without them the
+    stored tasks are read in SQL (flush what they must show first), and loaded only when the
+    stored schedule is older than `as_of`."""
     if plan.status not in ("active", "completed"):
         return
-    figures = plan_earned_value(session, plan, as_of, tasks=tasks)
-    if figures is None:
+    baseline = baseline_numbered(session, plan, None)
+    if baseline is None:
         return
-    health = plan_health_of(session, plan, figures, tasks)
+    planned = planned_baseline(session, baseline, calendar_of(plan))
+    figures = baseline_earned_value(session, planned, baseline, as_of, tasks)
+    health = _health(session, plan, baseline, planned, figures, tasks, unless=plan.health)
+    if health is None:
+        return
     status = str(health.status)
-    if status == plan.health:
-        return
     previous, plan.health = plan.health, status
     publish_about(
         session,
@@ -480,12 +479,13 @@ def late_work(
 
 
 def forecast_as_of(
-    session: Session, plan: Plan, tasks: list[Task], as_of: date
+    session: Session, plan: Plan, tasks: list[Task] | None, as_of: date
 ) -> tuple[dict[uuid.UUID, date], date]:
     """The leaves' forecast finishes and the plan's, as of `as_of`: the stored schedule when
-    the plan's status date is that recent, else the network rescheduled as of `as_of` (work
-    not reported since is moved after it), without storing anything."""
-    if plan.status_date is not None and plan.status_date >= as_of:
+    it holds on that day (see :func:`_stored_schedule_holds`), else the network (of `tasks`,
+    default the stored ones) rescheduled as of `as_of` (work not reported since is moved after
+    it), without storing anything."""
+    if _stored_schedule_holds(plan, as_of):
         return {}, plan.finish_date
     built = network(session, plan, tasks, status_date=as_of)
     scheduled = schedule(built.inputs, built.links)
@@ -496,24 +496,57 @@ def forecast_as_of(
     return finishes, max(finishes.values(), default=plan.finish_date)
 
 
+def _stored_schedule_holds(plan: Plan, as_of: date) -> bool:
+    """True when the plan's status date is `as_of` or later: its stored schedule is then the
+    forecast as of `as_of`."""
+    return plan.status_date is not None and plan.status_date >= as_of
+
+
 def plan_health_of(
     session: Session, plan: Plan, figures: EarnedValue, tasks: list[Task] | None = None
 ) -> Health:
     """The plan's RAG status and its reasons, as of the figures' day: the indices, the
     forecast finish against the latest baseline and the late leaf tasks."""
-    tasks = tasks_of(session, plan) if tasks is None else tasks
     baseline = baseline_numbered(session, plan, None)
-    calendar = calendar_of(plan)
+    planned = planned_baseline(session, baseline, calendar_of(plan))
+    return _health(session, plan, baseline, planned, figures, tasks)
+
+
+def _health(
+    session: Session,
+    plan: Plan,
+    baseline: Baseline,
+    planned: PlannedBaseline,
+    figures: EarnedValue,
+    tasks: list[Task] | None,
+    unless: str | None = None,
+) -> Health | None:
+    """:func:`plan_health_of` against the latest baseline, planned in the plan's calendar; None
+    when the status is `unless`. The status tells only whether some leaf is late (see
+    variance.plan_health): the late leaves are looked for only when that can change it, and
+    all of them counted and named only for the reasons of a status that changed."""
+    if tasks is None and not _stored_schedule_holds(plan, figures.as_of):
+        tasks = tasks_of(session, plan)
     with schedule_refusals(session):
         finishes, finish = forecast_as_of(session, plan, tasks, figures.as_of)
-    finish_variance = calendar.to_index(finish) - calendar.to_index(baseline.finish_date)
-    lateness = late_work(session, plan, tasks, finishes)
-    late = [
-        LateTask(task.wbs_code, task.name, lateness[task.id][0])
-        for task in tasks
-        if not task.summary and lateness.get(task.id, (None, False))[1]
-    ]
-    return plan_health(figures.spi, figures.cpi, finish_variance, late)
+    to_index = planned.calendar.to_index
+    finish_variance = to_index(finish) - to_index(baseline.finish_date)
+
+    def judged(late) -> Health:
+        return plan_health(figures.spi, figures.cpi, finish_variance, late)
+
+    def late(most: int | None = None) -> list[LateTask]:
+        return late_leaves(session, plan, planned, baseline, tasks, finishes, most)
+
+    if unless is not None:
+        either = {str(judged(late_ones).status) for late_ones in ((), (_SOME_LATE_LEAF,))}
+        if either == {unless} or (len(either) > 1 and str(judged(late(most=1)).status) == unless):
+            return None
+    return judged(late())
+
+
+#: Stands for whichever leaf may be late, to see whether one would change a plan's status.
+_SOME_LATE_LEAF = LateTask("", "", 1)
 
 
 def active_plan_ids(session: Session) -> list[uuid.UUID]:
