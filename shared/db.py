@@ -4,6 +4,7 @@ counters), notifications, migrations."""
 from __future__ import annotations
 
 import logging
+import select
 import sys
 import threading
 import time
@@ -76,9 +77,25 @@ def make_engine(url: str) -> sa.Engine:
         return engine
     # A database that is away fails a request within seconds (503), instead of holding it.
     timeout = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
-    return sa.create_engine(
-        url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=timeout
-    )
+    engine = sa.create_engine(url, pool_size=10, max_overflow=20, connect_args=timeout)
+    event.listen(engine, "checkout", _discard_if_closed_by_server)
+    return engine
+
+
+def _discard_if_closed_by_server(dbapi_connection, _record, _proxy) -> None:
+    """Pool checkout: a connection the server has closed while it sat in the pool (a restart,
+    a failover, pg_terminate_backend, a cut proxy) is replaced before a request gets it.
+
+    An idle pooled connection is sent nothing, so anything readable on its socket is the
+    server's farewell: its last error and the end of the stream. Looking costs one poll(2)
+    where a pre-ping cost a round trip with every checkout; a connection that dies after the
+    look fails its statement, and SQLAlchemy then invalidates the whole pool."""
+    if dbapi_connection.closed:
+        raise sa.exc.DisconnectionError("the connection was closed")
+    unread = select.poll()
+    unread.register(dbapi_connection.fileno(), select.POLLIN)
+    if unread.poll(0):
+        raise sa.exc.DisconnectionError("the server closed the connection while it was pooled")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
