@@ -12,6 +12,11 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
+from shared.events.outbox import NOTIFY_CHANNEL, WAKEUP_TRIGGER
+
+#: What the outbox's wake-up trigger runs (add_outbox_wakeup_trigger).
+WAKEUP_FUNCTION = "ordo_outbox_wakes_relay"
+
 #: Links are credentials seen only by the customer: earlier versions put them in these events.
 LINK_FIELDS = ("acceptance_url", "survey_url")
 LINK_EVENTS = ("ordo.delivery.submitted", "ordo.survey.sent")
@@ -77,3 +82,27 @@ def drop_retention_indexes() -> None:
     for table, index, _ in reversed(RETENTION_INDEXES):
         with op.batch_alter_table(table) as batch_op:
             batch_op.drop_index(index)
+
+
+def add_outbox_wakeup_trigger() -> None:
+    """On PostgreSQL, an INSERT into the outbox NOTIFYs the relay itself (one notification per
+    statement, delivered at commit like any NOTIFY): recording an event then needs no NOTIFY
+    round trip of its own (shared.events.outbox.wake_relay). SQLite has no NOTIFY: its relay
+    polls."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(
+        f"CREATE OR REPLACE FUNCTION {WAKEUP_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN PERFORM pg_notify('{NOTIFY_CHANNEL}', ''); RETURN NULL; END $$"
+    )
+    op.execute(
+        f"CREATE TRIGGER {WAKEUP_TRIGGER} AFTER INSERT ON outbox "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {WAKEUP_FUNCTION}()"
+    )
+
+
+def drop_outbox_wakeup_trigger() -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(f"DROP TRIGGER IF EXISTS {WAKEUP_TRIGGER} ON outbox")
+    op.execute(f"DROP FUNCTION IF EXISTS {WAKEUP_FUNCTION}()")

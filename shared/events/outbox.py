@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,9 @@ from shared.events.envelope import Envelope, InvalidEvent, build
 
 #: On PostgreSQL, recording an event NOTIFYs this channel at commit, waking the relay.
 NOTIFY_CHANNEL = "ordo_outbox"
+#: The trigger by which a migrated PostgreSQL outbox NOTIFYs the relay from inside each INSERT
+#: (shared.upgrades.add_outbox_wakeup_trigger); without it, recording an event sends NOTIFY.
+WAKEUP_TRIGGER = "outbox_wakes_relay"
 
 
 def record(
@@ -45,7 +49,7 @@ def record(
         "body": envelope.to_json(),
         "created_at": utcnow(),
     }
-    session.execute(_insert_into(tables_of(session).outbox), row)
+    session.connection().execute(_insert_into(tables_of(session).outbox), row)
     wake_relay(session)
     return envelope
 
@@ -53,7 +57,8 @@ def record(
 @functools.cache
 def _insert_into(outbox: sa.Table) -> sa.Insert:
     """One INSERT statement a service's outbox: built once, it keeps its cache key, so each
-    event skips working it out."""
+    event skips working it out. It runs on the session's connection: a Core statement needs
+    none of the ORM's execution."""
     return sa.insert(outbox)
 
 
@@ -61,7 +66,10 @@ def wake_relay(session: Session) -> None:
     """NOTIFY the relay at commit, once a transaction: a batch of handlers that publish an
     event each sends one NOTIFY, not one a handler (PostgreSQL delivers one per channel and
     transaction anyway). A NOTIFY sent in a savepoint is lost if the savepoint rolls back, so
-    it is sent again unless this transaction or one enclosing it has sent it."""
+    it is sent again unless this transaction or one enclosing it has sent it. An outbox with
+    the wake-up trigger has sent it with the INSERT already, and in the same savepoint."""
+    if _wakes_relay_itself(session):
+        return
     current = session.get_nested_transaction() or session.get_transaction()
     sent = session.info.get(_NOTIFIED)
     enclosing = current
@@ -74,6 +82,28 @@ def wake_relay(session: Session) -> None:
 
 
 _NOTIFIED = "outbox_notified_in"  # session.info: the transaction that sent the NOTIFY
+
+_has_wakeup_trigger: weakref.WeakKeyDictionary[sa.Engine, bool] = weakref.WeakKeyDictionary()
+
+
+def _wakes_relay_itself(session: Session) -> bool:
+    """Whether the session's outbox has the wake-up trigger: looked up in PostgreSQL's catalog
+    once per engine (a database migrated meanwhile only gets a NOTIFY too many)."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, sa.Engine) else bind.engine
+    known = _has_wakeup_trigger.get(engine)
+    if known is None:
+        known = engine.dialect.name == "postgresql" and session.connection().scalar(
+            _WAKEUP_TRIGGER_EXISTS,
+            {"name": WAKEUP_TRIGGER, "table": tables_of(session).outbox.name},
+        )
+        _has_wakeup_trigger[engine] = known
+    return known
+
+
+_WAKEUP_TRIGGER_EXISTS = sa.text(
+    "SELECT EXISTS (SELECT FROM pg_trigger WHERE tgname = :name AND tgrelid = to_regclass(:table))"
+)
 
 
 class Publisher:
