@@ -3,10 +3,12 @@
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import jwt
 import pytest
 
+from shared.http import auth as auth_module
 from tests.helpers import JWT_SECRET, auth, problem, published
 
 
@@ -120,6 +122,17 @@ def test_a_bad_token_is_401_saying_what_is_wrong_in_plain_words(orders, token, d
         "status": 401,
         "detail": detail,
     }
+
+
+def test_a_token_accepted_before_is_refused_once_it_has_expired(orders, monkeypatch):
+    expires = int(time.time()) + 60
+    token = jwt.encode({"sub": "x", "roles": ["admin"], "exp": expires}, JWT_SECRET)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert orders.get("/orders", headers=headers).status_code == 200
+    monkeypatch.setattr(auth_module, "time", SimpleNamespace(time=lambda: expires))
+    response = orders.get("/orders", headers=headers)
+    assert response.status_code == 401
+    assert problem(response)["detail"] == "The bearer token has expired."
 
 
 @pytest.mark.parametrize(
