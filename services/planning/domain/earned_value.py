@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from services.planning.domain.calendar import WorkCalendar
 from services.planning.domain.wbs import MAX_COST as MAX_MONEY
@@ -69,18 +70,38 @@ class EarnedValue:
         return plan_status(self.spi, self.cpi)
 
 
-def planned_fraction(
-    calendar: WorkCalendar, baseline_start: date, baseline_finish: date, as_of: date
-) -> Decimal:
-    """Share of a task's baseline working days that fall on or before ``as_of``."""
-    day_after_finish = baseline_finish + timedelta(days=1)
-    total = calendar.working_days_between(baseline_start, day_after_finish)
+def _worked_share(start: int, end: int, as_of_end: int, finished: bool) -> Decimal:
+    """A task's planned fraction: the share of its baseline working days [start, end) that
+    fall before ``as_of_end``, the index of the day after the as-of date (so the as-of date
+    counts as worked); a task of no working day is all planned once its finish date is
+    reached."""
+    total = end - start
     if total <= 0:
-        return Decimal(1) if as_of >= baseline_finish else Decimal(0)
-    worked = calendar.working_days_between(
-        baseline_start, min(as_of + timedelta(days=1), day_after_finish)
-    )
-    return Decimal(max(worked, 0)) / Decimal(total)
+        return Decimal(1) if finished else Decimal(0)
+    return Decimal(max(min(as_of_end, end) - start, 0)) / Decimal(total)
+
+
+class PlannedWork(NamedTuple):
+    """A task's baseline budget and working days in a calendar: indices [start, end), and its
+    baseline finish date (the day a task of no working day is planned)."""
+
+    budget: Decimal
+    start: int
+    end: int
+    finish: date
+
+
+def planned_work(tasks: Iterable[EarnedValueTask], calendar: WorkCalendar) -> list[PlannedWork]:
+    """The tasks' baselines in the calendar's working-day indices."""
+    return [
+        PlannedWork(
+            task.budget,
+            calendar.to_index(task.baseline_start),
+            calendar.to_index(task.baseline_finish + timedelta(days=1)),
+            task.baseline_finish,
+        )
+        for task in tasks
+    ]
 
 
 def earned_value(
@@ -92,7 +113,7 @@ def earned_value(
         as_of,
         calendar,
         bac=sum((task.budget for task in tasks), Decimal(0)),
-        pv=planned_value(tasks, as_of, calendar),
+        pv=planned_value(planned_work(tasks, calendar), as_of, calendar),
         ev=sum(
             (task.budget * Decimal(str(task.percent_complete)) / 100 for task in tasks),
             Decimal(0),
@@ -102,13 +123,13 @@ def earned_value(
     )
 
 
-def planned_value(tasks: Iterable[EarnedValueTask], as_of: date, calendar: WorkCalendar) -> Decimal:
+def planned_value(work: Iterable[PlannedWork], as_of: date, calendar: WorkCalendar) -> Decimal:
     """PV, unrounded: each task's budget times its planned fraction as of ``as_of``."""
+    as_of_end = calendar.to_index(as_of + timedelta(days=1))
     return sum(
         (
-            task.budget
-            * planned_fraction(calendar, task.baseline_start, task.baseline_finish, as_of)
-            for task in tasks
+            item.budget * _worked_share(item.start, item.end, as_of_end, as_of >= item.finish)
+            for item in work
         ),
         Decimal(0),
     )

@@ -28,10 +28,12 @@ from services.planning.domain.earned_value import (
     BaselineSpan,
     EarnedValue,
     EarnedValueTask,
+    PlannedWork,
     baseline_span,
     earned_amount,
     earned_value_from,
     planned_value,
+    planned_work,
 )
 from services.planning.domain.variance import LateTask, is_late
 from services.planning.models import Baseline, BaselineTask, Plan, Task
@@ -50,7 +52,7 @@ class PlannedBaseline:
     indices worked out so far."""
 
     calendar: WorkCalendar
-    leaves: tuple[EarnedValueTask, ...]
+    leaves: tuple[PlannedWork, ...]
     budgets: dict[int, Decimal]
     finishes: dict[int, tuple[date, int]]
     bac: Decimal
@@ -105,8 +107,9 @@ def planned_baseline(
         if kept is not None:
             _kept.move_to_end(key)
             return kept
+    session.flush()  # the rows of a baseline taken in this transaction may be pending
     leaves, budgets, finishes = [], {}, {}
-    for task_id, summary, start, finish, cost in session.execute(
+    for task_id, summary, start, finish, cost in session.connection().execute(
         _BASELINE_ROWS, {"baseline_id": baseline.id}
     ):
         finishes[task_id.int] = (finish, calendar.to_index(finish))
@@ -115,7 +118,7 @@ def planned_baseline(
             budgets[task_id.int] = cost
     kept = PlannedBaseline(
         calendar,
-        tuple(leaves),
+        tuple(planned_work(leaves, calendar)),
         budgets,
         finishes,
         sum(budgets.values(), Decimal(0)),
