@@ -132,7 +132,11 @@ def planned_baseline(
 
 
 def baseline_earned_value(
-    session: Session, planned: PlannedBaseline, baseline: Baseline, as_of: date, tasks=None
+    session: Session,
+    planned: PlannedBaseline,
+    baseline: Baseline,
+    as_of: date,
+    tasks: Sequence | None = None,
 ) -> EarnedValue:
     """Earned value as of a day against the planned baseline, from the progress of the given
     tasks (rows or objects) or, without them, of the stored tasks."""
@@ -198,7 +202,7 @@ def late_leaves(
     plan: Plan,
     planned: PlannedBaseline,
     baseline: Baseline,
-    tasks=None,
+    tasks: Sequence | None = None,
     finishes: dict[uuid.UUID, date] | None = None,
     most: int | None = None,
 ) -> list[LateTask]:
