@@ -179,7 +179,11 @@ _STORED_PROGRESS = (
         sa.func.sum(sa.func.round(Task.actual_cost * _IN_CENTS)),
     )
     .join(Task, Task.id == BaselineTask.task_id)
-    .where(BaselineTask.baseline_id == sa.bindparam("baseline_id"), ~BaselineTask.summary)
+    .where(
+        BaselineTask.baseline_id == sa.bindparam("baseline_id"),
+        ~BaselineTask.summary,
+        Task.plan_id == sa.bindparam("plan_id"),  # the plan's tasks by their index, not all
+    )
     .group_by(Task.percent_complete)
 )
 
@@ -190,7 +194,7 @@ def _stored_progress(session: Session, baseline: Baseline) -> tuple[dict[float, 
     session.flush()
     budget_by_percent, actual_cost = {}, Decimal(0)
     for percent, budget_cents, cost_cents in session.connection().execute(
-        _STORED_PROGRESS, {"baseline_id": baseline.id}
+        _STORED_PROGRESS, {"baseline_id": baseline.id, "plan_id": baseline.plan_id}
     ):
         budget_by_percent[percent] = Decimal(int(budget_cents)) / _IN_CENTS
         actual_cost += Decimal(int(cost_cents)) / _IN_CENTS

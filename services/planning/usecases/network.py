@@ -147,21 +147,54 @@ _ROW_COLUMNS = [
 ]
 
 
+# The statements every change runs, built once: building a statement and its cache key cost
+# more CPU than PostgreSQL took to run it. WBS codes are digits and dots: no LIKE wildcard.
+_PLAN_ROWS = (
+    sa.select(*_ROW_COLUMNS)
+    .where(Task.plan_id == sa.bindparam("plan_id"))
+    .order_by(Task.wbs_code, Task.created_at)
+)
+_ROWS_UNDER_TOP = (
+    sa.select(*_ROW_COLUMNS)
+    .where(
+        Task.plan_id == sa.bindparam("plan_id"),
+        sa.or_(Task.wbs_code == sa.bindparam("top"), Task.wbs_code.like(sa.bindparam("below"))),
+    )
+    .order_by(Task.wbs_code, Task.created_at)
+)
+_PLAN_LINKS = (
+    sa.select(Dependency.predecessor_id, Dependency.successor_id, Dependency.type, Dependency.lag)
+    .where(Dependency.plan_id == sa.bindparam("plan_id"))
+    .order_by(Dependency.created_at)
+)
+_LINK_TOUCHING = (
+    sa.select(Dependency.id)
+    .where(
+        sa.or_(
+            Dependency.predecessor_id.in_(sa.bindparam("ids", expanding=True)),
+            Dependency.successor_id.in_(sa.bindparam("ids", expanding=True)),
+        )
+    )
+    .limit(1)
+)
+_TOP_LEVEL_COSTS = sa.select(Task.id, Task.cost).where(
+    Task.plan_id == sa.bindparam("plan_id"), Task.parent_id.is_(None)
+)
+
+
 def plan_rows(session: Session, plan: Plan) -> list[TaskRow | Task]:
     """The plan's tasks in stored order as plain rows, except those the session holds as
     objects (changed, new, or merely loaded), which stand in their own place: a replan then
     writes those through the ORM, version-checked, and keeps them current. Nothing is flushed."""
-    rows = _rows(session, plan, Task.plan_id == plan.id)
+    rows = _rows(session, plan, _PLAN_ROWS, plan_id=plan.id)
     rows.extend(task for task in session.new if isinstance(task, Task) and task.plan_id == plan.id)
     return rows
 
 
-def _rows(session: Session, plan: Plan, where) -> list[TaskRow | Task]:
-    """The stored tasks `where` says, in stored order, as :func:`plan_rows` gives them."""
+def _rows(session: Session, plan: Plan, query: sa.Select, **values) -> list[TaskRow | Task]:
+    """The stored tasks `query` selects with `values`, as :func:`plan_rows` gives them."""
     # On the connection: no autoflush, and none of the ORM's per-row loading.
-    stored = session.connection().execute(
-        sa.select(*_ROW_COLUMNS).where(where).order_by(Task.wbs_code, Task.created_at)
-    )
+    stored = session.connection().execute(query, values)
     rows: list[TaskRow | Task] = [TaskRow(plan.id, *row) for row in stored.all()]
     with session.no_autoflush:
         held = {
@@ -176,17 +209,7 @@ def _rows(session: Session, plan: Plan, where) -> list[TaskRow | Task]:
 def plan_links(session: Session, plan: Plan) -> list:
     """The plan's links as plain rows (as :func:`links_of` reads them, without a flush), with
     the session's unflushed additions and removals applied."""
-    stored = (
-        session.connection()
-        .execute(
-            sa.select(
-                Dependency.predecessor_id, Dependency.successor_id, Dependency.type, Dependency.lag
-            )
-            .where(Dependency.plan_id == plan.id)
-            .order_by(Dependency.created_at)
-        )
-        .all()
-    )
+    stored = session.connection().execute(_PLAN_LINKS, {"plan_id": plan.id}).all()
     gone = {
         (link.predecessor_id, link.successor_id)
         for link in session.deleted
@@ -537,16 +560,7 @@ def append_leaf(session: Session, plan: Plan, task: Task, parent: Task | None) -
         rows = _rows_under_top(session, plan, parent.wbs_code)
         above = _above(rows, parent.wbs_code, including=True)
         siblings = sum(1 for row in rows if row.parent_id == parent.id)
-        linked = session.connection().scalar(
-            sa.select(Dependency.id)
-            .where(
-                sa.or_(
-                    Dependency.predecessor_id.in_([row.id for row in above]),
-                    Dependency.successor_id.in_([row.id for row in above]),
-                )
-            )
-            .limit(1)
-        )
+        linked = session.connection().scalar(_LINK_TOUCHING, {"ids": [row.id for row in above]})
         if len(above) != len(codes) or not siblings or linked is not None:
             return False
         code = f"{parent.wbs_code}.{siblings + 1}"
@@ -571,13 +585,7 @@ def append_leaf(session: Session, plan: Plan, task: Task, parent: Task | None) -
     updates = _rolled_up(span, rows, above, status_index)
     if updates is None:
         return False
-    tops = dict(
-        session.connection()
-        .execute(
-            sa.select(Task.id, Task.cost).where(Task.plan_id == plan.id, Task.parent_id.is_(None))
-        )
-        .all()
-    )
+    tops = dict(session.connection().execute(_TOP_LEVEL_COSTS, {"plan_id": plan.id}).all())
     costs = {**tops, **{row.id: row.cost for row in rows}}
     costs.update((summary, values["cost"]) for summary, values in updates.items())
     in_rows = {row.id for row in rows}
@@ -599,14 +607,7 @@ def append_leaf(session: Session, plan: Plan, task: Task, parent: Task | None) -
 def _rows_under_top(session: Session, plan: Plan, wbs_code: str) -> list[Task | TaskRow]:
     """The rows of the top-level task above the task coded `wbs_code`, and of all below it."""
     top = wbs_code.split(".")[0]
-    return _rows(
-        session,
-        plan,
-        sa.and_(
-            Task.plan_id == plan.id,
-            sa.or_(Task.wbs_code == top, Task.wbs_code.startswith(f"{top}.", autoescape=True)),
-        ),
-    )
+    return _rows(session, plan, _ROWS_UNDER_TOP, plan_id=plan.id, top=top, below=f"{top}.%")
 
 
 def _above(rows: list[Task | TaskRow], wbs_code: str, *, including: bool = False) -> list:

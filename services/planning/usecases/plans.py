@@ -241,9 +241,18 @@ def cancel_plan(session: Session, order_id: uuid.UUID, reason: str) -> None:
 # Baselines ----------------------------------------------------------------------------------
 
 
+# Built once: every task response reads them (building a statement cost more than running it).
+_BASELINES_OF = (
+    sa.select(Baseline).where(Baseline.plan_id == sa.bindparam("plan_id")).order_by(Baseline.number)
+)
+_BASELINE_ROWS_OF_TASKS = sa.select(*BaselineTask.__table__.c).where(
+    BaselineTask.baseline_id == sa.bindparam("baseline_id"),
+    BaselineTask.task_id.in_(sa.bindparam("task_ids", expanding=True)),
+)
+
+
 def baselines_of(session: Session, plan: Plan) -> list[Baseline]:
-    query = sa.select(Baseline).where(Baseline.plan_id == plan.id).order_by(Baseline.number)
-    return list(session.scalars(query))
+    return list(session.scalars(_BASELINES_OF, {"plan_id": plan.id}))
 
 
 def plan_baselines(session: Session, plan_id: uuid.UUID) -> list[Baseline]:
@@ -258,10 +267,11 @@ def baseline_tasks(
     columns as attributes (read-only facts; an ORM object each cost most of a progress
     report's health review on a 2,000-task plan). A baseline never changes, so its whole set
     is read once a session (earned value and late work both need it)."""
+    if task_ids is not None:
+        values = {"baseline_id": baseline.id, "task_ids": task_ids}
+        return list(session.execute(_BASELINE_ROWS_OF_TASKS, values))
     table = BaselineTask.__table__
     query = sa.select(*table.c).where(table.c.baseline_id == baseline.id)
-    if task_ids is not None:
-        return list(session.execute(query.where(table.c.task_id.in_(task_ids))))
     read = session.info.setdefault("baseline_rows", {})
     if baseline.id not in read:
         read[baseline.id] = list(session.execute(query))
