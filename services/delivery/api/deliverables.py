@@ -28,7 +28,7 @@ blp = Blueprint(
 @blp.route("")
 class Deliverables(MethodView):
     @roles_required(*READERS)
-    @blp.arguments(DeliverableQueryArgsSchema, location="query")
+    @blp.arguments(DeliverableQueryArgsSchema(), location="query")
     @blp.response(200, page_of(DeliverableSchema))
     def get(self, args):
         """List deliverables, by order and status (customers see their own)"""
@@ -51,7 +51,7 @@ class DeliverablesById(MethodView):
 class DeliverableQualityChecks(MethodView):
     @roles_required(*DELIVERABLE_STATUS.roles_for("pass_check"))
     @idempotent
-    @blp.arguments(QualityCheckCreateSchema)
+    @blp.arguments(QualityCheckCreateSchema())
     @blp.response(201, QualityCheckSchema)
     def post(self, data, deliverable_id):
         """Inspect a deliverable: answer its checklist; any failure opens a non-conformance"""

@@ -42,7 +42,7 @@ punch_items = Blueprint(
 class Deliveries(MethodView):
     @roles_required(*PACKAGE_STATUS.roles_for("submit"))
     @idempotent
-    @blp.arguments(DeliveryCreateSchema)
+    @blp.arguments(DeliveryCreateSchema())
     @blp.response(201, DeliverySchema)
     def post(self, data):
         """Put together a draft package of passed deliverables and documents for one order"""
@@ -50,7 +50,7 @@ class Deliveries(MethodView):
         return delivery, {"Location": f"/deliveries/{delivery.id}", "ETag": etag(delivery.version)}
 
     @roles_required(*READERS)
-    @blp.arguments(DeliveryQueryArgsSchema, location="query")
+    @blp.arguments(DeliveryQueryArgsSchema(), location="query")
     @blp.response(200, page_of(DeliverySchema))
     def get(self, args):
         """List delivery packages, by order and status (customers see their own, once submitted)"""
@@ -100,7 +100,7 @@ class DeliveryAcceptanceLink(MethodView):
 @blp.route("/<uuid:delivery_id>/acceptance")
 class DeliveryAcceptance(MethodView):
     @roles_required(*PACKAGE_STATUS.roles_for("accept"))
-    @blp.arguments(AcceptanceDecisionSchema)
+    @blp.arguments(AcceptanceDecisionSchema())
     @blp.response(201, DeliverySchema)
     def post(self, data, delivery_id):
         """The customer's signed decision, criterion by criterion (customer token)"""

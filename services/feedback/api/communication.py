@@ -19,7 +19,7 @@ blp = Blueprint(
 @blp.route("/communication")
 class CommunicationKpis(MethodView):
     @roles_required(*STAFF)
-    @blp.arguments(CommunicationKpiArgsSchema, location="query")
+    @blp.arguments(CommunicationKpiArgsSchema(), location="query")
     @blp.response(200, CommunicationKpisSchema)
     def get(self, args):
         """Meetings held vs planned, action items closed on time, reports per order-week"""

@@ -18,7 +18,7 @@ blp = Blueprint(
 @blp.route("")
 class FollowUps(MethodView):
     @roles_required(*FOLLOW_UP_STATUS.roles_for("close"))
-    @blp.arguments(FollowUpQueryArgsSchema, location="query")
+    @blp.arguments(FollowUpQueryArgsSchema(), location="query")
     @blp.response(200, page_of(FollowUpSchema))
     def get(self, args):
         """List follow-ups of detractors' answers, oldest first"""
@@ -28,7 +28,7 @@ class FollowUps(MethodView):
 @blp.route("/<uuid:follow_up_id>/close")
 class FollowUpClosing(MethodView):
     @roles_required(*FOLLOW_UP_STATUS.roles_for("close"))
-    @blp.arguments(FollowUpCloseSchema)
+    @blp.arguments(FollowUpCloseSchema())
     @blp.response(200, FollowUpSchema)
     @if_match_required
     def post(self, data, follow_up_id):

@@ -19,7 +19,7 @@ blp = Blueprint(
 @blp.route("")
 class ImprovementActions(MethodView):
     @roles_required(*STAFF)
-    @blp.arguments(ActionQueryArgsSchema, location="query")
+    @blp.arguments(ActionQueryArgsSchema(), location="query")
     @blp.response(200, page_of(ActionSchema))
     def get(self, args):
         """List improvement actions, soonest due first"""

@@ -19,7 +19,7 @@ blp = Blueprint(
 @blp.route("")
 class Knowledge(MethodView):
     @roles_required(*STAFF)
-    @blp.arguments(KnowledgeQueryArgsSchema, location="query")
+    @blp.arguments(KnowledgeQueryArgsSchema(), location="query")
     @blp.response(200, page_of(KnowledgeEntrySchema))
     def get(self, args):
         """Search lessons and archived documents by text and tag, per customer or kind"""

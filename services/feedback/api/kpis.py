@@ -22,7 +22,7 @@ blp = Blueprint("kpis", __name__, url_prefix="/kpis", description="Order KPIs")
 @blp.route("")
 class Kpis(MethodView):
     @roles_required(*STAFF)
-    @blp.arguments(KpiQueryArgsSchema, location="query")
+    @blp.arguments(KpiQueryArgsSchema(), location="query")
     @blp.response(200, KpiReportSchema)
     def get(self, args):
         """KPIs of all orders, by creation month and by customer"""
@@ -34,7 +34,7 @@ class Kpis(MethodView):
 @blp.route("/trend")
 class KpiTrend(MethodView):
     @roles_required(*STAFF)
-    @blp.arguments(TrendQueryArgsSchema, location="query")
+    @blp.arguments(TrendQueryArgsSchema(), location="query")
     @blp.response(200, MonthKpisSchema(many=True))
     def get(self, args):
         """KPIs of the orders created in each of the last months, oldest first"""
@@ -44,7 +44,7 @@ class KpiTrend(MethodView):
 @blp.route("/chart.svg")
 class KpiChart(MethodView):
     @roles_required(*STAFF)
-    @blp.arguments(TrendQueryArgsSchema, location="query")
+    @blp.arguments(TrendQueryArgsSchema(), location="query")
     @blp.doc(
         responses={"200": {"description": "The KPI dashboard", "content": {"image/svg+xml": {}}}}
     )

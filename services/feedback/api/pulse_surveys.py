@@ -23,14 +23,14 @@ blp = Blueprint("pulse_surveys", __name__, url_prefix="/pulse-surveys", descript
 @blp.route("")
 class PulseSurveys(MethodView):
     @roles_required(*STAFF, "customer")
-    @blp.arguments(PulseSurveyQueryArgsSchema, location="query")
+    @blp.arguments(PulseSurveyQueryArgsSchema(), location="query")
     @blp.response(200, page_of(PulseSurveySchema))
     def get(self, args):
         """List pulse surveys, newest first (customers: their own)"""
         return paginate(db_session(), list_pulse_surveys(args, current_principal()), args)
 
     @roles_required("manager", "sales")
-    @blp.arguments(PulseSurveyRequestSchema)
+    @blp.arguments(PulseSurveyRequestSchema())
     @blp.response(201, PulseSurveySchema)
     def post(self, data):
         """Send a pulse survey about an increment the customer accepted"""
@@ -42,7 +42,7 @@ class PulseSurveys(MethodView):
 @blp.route("/<uuid:survey_id>/answer")
 class PulseSurveyAnswer(MethodView):
     @roles_required("customer")
-    @blp.arguments(PulseAnswerSchema)
+    @blp.arguments(PulseAnswerSchema())
     @blp.response(200, PulseSurveySchema)
     def post(self, data, survey_id):
         """Answer a pulse survey, once"""

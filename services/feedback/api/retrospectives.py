@@ -44,7 +44,7 @@ ACTION_ROLES = RETROSPECTIVE_STATUS.roles_for("plan_action")
 @blp.route("")
 class Retrospectives(MethodView):
     @roles_required(*STAFF)
-    @blp.arguments(RetrospectiveQueryArgsSchema, location="query")
+    @blp.arguments(RetrospectiveQueryArgsSchema(), location="query")
     @blp.response(200, page_of(RetrospectiveSchema))
     def get(self, args):
         """List retrospectives, newest first"""
@@ -65,7 +65,7 @@ class RetrospectivesById(MethodView):
 class RetrospectiveLessons(MethodView):
     @roles_required(*STAFF)
     @idempotent
-    @blp.arguments(LessonCreateSchema)
+    @blp.arguments(LessonCreateSchema())
     @blp.response(201, LessonSchema)
     def post(self, data, retrospective_id):
         """Record a lesson learned: what went well, the problem, its root cause, a suggestion"""
@@ -77,7 +77,7 @@ class RetrospectiveLessons(MethodView):
 class RetrospectiveActions(MethodView):
     @roles_required(*ACTION_ROLES)
     @idempotent
-    @blp.arguments(ActionCreateSchema)
+    @blp.arguments(ActionCreateSchema())
     @blp.response(201, ActionSchema)
     def post(self, data, retrospective_id):
         """Plan an improvement action with an owner and a due date"""
@@ -89,7 +89,7 @@ class RetrospectiveActions(MethodView):
 @blp.route("/<uuid:retrospective_id>/actions/<uuid:action_id>")
 class RetrospectiveActionsById(MethodView):
     @roles_required(*ACTION_ROLES)
-    @blp.arguments(ActionUpdateSchema)
+    @blp.arguments(ActionUpdateSchema())
     @blp.response(200, ActionSchema)
     def patch(self, data, retrospective_id, action_id):
         """Update an improvement action: owner, due date, status"""
@@ -101,7 +101,7 @@ class RetrospectiveActionsById(MethodView):
 class RetrospectiveArchive(MethodView):
     @roles_required(*STAFF)
     @idempotent
-    @blp.arguments(ArchiveItemCreateSchema)
+    @blp.arguments(ArchiveItemCreateSchema())
     @blp.response(201, ArchiveItemSchema)
     def post(self, data, retrospective_id):
         """Archive a delivery document by reference (id, kind, SHA-256) with a summary"""
@@ -112,7 +112,7 @@ class RetrospectiveArchive(MethodView):
 @blp.route("/<uuid:retrospective_id>/complete")
 class RetrospectiveCompletion(MethodView):
     @roles_required(*RETROSPECTIVE_STATUS.roles_for("complete"))
-    @blp.arguments(RetrospectiveCompleteSchema)
+    @blp.arguments(RetrospectiveCompleteSchema())
     @blp.response(200, RetrospectiveSchema)
     @if_match_required
     def post(self, data, retrospective_id):

@@ -67,7 +67,7 @@ class SurveyByToken(MethodView):
 @blp.route("")
 class Surveys(MethodView):
     @roles_required(*STAFF, "customer")
-    @blp.arguments(SurveyQueryArgsSchema, location="query")
+    @blp.arguments(SurveyQueryArgsSchema(), location="query")
     @blp.response(200, page_of(SurveySchema))
     def get(self, args):
         """List surveys (customers see their own)"""

@@ -36,7 +36,7 @@ blp = Blueprint(
 class ChangeRequests(MethodView):
     @roles_for("request_change")
     @idempotent
-    @blp.arguments(ChangeRequestCreateSchema)
+    @blp.arguments(ChangeRequestCreateSchema())
     @blp.response(201, ChangeRequestSchema)
     def post(self, data, order_id):
         """Request a change to a confirmed, in-progress or delivered order"""
@@ -45,7 +45,7 @@ class ChangeRequests(MethodView):
         return change, {"Location": location, "ETag": etag(change.version)}
 
     @roles_required(*STAFF)
-    @blp.arguments(ChangeRequestQueryArgsSchema, location="query")
+    @blp.arguments(ChangeRequestQueryArgsSchema(), location="query")
     @blp.response(200, page_of(ChangeRequestSchema))
     def get(self, args, order_id):
         """List the order's change requests, newest first"""
@@ -67,7 +67,7 @@ class ChangeRequestsById(MethodView):
 @blp.route("/<uuid:change_request_id>/impact")
 class ChangeRequestImpact(MethodView):
     @roles_for("request_change")
-    @blp.arguments(ChangeImpactSchema)
+    @blp.arguments(ChangeImpactSchema())
     @blp.response(200, ChangeRequestSchema)
     @if_match_optional
     def put(self, data, order_id, change_request_id):
@@ -82,7 +82,7 @@ class ChangeRequestImpact(MethodView):
 @blp.route("/<uuid:change_request_id>/approve")
 class ChangeRequestApproval(MethodView):
     @roles_for("decide_change")
-    @blp.arguments(CommentSchema)
+    @blp.arguments(CommentSchema())
     @blp.response(200, ChangeRequestSchema)
     @if_match_optional
     def post(self, data, order_id, change_request_id):
@@ -101,7 +101,7 @@ class ChangeRequestApproval(MethodView):
 @blp.route("/<uuid:change_request_id>/reject")
 class ChangeRequestRejection(MethodView):
     @roles_for("decide_change")
-    @blp.arguments(CommentSchema)
+    @blp.arguments(CommentSchema())
     @blp.response(200, ChangeRequestSchema)
     @if_match_optional
     def post(self, data, order_id, change_request_id):

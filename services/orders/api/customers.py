@@ -27,7 +27,7 @@ blp = Blueprint("customers", __name__, url_prefix="/customers", description="Cus
 class Customers(MethodView):
     @roles_required("sales", "manager")
     @idempotent
-    @blp.arguments(CustomerCreateSchema)
+    @blp.arguments(CustomerCreateSchema())
     @blp.response(201, CustomerSchema)
     def post(self, data):
         """Register a customer"""
@@ -35,7 +35,7 @@ class Customers(MethodView):
         return customer, {"Location": f"/customers/{customer.id}", "ETag": etag(customer.version)}
 
     @roles_required(*STAFF)
-    @blp.arguments(CustomerQueryArgsSchema, location="query")
+    @blp.arguments(CustomerQueryArgsSchema(), location="query")
     @blp.response(200, page_of(CustomerSchema))
     def get(self, args):
         """List customers, searching name, contact and email"""
@@ -52,7 +52,7 @@ class CustomersById(MethodView):
         return with_etag(customer)
 
     @roles_required("sales", "manager")
-    @blp.arguments(CustomerUpdateSchema)
+    @blp.arguments(CustomerUpdateSchema())
     @blp.response(200, CustomerSchema)
     def patch(self, data, customer_id):
         """Update a customer's name or contact details (If-Match)"""

@@ -44,7 +44,7 @@ class Orders(MethodView):
         return order, {"Location": f"/orders/{order.id}", "ETag": etag(order.version)}
 
     @roles_required(*STAFF, "customer")
-    @blp.arguments(OrderQueryArgsSchema, location="query")
+    @blp.arguments(OrderQueryArgsSchema(), location="query")
     @blp.response(200, page_of(OrderSchema))
     def get(self, args):
         """List orders by status, customer, priority, due date or text (customers see their own)"""
@@ -61,7 +61,7 @@ class OrdersById(MethodView):
         return with_etag(order)
 
     @roles_for("update")
-    @blp.arguments(OrderUpdateSchema)
+    @blp.arguments(OrderUpdateSchema())
     @blp.response(200, OrderSchema)
     def patch(self, data, order_id):
         """Update an order while it is a draft or in review (If-Match)"""
@@ -72,7 +72,7 @@ class OrdersById(MethodView):
 @blp.route("/<uuid:order_id>/cancel")
 class OrderCancellation(MethodView):
     @roles_for("cancel")
-    @blp.arguments(CancelSchema)
+    @blp.arguments(CancelSchema())
     @blp.response(200, OrderSchema)
     @if_match_optional
     def post(self, data, order_id):
@@ -86,7 +86,7 @@ class OrderCancellation(MethodView):
 @blp.route("/<uuid:order_id>/hold")
 class OrderHold(MethodView):
     @roles_for("hold")
-    @blp.arguments(CommentSchema)
+    @blp.arguments(CommentSchema())
     @blp.response(200, OrderSchema)
     @if_match_optional
     def post(self, data, order_id):
@@ -100,7 +100,7 @@ class OrderHold(MethodView):
 @blp.route("/<uuid:order_id>/resume")
 class OrderResume(MethodView):
     @roles_for("resume")
-    @blp.arguments(CommentSchema)
+    @blp.arguments(CommentSchema())
     @blp.response(200, OrderSchema)
     @if_match_optional
     def post(self, data, order_id):
@@ -114,7 +114,7 @@ class OrderResume(MethodView):
 @blp.route("/<uuid:order_id>/close")
 class OrderClosing(MethodView):
     @roles_for("close")
-    @blp.arguments(CommentSchema)
+    @blp.arguments(CommentSchema())
     @blp.response(200, OrderSchema)
     @if_match_optional
     def post(self, data, order_id):

@@ -33,7 +33,7 @@ blp = Blueprint(
 class Requirements(MethodView):
     @roles_for("edit_requirements")
     @idempotent
-    @blp.arguments(RequirementCreateSchema)
+    @blp.arguments(RequirementCreateSchema())
     @blp.response(201, RequirementSchema)
     def post(self, data, order_id):
         """Add a requirement to a draft order"""
@@ -58,7 +58,7 @@ class RequirementsById(MethodView):
         return with_etag(requirement)
 
     @roles_for("edit_requirements")
-    @blp.arguments(RequirementUpdateSchema)
+    @blp.arguments(RequirementUpdateSchema())
     @blp.response(200, RequirementSchema)
     def patch(self, data, order_id, requirement_id):
         """Revise a requirement of a draft order (If-Match); criteria given replace the old"""

@@ -56,7 +56,7 @@ class OrderSubmission(MethodView):
 class Reviews(MethodView):
     @roles_for("review")
     @idempotent
-    @blp.arguments(ReviewCreateSchema)
+    @blp.arguments(ReviewCreateSchema())
     @blp.response(201, ReviewDecisionSchema(many=True))
     def post(self, data, order_id):
         """Record a reviewer's decision, with a comment, on requirements of a submitted order"""
@@ -72,7 +72,7 @@ class Reviews(MethodView):
 @blp.route("/customer-review")
 class CustomerReview(MethodView):
     @roles_required("customer")
-    @blp.arguments(CustomerReviewCreateSchema)
+    @blp.arguments(CustomerReviewCreateSchema())
     @blp.response(201, ReviewDecisionSchema(many=True))
     def post(self, data, order_id):
         """The customer agrees to requirements of its submitted order or asks for changes"""
@@ -94,7 +94,7 @@ class ReviewSummary(MethodView):
 @blp.route("/approve")
 class OrderApproval(MethodView):
     @roles_for("approve")
-    @blp.arguments(ApprovalSchema, required=False)  # no body: approve as before this wave
+    @blp.arguments(ApprovalSchema(), required=False)  # no body: approve as before this wave
     @blp.response(200, OrderSchema)
     @if_match_optional
     def post(self, data, order_id):
@@ -113,7 +113,7 @@ class OrderApproval(MethodView):
 @blp.route("/request-changes")
 class OrderChangesRequested(MethodView):
     @roles_for("request_changes")
-    @blp.arguments(CommentSchema)
+    @blp.arguments(CommentSchema())
     @blp.response(200, OrderSchema)
     @if_match_optional
     def post(self, data, order_id):

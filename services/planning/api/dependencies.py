@@ -28,7 +28,7 @@ class PlanDependencies(MethodView):
 
     @roles_required(*EDITORS)
     @idempotent
-    @blp.arguments(DependencyCreateSchema)
+    @blp.arguments(DependencyCreateSchema())
     @blp.response(201, DependencySchema)
     def post(self, data, plan_id):
         """Make one task wait on another; a cycle is refused with the tasks in it"""

@@ -41,7 +41,7 @@ class Increments(MethodView):
         return plan_increments(db_session(), plan_id)
 
     @roles_required(*EDITORS)
-    @blp.arguments(IncrementCreateSchema)
+    @blp.arguments(IncrementCreateSchema())
     @blp.response(201, IncrementSchema)
     def post(self, data, plan_id):
         """Plan the next increment with requirements from the backlog"""
@@ -60,7 +60,7 @@ class Backlog(MethodView):
 @blp.route("/<uuid:plan_id>/requirements/<uuid:requirement_id>/increment")
 class RequirementIncrement(MethodView):
     @roles_required(*EDITORS)
-    @blp.arguments(IncrementMoveSchema)
+    @blp.arguments(IncrementMoveSchema())
     @blp.response(200, BacklogSchema)
     def put(self, data, plan_id, requirement_id):
         """Move a requirement to an increment (or the backlog) and replan"""
@@ -72,7 +72,7 @@ class RequirementIncrement(MethodView):
 @blp.route("/<uuid:plan_id>/increments/<uuid:increment_id>/burndown")
 class IncrementBurndown(MethodView):
     @roles_required(*READERS)
-    @blp.arguments(BurndownArgsSchema, location="query")
+    @blp.arguments(BurndownArgsSchema(), location="query")
     @blp.response(200, BurndownSchema)
     def get(self, args, plan_id, increment_id):
         """Remaining effort of the increment by day, beside the ideal line"""
@@ -83,7 +83,7 @@ class IncrementBurndown(MethodView):
 class IncrementBurndownChart(MethodView):
     @roles_required(*READERS)
     @blp.doc(operationId="increments.burndownChart")
-    @blp.arguments(BurndownArgsSchema, location="query")
+    @blp.arguments(BurndownArgsSchema(), location="query")
     @blp.response(200, content_type="image/svg+xml")
     def get(self, args, plan_id, increment_id):
         """The increment's burn-down chart"""

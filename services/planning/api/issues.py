@@ -30,7 +30,7 @@ blp = Blueprint("issues", __name__, description="Issue log")
 @blp.route("/plans/<uuid:plan_id>/issues")
 class PlanIssues(MethodView):
     @roles_required(*READERS)
-    @blp.arguments(IssueQueryArgsSchema, location="query")
+    @blp.arguments(IssueQueryArgsSchema(), location="query")
     @blp.response(200, page_of(IssueSchema))
     def get(self, args, plan_id):
         """The order's issues, open first, then by due day"""
@@ -40,7 +40,7 @@ class PlanIssues(MethodView):
 
     @roles_required(*REPORTERS)
     @idempotent
-    @blp.arguments(IssueCreateSchema)
+    @blp.arguments(IssueCreateSchema())
     @blp.response(201, IssueSchema)
     def post(self, data, plan_id):
         """Raise an issue"""
@@ -52,7 +52,7 @@ class PlanIssues(MethodView):
 class RiskIssue(MethodView):
     @roles_required(*EDITORS)
     @idempotent
-    @blp.arguments(IssueFromRiskSchema)
+    @blp.arguments(IssueFromRiskSchema())
     @blp.response(201, IssueSchema)
     @blp.doc(operationId="risks.raiseIssue")
     def post(self, data, risk_id):
@@ -70,7 +70,7 @@ class IssuesById(MethodView):
         return versioned(read_issue(db_session(), issue_id))
 
     @roles_required(*EDITORS)
-    @blp.arguments(IssueUpdateSchema)
+    @blp.arguments(IssueUpdateSchema())
     @blp.response(200, IssueSchema)
     def patch(self, data, issue_id):
         """Assign, re-rate or resolve an issue with its resolution (If-Match)"""

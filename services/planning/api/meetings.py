@@ -52,7 +52,7 @@ class PlanMeetings(MethodView):
 
     @roles_required(*EDITORS)
     @idempotent
-    @blp.arguments(MeetingCreateSchema)
+    @blp.arguments(MeetingCreateSchema())
     @blp.response(201, MeetingSchema)
     def post(self, data, plan_id):
         """Schedule a meeting, or a weekly series by RRULE; attendees are mailed the invitation"""
@@ -90,7 +90,7 @@ class MeetingInvitation(MethodView):
 class MeetingCancel(MethodView):
     @roles_required(*EDITORS)
     @if_match_optional
-    @blp.arguments(MeetingCancelSchema)
+    @blp.arguments(MeetingCancelSchema())
     @blp.response(200, MeetingSchema)
     @blp.doc(operationId="meetings.cancel")
     def post(self, data, meeting_id):
@@ -102,7 +102,7 @@ class MeetingCancel(MethodView):
 @blp.route("/meetings/<uuid:meeting_id>/minutes")
 class MeetingMinutes(MethodView):
     @roles_required(*EDITORS)
-    @blp.arguments(MinutesSchema)
+    @blp.arguments(MinutesSchema())
     @blp.response(200, MeetingSchema)
     @blp.doc(operationId="meetings.writeMinutes")
     def put(self, data, meeting_id):
@@ -125,7 +125,7 @@ class MeetingMinutesPublish(MethodView):
 @blp.route("/plans/<uuid:plan_id>/action-items")
 class PlanActionItems(MethodView):
     @roles_required(*READERS)
-    @blp.arguments(ActionItemQueryArgsSchema, location="query")
+    @blp.arguments(ActionItemQueryArgsSchema(), location="query")
     @blp.response(200, page_of(ActionItemSchema))
     @blp.doc(operationId="actionItems.list")
     def get(self, args, plan_id):
@@ -143,7 +143,7 @@ class ActionItemsById(MethodView):
         return versioned(read_action_item(db_session(), item_id))
 
     @roles_required(*REPORTERS)
-    @blp.arguments(ActionItemUpdateSchema)
+    @blp.arguments(ActionItemUpdateSchema())
     @blp.response(200, ActionItemSchema)
     def patch(self, data, item_id):
         """Mark an action item done or cancelled (or reopen it), move its due day or owner"""

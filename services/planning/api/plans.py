@@ -38,7 +38,7 @@ blp = Blueprint("plans", __name__, url_prefix="/plans", description="Project pla
 @blp.route("")
 class Plans(MethodView):
     @roles_required(*READERS)
-    @blp.arguments(PlanQueryArgsSchema, location="query")
+    @blp.arguments(PlanQueryArgsSchema(), location="query")
     @blp.response(200, page_of(PlanSchema))
     def get(self, args):
         """List plans, e.g. the plan of one order"""
@@ -58,7 +58,7 @@ class PlansById(MethodView):
 @blp.route("/<uuid:plan_id>/activate")
 class PlanActivation(MethodView):
     @roles_required(*PLAN_STATUS.roles_for("activate"))
-    @blp.arguments(ActivateSchema)
+    @blp.arguments(ActivateSchema())
     @blp.response(200, PlanSchema)
     @if_match_optional
     def post(self, data, plan_id):
@@ -79,7 +79,7 @@ class PlanCalendar(MethodView):
         return versioned(plan, plan_calendar(plan))
 
     @roles_required(*PLAN_STATUS.roles_for("edit"))
-    @blp.arguments(CalendarSchema)
+    @blp.arguments(CalendarSchema())
     @blp.response(200, CalendarSchema)
     def put(self, data, plan_id):
         """Set the working weekdays and holidays and reschedule (If-Match: the plan's ETag)"""
@@ -98,7 +98,7 @@ class PlanBaselines(MethodView):
         return plan_baselines(db_session(), plan_id)
 
     @roles_required(*PLAN_STATUS.roles_for("rebaseline"))
-    @blp.arguments(BaselineCreateSchema)
+    @blp.arguments(BaselineCreateSchema())
     @blp.response(201, BaselineSchema)
     def post(self, data, plan_id):
         """Take the next baseline of an active plan and publish the slip"""
@@ -108,7 +108,7 @@ class PlanBaselines(MethodView):
 @blp.route("/<uuid:plan_id>/variance")
 class PlanVariance(MethodView):
     @roles_required(*READERS)
-    @blp.arguments(VarianceArgsSchema, location="query")
+    @blp.arguments(VarianceArgsSchema(), location="query")
     @blp.response(200, VarianceSchema)
     def get(self, args, plan_id):
         """Every task's dates, effort and cost against a baseline (default 1)"""
@@ -118,7 +118,7 @@ class PlanVariance(MethodView):
 @blp.route("/<uuid:plan_id>/earned-value")
 class PlanEarnedValue(MethodView):
     @roles_required(*READERS)
-    @blp.arguments(EarnedValueArgsSchema, location="query")
+    @blp.arguments(EarnedValueArgsSchema(), location="query")
     @blp.response(200, EarnedValueSchema)
     def get(self, args, plan_id):
         """PV, EV, AC, SV, CV, SPI, CPI, EAC, ETC, VAC and forecast finish as of a date"""

@@ -16,7 +16,7 @@ blp = Blueprint("reports", __name__, url_prefix="/plans", description="Gantt cha
 @blp.route("/<uuid:plan_id>/gantt.svg")
 class PlanGantt(MethodView):
     @roles_required(*READERS)
-    @blp.arguments(GanttArgsSchema, location="query")
+    @blp.arguments(GanttArgsSchema(), location="query")
     @blp.response(200, content_type="image/svg+xml")
     def get(self, args, plan_id):
         """The Gantt chart: WBS rows, progress, critical path, links, milestones, baseline, today"""
@@ -33,7 +33,7 @@ class PlanGantt(MethodView):
 @blp.route("/<uuid:plan_id>/report")
 class PlanReport(MethodView):
     @roles_required(*READERS)
-    @blp.arguments(ReportArgsSchema, location="query")
+    @blp.arguments(ReportArgsSchema(), location="query")
     @blp.response(200, ReportSchema)
     def get(self, args, plan_id):
         """Progress, earned value, critical path, top risks, milestones and slip"""

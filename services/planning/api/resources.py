@@ -37,7 +37,7 @@ JOB_LOCATION = {"Location": {"description": "The job's URL", "schema": {"type": 
 @blp.route("/resources")
 class Resources(MethodView):
     @roles_required(*READERS)
-    @blp.arguments(ResourceQueryArgsSchema, location="query")
+    @blp.arguments(ResourceQueryArgsSchema(), location="query")
     @blp.response(200, page_of(ResourceSchema))
     def get(self, args):
         """List resources by department or kind"""
@@ -46,7 +46,7 @@ class Resources(MethodView):
 
     @roles_required(*EDITORS)
     @idempotent
-    @blp.arguments(ResourceCreateSchema)
+    @blp.arguments(ResourceCreateSchema())
     @blp.response(201, ResourceSchema)
     def post(self, data):
         """Add a person or a piece of equipment with hours per day and a cost rate"""
@@ -63,7 +63,7 @@ class ResourcesById(MethodView):
         return versioned(read_resource(db_session(), resource_id))
 
     @roles_required(*EDITORS)
-    @blp.arguments(ResourceUpdateSchema)
+    @blp.arguments(ResourceUpdateSchema())
     @blp.response(200, ResourceSchema)
     def patch(self, data, resource_id):
         """Change a resource's name, department, hours per day, rate or activity (If-Match)"""
@@ -73,7 +73,7 @@ class ResourcesById(MethodView):
 @blp.route("/resources/load")
 class ResourceLoad(MethodView):
     @roles_required(*READERS)
-    @blp.arguments(LoadQueryArgsSchema, location="query")
+    @blp.arguments(LoadQueryArgsSchema(), location="query")
     @blp.response(200, LoadSchema)
     def get(self, args):
         """Daily hours per resource across active plans, with draft plans' hours as tentative
@@ -85,7 +85,7 @@ class ResourceLoad(MethodView):
 @blp.route("/plans/<uuid:plan_id>/level")
 class PlanLevelling(MethodView):
     @roles_required(*PLAN_STATUS.roles_for("level"))
-    @blp.arguments(LevelArgsSchema, location="query")
+    @blp.arguments(LevelArgsSchema(), location="query")
     @blp.response(202, LevellingJobSchema, headers=JOB_LOCATION)
     def post(self, args, plan_id):
         """Ask the worker to level the plan's resources within float or, with

@@ -28,7 +28,7 @@ blp = Blueprint("risks", __name__, description="Risk register")
 @blp.route("/plans/<uuid:plan_id>/risks")
 class PlanRisks(MethodView):
     @roles_required(*READERS)
-    @blp.arguments(RiskQueryArgsSchema, location="query")
+    @blp.arguments(RiskQueryArgsSchema(), location="query")
     @blp.response(200, page_of(RiskSchema))
     def get(self, args, plan_id):
         """The plan's risks, highest score first"""
@@ -38,7 +38,7 @@ class PlanRisks(MethodView):
 
     @roles_required(*EDITORS)
     @idempotent
-    @blp.arguments(RiskCreateSchema)
+    @blp.arguments(RiskCreateSchema())
     @blp.response(201, RiskSchema)
     def post(self, data, plan_id):
         """Register a risk; one scoring 15 or more is published as raised"""
@@ -64,7 +64,7 @@ class RisksById(MethodView):
         return versioned(read_risk(db_session(), risk_id))
 
     @roles_required(*EDITORS)
-    @blp.arguments(RiskUpdateSchema)
+    @blp.arguments(RiskUpdateSchema())
     @blp.response(200, RiskSchema)
     def patch(self, data, risk_id):
         """Change a risk: its rating, response, owner, mitigation, status or tasks (If-Match)"""

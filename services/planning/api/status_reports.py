@@ -42,7 +42,7 @@ class PlanStatusReports(MethodView):
 
     @roles_required(*EDITORS)
     @idempotent
-    @blp.arguments(StatusReportCreateSchema)
+    @blp.arguments(StatusReportCreateSchema())
     @blp.response(201, StatusReportSchema)
     def post(self, data, plan_id):
         """Draft the next status report as of a status date, from the plan"""
@@ -60,7 +60,7 @@ class StatusReportsById(MethodView):
         return report if isinstance(report, dict) else versioned(report)
 
     @roles_required(*MANAGERS)
-    @blp.arguments(StatusReportNarrativeSchema)
+    @blp.arguments(StatusReportNarrativeSchema())
     @blp.response(200, StatusReportSchema)
     def patch(self, data, report_id):
         """Write the manager's narrative on a draft (If-Match); 409 once published"""
@@ -84,7 +84,7 @@ class StatusReportPublish(MethodView):
 @blp.route("/status-reports/<uuid:report_id>/report.html")
 class StatusReportHtml(MethodView):
     @roles_required(*CUSTOMER_READERS)
-    @blp.arguments(StatusReportDocumentArgsSchema, location="query")
+    @blp.arguments(StatusReportDocumentArgsSchema(), location="query")
     @blp.response(200, content_type="text/html")
     @blp.doc(operationId="statusReports.html")
     def get(self, args, report_id):
@@ -98,7 +98,7 @@ class StatusReportHtml(MethodView):
 @blp.route("/status-reports/<uuid:report_id>/report.pdf")
 class StatusReportPdf(MethodView):
     @roles_required(*CUSTOMER_READERS)
-    @blp.arguments(StatusReportDocumentArgsSchema, location="query")
+    @blp.arguments(StatusReportDocumentArgsSchema(), location="query")
     @blp.response(200, content_type="application/pdf")
     @blp.doc(operationId="statusReports.pdf")
     def get(self, args, report_id):

@@ -43,7 +43,7 @@ blp = Blueprint("tasks", __name__, description="WBS tasks, progress and allocati
 @blp.route("/plans/<uuid:plan_id>/tasks")
 class PlanTasks(MethodView):
     @roles_required(*READERS)
-    @blp.arguments(TaskQueryArgsSchema, location="query")
+    @blp.arguments(TaskQueryArgsSchema(), location="query")
     @blp.response(200, page_of(TaskSchema))
     def get(self, args, plan_id):
         """The plan's WBS in outline order, with scheduled dates, floats and progress"""
@@ -66,7 +66,7 @@ class PlanTasks(MethodView):
 
     @roles_required(*EDITORS)
     @idempotent
-    @blp.arguments(TaskCreateSchema)
+    @blp.arguments(TaskCreateSchema())
     @blp.response(201, TaskSchema)
     def post(self, data, plan_id):
         """Add a task or milestone under a parent (or at the top) and reschedule"""
@@ -79,7 +79,7 @@ class PlanWbsImport(MethodView):
     @roles_required(*EDITORS)
     @idempotent
     @blp.doc(operationId="plans.wbs")
-    @blp.arguments(WbsImportSchema)
+    @blp.arguments(WbsImportSchema())
     @blp.response(200, WbsImportResultSchema)
     def post(self, data, plan_id):
         """Create and change many tasks and link them in one request (a whole WBS), validated
@@ -101,7 +101,7 @@ class PlanWbsFileImport(MethodView):
             }
         },
     )
-    @blp.arguments(WbsFileSchema, location="files")
+    @blp.arguments(WbsFileSchema(), location="files")
     @blp.response(200, WbsImportResultSchema)
     def post(self, files, plan_id):
         """Import a WBS from a CSV sheet or a Microsoft Project XML export, as one unit
@@ -132,7 +132,7 @@ class TasksById(MethodView):
         return versioned(read_task(db_session(), task_id))
 
     @roles_required(*EDITORS)
-    @blp.arguments(TaskUpdateSchema)
+    @blp.arguments(TaskUpdateSchema())
     @blp.response(200, TaskSchema)
     def patch(self, data, task_id):
         """Change a task, or move it to another parent or position, and reschedule (If-Match)"""
@@ -149,7 +149,7 @@ class TasksById(MethodView):
 @blp.route("/tasks/<uuid:task_id>/progress")
 class TaskProgress(MethodView):
     @roles_required(*PLAN_STATUS.roles_for("report_progress"))
-    @blp.arguments(ProgressSchema)
+    @blp.arguments(ProgressSchema())
     @blp.response(200, TaskSchema)
     def post(self, data, task_id):
         """Report percent complete, actual dates, hours and cost of a task as of a status date"""
@@ -170,7 +170,7 @@ class TaskAllocations(MethodView):
 
     @roles_required(*EDITORS)
     @idempotent
-    @blp.arguments(AllocationCreateSchema)
+    @blp.arguments(AllocationCreateSchema())
     @blp.response(201, AllocationSchema)
     def post(self, data, task_id):
         """Allocate a resource to a task for some hours on each of its working days"""
