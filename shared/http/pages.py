@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 
 from shared.http.errors import Problem
+from shared.http.items import ItemList
 
 MAX_PAGE_SIZE = 100
 #: Up to this many matching rows `total` is counted exactly; beyond, it is estimated.
@@ -84,9 +85,7 @@ def page_of(item_schema: type[Schema]) -> type[Schema]:
     """A response schema `{items: [...], page, page_size, total, …}` for `item_schema`."""
     if item_schema not in _page_schemas:
         name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
-        _page_schemas[item_schema] = type(
-            name, (PageSchema,), {"items": fields.List(fields.Nested(item_schema))}
-        )
+        _page_schemas[item_schema] = type(name, (PageSchema,), {"items": ItemList(item_schema)})
     return _page_schemas[item_schema]
 
 
