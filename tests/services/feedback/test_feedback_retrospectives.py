@@ -283,11 +283,17 @@ def test_the_knowledge_base_answers_what_went_wrong_last_time_with_this_customer
         "Weekly demos kept the buyer informed",
         "Motor overheated at peak load",
     ]
-    assert knowledge(client, "q=MOTOR") == [
+    newest_first = [
         "Acceptance certificate",
         "Motor supplier late",
         "Motor overheated at peak load",
     ]
+    found = knowledge(client, "q=MOTOR")
+    if app.extensions["ordo"].db.engine.dialect.name == "postgresql":
+        # Best match first there (its ranking: tests/integration/test_knowledge_search.py).
+        assert sorted(found) == sorted(newest_first)
+    else:
+        assert found == newest_first
     assert knowledge(client, "q=motor peak") == ["Motor overheated at peak load"]
     assert knowledge(client, "tag=motors") == [
         "Motor supplier late",
