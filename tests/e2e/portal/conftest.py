@@ -32,6 +32,7 @@ from selenium.common.exceptions import (
     NoSuchElementException,
     StaleElementReferenceException,
     TimeoutException,
+    WebDriverException,
 )
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -169,11 +170,22 @@ class Browser:
             timeout,
             ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
         )
-        return waiting.until(lambda driver: condition())
+        return waiting.until(lambda driver: _unless_gone(condition))
 
     def text(self) -> str:
         """The page's visible text."""
         return self.driver.find_element(By.TAG_NAME, "body").text
+
+
+def _unless_gone(condition):
+    """`condition()`, or False when an element it read belonged to the page that was just
+    replaced: Chromium sometimes says so as an "unknown error" rather than a stale element."""
+    try:
+        return condition()
+    except WebDriverException as error:
+        if "does not belong to the document" in (error.msg or ""):
+            return False
+        raise
 
 
 def chromium_missing() -> str | None:
