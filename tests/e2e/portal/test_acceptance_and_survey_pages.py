@@ -7,10 +7,8 @@ from __future__ import annotations
 import urllib.request
 
 import urllib3
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
 from shared.client import wait_until
 from shared.demo import Demo
@@ -78,9 +76,8 @@ def mailed_link(portal, demo: Demo, marker: str) -> str:
 
 def heading(browser, *expected: str) -> str:
     """The page's heading, once it is one of `expected` (a click's page may still be loading)."""
-    read = WebDriverWait(browser.driver, 30, ignored_exceptions=(StaleElementReferenceException,))
-    return read.until(
-        lambda driver: (text := driver.find_element(By.TAG_NAME, "h1").text) in expected and text
+    return browser.wait_until(
+        lambda: (text := browser.find_element(By.TAG_NAME, "h1").text) in expected and text
     )
 
 
@@ -112,9 +109,7 @@ def test_the_customer_accepts_with_a_punch_list_and_answers_the_survey_in_a_brow
     browser.find_element(By.ID, "signer_name").send_keys("王伟")
     browser.find_element(By.ID, "signer_title").send_keys("Plant manager")
     browser.find_element(By.CSS_SELECTOR, "form[novalidate] button[type=submit]").click()
-    WebDriverWait(browser.driver, 30).until(
-        lambda driver: driver.find_elements(By.ID, "errors-title")
-    )
+    browser.wait_until(lambda: browser.find_elements(By.ID, "errors-title"))
     assert "Tick the box to sign the decision." in browser.text()
     assert delivery.get(f"/deliveries/{package['id']}")["status"] == "submitted"
     browser.screenshot("2-acceptance-form-refused")
