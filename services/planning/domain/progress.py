@@ -17,6 +17,7 @@ day the last one finished.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -110,6 +111,34 @@ def report_progress(task: TaskState, report: ProgressReport) -> Progress:
         actual_finish=finish,
         action=action,
         milestone_reached=task.milestone and action == "finish",
+    )
+
+
+def remaining_days(duration: int, percent_complete: float) -> int:
+    """Working days left of a task `percent_complete` % done: duration x (1 - progress),
+    rounded up (a task not finished has at least a day left)."""
+    if percent_complete >= 100:
+        return 0
+    left = math.ceil(duration * (100 - percent_complete) / 100 - 1e-9)
+    return max(left, 1) if duration > 0 else 0
+
+
+def keeps_the_schedule(task: TaskState, progress: Progress, duration: int) -> bool:
+    """True when the report that took `task` to `progress` leaves every input of the schedule
+    as it was (the plan's status date unchanged is the caller's part): the task was started,
+    stays started on the same day, was and is unfinished, and has as many of its `duration`'s
+    working days left (a task in progress is pinned at its start for the days worked so far
+    plus those left). Then the stored schedule stands: only the task and the roll-ups above it
+    change."""
+    return (
+        not task.milestone
+        and task.actual_start is not None
+        and progress.actual_start == task.actual_start
+        and task.actual_finish is None
+        and progress.actual_finish is None
+        and max(task.percent_complete, progress.percent_complete) < 100
+        and remaining_days(duration, task.percent_complete)
+        == remaining_days(duration, progress.percent_complete)
     )
 
 

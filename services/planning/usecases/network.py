@@ -13,7 +13,6 @@ the rows whose stored figures moved, in one executemany UPDATE per set of column
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -28,7 +27,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from services.planning.domain.calendar import WorkCalendar
-from services.planning.domain.progress import TaskState
+from services.planning.domain.progress import remaining_days
 from services.planning.domain.scheduling import (
     LATEST_SCHEDULED_DAY,
     CycleError,
@@ -327,15 +326,6 @@ def effective_duration(task: Task, calendar: WorkCalendar, status_index: int | N
     return task.duration
 
 
-def remaining_days(duration: int, percent_complete: float) -> int:
-    """Working days left of a task `percent_complete` % done: duration x (1 - progress),
-    rounded up (a task not finished has at least a day left)."""
-    if percent_complete >= 100:
-        return 0
-    left = math.ceil(duration * (100 - percent_complete) / 100 - 1e-9)
-    return max(left, 1) if duration > 0 else 0
-
-
 def not_before(task: Task, calendar: WorkCalendar) -> int | None:
     """The start constraint: a levelling delay or a rework start."""
     limits = [calendar.to_index(day) for day in (task.not_before,) if day is not None]
@@ -618,26 +608,8 @@ def _above(rows: list[Task | TaskRow], wbs_code: str, *, including: bool = False
     return [row for row in rows if row.wbs_code in wanted]
 
 
-def progress_moves_nothing(task: Task, before: TaskState) -> bool:
-    """True when a progress report that took `task` from `before` leaves every input of the
-    schedule as it was (the plan's status date unchanged is the caller's part): the task was
-    started, stays started on the same day, was and is unfinished, and has as many working days
-    left (a task in progress is pinned at its start for the days worked so far plus those
-    left). Then the stored schedule stands: only the task and the roll-ups above it change."""
-    return (
-        not task.milestone
-        and before.actual_start is not None
-        and task.actual_start == before.actual_start
-        and before.actual_finish is None
-        and task.actual_finish is None
-        and max(before.percent_complete, task.percent_complete) < 100
-        and remaining_days(task.duration, before.percent_complete)
-        == remaining_days(task.duration, task.percent_complete)
-    )
-
-
 def roll_up_above(session: Session, plan: Plan, task: Task) -> bool:
-    """After a change that moves no input of the schedule (see progress_moves_nothing), roll
+    """After a change that moves no input of the schedule (progress.keeps_the_schedule), roll
     the summaries above `task` up again from the stored figures of the leaves under its
     top-level task, without reading or rescheduling the rest of the plan. False, with nothing
     written, where the stored dates do not tell those figures: the caller then replans."""

@@ -17,6 +17,7 @@ from services.planning.domain.progress import (
     TaskState,
     check_status_date,
     completion_day,
+    keeps_the_schedule,
     milestones_reached,
     report_progress,
 )
@@ -35,7 +36,6 @@ from services.planning.usecases.network import (
     plan_allowing,
     plan_links,
     plan_rows,
-    progress_moves_nothing,
     replan,
     roll_up_above,
     schedule_refusals,
@@ -234,7 +234,7 @@ def record_progress(
         task.actual_cost = actual_cost
     if plan.status_date is None or as_of > plan.status_date:
         plan.status_date = as_of
-    elif progress_moves_nothing(task, state) and roll_up_above(session, plan, task):
+    elif keeps_the_schedule(state, progress, task.duration) and roll_up_above(session, plan, task):
         # Nothing the schedule reads has moved: no milestone, no finished work, no new dates.
         review_health(session, plan, as_of)
         return with_lateness(session, plan, [task])[0]

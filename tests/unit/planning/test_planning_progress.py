@@ -13,6 +13,7 @@ from services.planning.domain.progress import (
     TaskState,
     check_status_date,
     completion_day,
+    keeps_the_schedule,
     milestones_reached,
     report_progress,
 )
@@ -149,3 +150,17 @@ def test_a_status_date_lies_between_the_plan_start_and_tomorrow():
     with pytest.raises(RuleViolation) as beyond:
         check_status_date(FRIDAY, MONDAY, WEDNESDAY)
     assert "in the future" in beyond.value.detail
+
+
+def test_a_report_keeps_the_schedule_when_a_started_task_keeps_its_days_left():
+    started = task(50.0, start=MONDAY)
+    # 4 working days: 2 left at 50 % and at 60 %, 1 left at 80 %
+    assert keeps_the_schedule(started, report_progress(started, ProgressReport(60, FRIDAY)), 4)
+    assert not keeps_the_schedule(started, report_progress(started, ProgressReport(80, FRIDAY)), 4)
+    moved_start = ProgressReport(60, FRIDAY, actual_start=WEDNESDAY)
+    assert not keeps_the_schedule(started, report_progress(started, moved_start), 4)
+    assert not keeps_the_schedule(started, report_progress(started, ProgressReport(100, FRIDAY)), 4)
+    not_started = task(0.0)
+    assert not keeps_the_schedule(
+        not_started, report_progress(not_started, ProgressReport(10, FRIDAY)), 4
+    )
