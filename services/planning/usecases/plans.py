@@ -241,13 +241,9 @@ def cancel_plan(session: Session, order_id: uuid.UUID, reason: str) -> None:
 # Baselines ----------------------------------------------------------------------------------
 
 
-# Built once: every task response reads them (building a statement cost more than running it).
+# Built once: every task response reads it (building a statement cost more than running it).
 _BASELINES_OF = (
     sa.select(Baseline).where(Baseline.plan_id == sa.bindparam("plan_id")).order_by(Baseline.number)
-)
-_BASELINE_ROWS_OF_TASKS = sa.select(*BaselineTask.__table__.c).where(
-    BaselineTask.baseline_id == sa.bindparam("baseline_id"),
-    BaselineTask.task_id.in_(sa.bindparam("task_ids", expanding=True)),
 )
 
 
@@ -260,21 +256,16 @@ def plan_baselines(session: Session, plan_id: uuid.UUID) -> list[Baseline]:
     return baselines_of(session, read_plan(session, plan_id))
 
 
-def baseline_tasks(
-    session: Session, baseline: Baseline, task_ids: list[uuid.UUID] | None = None
-) -> list[sa.Row]:
-    """The baseline's rows, of the given tasks only if `task_ids` is given: plain rows with the
-    columns as attributes (read-only facts; an ORM object each cost most of a progress
-    report's health review on a 2,000-task plan). A baseline never changes, so its whole set
-    is read once a session (earned value and late work both need it)."""
-    if task_ids is not None:
-        values = {"baseline_id": baseline.id, "task_ids": task_ids}
-        return list(session.execute(_BASELINE_ROWS_OF_TASKS, values))
-    table = BaselineTask.__table__
-    query = sa.select(*table.c).where(table.c.baseline_id == baseline.id)
+def baseline_tasks(session: Session, baseline: Baseline) -> list[sa.Row]:
+    """The baseline's rows as plain rows with the columns as attributes (read-only facts: an
+    ORM object each would cost more than the reports that read them). A baseline never
+    changes, so its rows are read once a session."""
     read = session.info.setdefault("baseline_rows", {})
     if baseline.id not in read:
-        read[baseline.id] = list(session.execute(query))
+        table = BaselineTask.__table__
+        read[baseline.id] = list(
+            session.execute(sa.select(*table.c).where(table.c.baseline_id == baseline.id))
+        )
     return read[baseline.id]
 
 
@@ -371,19 +362,11 @@ def plan_earned_value(
 
     `tasks` are the plan's tasks (objects or rows) when the caller has them already; without
     them the stored tasks' progress is summed in SQL."""
-    baseline = _baseline_or_latest(session, plan, number)
+    baseline = baseline_numbered(session, plan, number)
     if baseline is None:
         return None
     planned = planned_baseline(session, baseline, calendar_of(plan))
     return baseline_earned_value(session, planned, baseline, as_of, tasks)
-
-
-def _baseline_or_latest(session: Session, plan: Plan, number: int | None) -> Baseline | None:
-    """Baseline `number` of the plan, or the latest without a number; None if there is none."""
-    baselines = baselines_of(session, plan)
-    if number is not None:
-        baselines = [baseline for baseline in baselines if baseline.number == number]
-    return baselines[-1] if baselines else None
 
 
 def earned_value_figures(
@@ -472,18 +455,15 @@ def late_work(
     baseline = baseline_numbered(session, plan, None)
     if baseline is None:
         return {}
-    calendar = calendar_of(plan)
-    few = tasks is not None and len(tasks) <= 100  # one task's response needs one row
-    rows = baseline_tasks(session, baseline, [task.id for task in tasks] if few else None)
-    planned = {row.task_id: row for row in rows}
+    planned = planned_baseline(session, baseline, calendar_of(plan))
     result = {}
     for task in tasks_of(session, plan) if tasks is None else tasks:
-        before = planned.get(task.id)
+        before = planned.finishes.get(task.id.int)
         finish = (finishes or {}).get(task.id, task.finish_date)
         if before is None or finish is None:
             result[task.id] = (None, False)
             continue
-        days = calendar.to_index(finish) - calendar.to_index(before.finish_date)
+        days = planned.day_index(finish) - before[1]
         result[task.id] = (days, is_late(task.done, days))
     return result
 
