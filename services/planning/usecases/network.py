@@ -13,6 +13,7 @@ the rows whose stored figures moved, in one executemany UPDATE per set of column
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -809,20 +810,25 @@ def _update_from_arrays(
     """Give every row its `columns` in one ``UPDATE … FROM unnest(arrays)``, an array a column
     sent in binary: a progress report that moves a 2,000-task chain writes it in one statement
     (a sixth of the CPU and a third of the time of 2,000 pipelined UPDATEs here)."""
-    quote = connection.dialect.identifier_preparer.quote
-    names = [quote(name) for name in columns]
-    arrays = ", ".join(
-        f"%b::{table.c[name].type.compile(connection.dialect)}[]" for name in columns
-    )
-    sets = ", ".join(f"{name} = moved.{name}" for name in names)
     connection.exec_driver_sql(
-        f"UPDATE {table.name} SET {sets}, version = {table.name}.version + 1"
-        f" FROM unnest(%b::uuid[], {arrays}) AS moved(id, {', '.join(names)})"
-        f" WHERE {table.name}.id = moved.id",
+        _update_from_arrays_sql(connection.dialect, table, tuple(columns)),
         (
             [row["task_id"] for row in rows],
             *([row[name] for row in rows] for name in columns),
         ),
+    )
+
+
+@functools.lru_cache(maxsize=64)  # a few sets of columns, an engine's dialect each
+def _update_from_arrays_sql(dialect: sa.Dialect, table: sa.Table, columns: tuple[str, ...]) -> str:
+    """The statement's text, written once for each set of columns a replan writes."""
+    names = [dialect.identifier_preparer.quote(name) for name in columns]
+    arrays = ", ".join(f"%b::{table.c[name].type.compile(dialect)}[]" for name in columns)
+    sets = ", ".join(f"{name} = moved.{name}" for name in names)
+    return (
+        f"UPDATE {table.name} SET {sets}, version = {table.name}.version + 1"
+        f" FROM unnest(%b::uuid[], {arrays}) AS moved(id, {', '.join(names)})"
+        f" WHERE {table.name}.id = moved.id"
     )
 
 
